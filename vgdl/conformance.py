@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,13 +88,15 @@ def snapshot(game: Any) -> dict[str, Any]:
         "ended": game.ended,
         "winner": game.winner or "NONE",
         "game_tick": game.tick - 1,
+        "block_size": bs,
         "avatar": avatar,
         "sprites": sprites,
     }
 
 
 def _cell(px: int, bs: int) -> float:
-    v = round(px / bs, 4)
+    """Pixels to cells, rounded half-up to 4 decimals as the trace recorder (Java) does."""
+    v = float((Decimal(px) / Decimal(bs)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     return int(v) if v == int(v) else v
 
 
@@ -117,7 +120,7 @@ def compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
             for key in ("type", "gx", "gy", "orientation"):
                 e, a = exp_av.get(key), act_av.get(key)
                 if key in ("gx", "gy"):
-                    e, a = round(float(e), 4), round(float(a), 4)
+                    e, a = round(float(e), 4), _cell(act_av["x" if key == "gx" else "y"], actual["block_size"])
                 if key == "orientation":
                     e, a = [float(v) for v in e], [float(v) for v in a]
                 if e != a:

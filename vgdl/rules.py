@@ -129,8 +129,9 @@ class GameRules:
         self.update_order: tuple[int, ...] = tuple(
             i for i in reversed(self.sprite_order)
             if not self.kinds[i].is_avatar and self.kinds[i].behaviour.needs_update())  # type: ignore[union-attr]
-        self.resource_limits = {k.itype: int(k.values["limit"]) for k in self.kinds
-                                if k.behaviour is not None and type(k.behaviour).vgdl_name == "Resource"}
+        # GVGAI reads limits only from types whose class is exactly Resource (ResourcePack: limit 0).
+        self.resource_limits = {self.itype_of[t.name]: int(self.kinds[self.itype_of[t.name]].values["limit"])
+                                for t in desc.types.values() if t.vgdl_class == "Resource"}
         self.effect_rules: list[EffectRule] = []
         self.pair_effects: list[tuple[int, int, list[EffectRule]]] = []
         self.eos_order: list[int] = []

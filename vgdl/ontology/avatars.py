@@ -30,7 +30,6 @@ ALL_ACTIONS = tuple(ACTION_DIRECTIONS)
 class AvatarClass(SpriteClass):
     """Base of all avatars (GVGAI ``MovingAvatar``): moves one step per action, no passive motion."""
 
-    vgdl_name = "MovingAvatar"
     actions: tuple[str, ...] = ("ACTION_LEFT", "ACTION_RIGHT", "ACTION_DOWN", "ACTION_UP")
     defaults = {"speed": 1.0, "color": (250, 250, 250)}
     is_avatar = True

@@ -36,7 +36,6 @@ class SpriteClass:
     write to it directly.
     """
 
-    vgdl_name = "VGDLSprite"
     #: declared parameters common to every sprite (GVGAI's public VGDLSprite fields)
     fields: dict[str, Field] = {
         "speed": Field("float", 0.0),
@@ -89,9 +88,10 @@ class SpriteClass:
             return True
         if self.trivial_update:
             return False
-        # Base update = passive motion only: nothing to do for a static or unoriented or speed-0 sprite.
+        # Base update = passive motion only: nothing to do for a static or unoriented sprite.
+        # (Speed is no reason to skip: effects such as setSpeedForAll change it at run time.)
         if type(self).update is SpriteClass.update:
-            return not (k.is_static or k.only_active or not k.is_oriented or k.speed == 0)
+            return not (k.is_static or k.only_active or not k.is_oriented)
         return True
 
     #: parameters that name sprite types (checked at load time)
