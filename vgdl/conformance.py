@@ -60,15 +60,19 @@ class Trace:
         return list(self.data["actions"][: self.data["n_steps_run"]])
 
     def states(self) -> Iterator[dict[str, Any]]:
-        """Full states: the initial one, then one per step (delta encoding undone)."""
-        state = json.loads(json.dumps(self.data["initial"]))
+        """Full states: the initial one, then one per step (delta encoding undone).
+
+        Sprite positions come as ``{type: sorted tuple of (x, y) cells}``.
+        """
+        state = dict(self.data["initial"])
+        state["sprites"] = {k: _norm_cells(v) for k, v in state["sprites"].items()}
         yield state
         for delta in self.data["steps"]:
             state = dict(state)
             state["sprites"] = dict(state["sprites"])
             for key, value in delta.items():
                 if key == "sprites":
-                    state["sprites"].update(value)
+                    state["sprites"].update({k: _norm_cells(v) for k, v in value.items()})
                 else:
                     state[key] = value
             yield state
@@ -77,11 +81,11 @@ class Trace:
 def snapshot(game: Any) -> dict[str, Any]:
     """Our engine's state in the trace's terms (cells = pixels / block size, 4 decimals)."""
     bs = game.block_size
-    sprites: dict[str, list[list[float]]] = {}
-    for obj in game.objects():
-        sprites.setdefault(obj["type"], []).append([_cell(obj["px"], bs), _cell(obj["py"], bs)])
-    for cells in sprites.values():
-        cells.sort(key=lambda c: (c[1], c[0]))
+    cells: dict[str, list[tuple[float, float]]] = {}
+    for s in game.sprites():
+        if not s.disabled:
+            cells.setdefault(s.kind.name, []).append((_cell(s.x, bs), _cell(s.y, bs)))
+    sprites = {name: tuple(sorted(v, key=_row_major)) for name, v in cells.items()}
     avatar = game.avatar_state()
     return {
         "score": game.raw_score,
@@ -96,12 +100,18 @@ def snapshot(game: Any) -> dict[str, Any]:
 
 def _cell(px: int, bs: int) -> float:
     """Pixels to cells, rounded half-up to 4 decimals as the trace recorder (Java) does."""
+    if px % bs == 0:
+        return px // bs
     v = float((Decimal(px) / Decimal(bs)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
     return int(v) if v == int(v) else v
 
 
-def _norm_cells(cells: list[list[float]]) -> list[tuple[float, float]]:
-    return sorted(((round(float(x), 4), round(float(y), 4)) for x, y in cells), key=lambda c: (c[1], c[0]))
+def _row_major(c: tuple[float, float]) -> tuple[float, float]:
+    return (c[1], c[0])
+
+
+def _norm_cells(cells: list[list[float]]) -> tuple[tuple[float, float], ...]:
+    return tuple(sorted(((round(float(x), 4), round(float(y), 4)) for x, y in cells), key=_row_major))
 
 
 def compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
@@ -128,8 +138,8 @@ def compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     exp_sprites: dict[str, list] = expected.get("sprites", {})
     act_sprites: dict[str, list] = actual.get("sprites", {})
     for name in sorted(set(exp_sprites) | set(act_sprites)):
-        e = _norm_cells(exp_sprites.get(name, []))
-        a = _norm_cells(act_sprites.get(name, []))
+        e = exp_sprites.get(name, ())
+        a = act_sprites.get(name, ())
         if e != a:
             if len(e) != len(a):
                 diffs.append(f"sprites[{name}]: expected {len(e)}, got {len(a)}")

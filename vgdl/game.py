@@ -29,6 +29,11 @@ from vgdl.values import NONE
 __all__ = ["Game", "MOVE", "ROTATE", "STILL"]
 
 _EVENTS_PHASE = 1 << 30  # update cursor while no sprite update is running
+_SCAN_LIMIT = 8  # groups up to this size are scanned; larger ones use a cell index
+
+
+def _sid(s: Sprite) -> int:
+    return s.sid
 
 
 class Game:
@@ -69,7 +74,13 @@ class Game:
         self.last_action = NIL
         self.runtime_warnings: list[str] = []
         self._time_queue: list[tuple[int, TimedRule]] = []
+        # Cell indexes of big groups for collision lookups; a type's version changes with its sprites.
+        self._versions = [0] * len(rules.kinds)
+        self._index_cache: dict[int, tuple[int, dict[int, list[Sprite]], bool]] = {}
+        self._index_cache_shared = False
         self.width, self.height, self.block_size = build_level(self, rows)
+        # Index keys are row * stride + column; the margin keeps off-screen neighbours distinct.
+        self._stride = self.width + 64
         self.screen_width = self.width * self.block_size
         self.screen_height = self.height * self.block_size
         for tr in rules.time_effects:
@@ -157,6 +168,8 @@ class Game:
         twin._events = list(self._events)
         twin._time_queue = list(self._time_queue)
         twin.runtime_warnings = list(self.runtime_warnings)
+        twin._versions = list(self._versions)
+        self._index_cache_shared = twin._index_cache_shared = True
         twin.rng = self.rng.copy()
         twin.aux_rng = self.aux_rng.copy()
         # Both games now share every sprite: neither may write one without cloning it first.
@@ -326,11 +339,8 @@ class Game:
     def _members(self, itype: int) -> list[Sprite]:
         """GVGAI's collision list for a type: the sprites of its iSubTypes, in order."""
         groups = self._groups
-        subtypes = self.rules.kinds[itype].subtypes
-        if len(subtypes) == 1:
-            return list(groups[itype].values())
         out: list[Sprite] = []
-        for t in subtypes:
+        for t in self.rules.kinds[itype].subtypes:
             group = groups[t]
             if group:
                 out.extend(group.values())
@@ -342,42 +352,146 @@ class Game:
             return s
         return self._groups[s.kind.itype].get(s.sid, s)
 
+    def _index(self, itype: int) -> tuple[dict[int, list[Sprite]], bool]:
+        """A cell -> sprites index of one type's group (and whether all sit exactly on cells).
+
+        Rebuilt only after that group changed; immutable once built, so game copies share it.
+        """
+        version = self._versions[itype]
+        cached = self._index_cache.get(itype)
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2]
+        bs = self.block_size
+        stride = self._stride
+        index: dict[int, list[Sprite]] = {}
+        aligned = True
+        for s in self._groups[itype].values():
+            x, y = s.x, s.y
+            if x % bs or y % bs:
+                aligned = False
+            key = (y // bs) * stride + x // bs
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [s]
+            else:
+                bucket.append(s)
+        if self._index_cache_shared:
+            self._index_cache = dict(self._index_cache)
+            self._index_cache_shared = False
+        self._index_cache[itype] = (version, index, aligned)
+        return index, aligned
+
+    def _near(self, types: tuple[int, ...], x: int, y: int, sid_limit: int) -> list[Sprite]:
+        """Sprites of ``types`` overlapping a block at pixel (x, y), in GVGAI's list order."""
+        bs = self.block_size
+        groups = self._groups
+        out: list[Sprite] = []
+        for t in types:
+            group = groups[t]
+            if not group:
+                continue
+            if len(group) <= _SCAN_LIMIT:
+                for s in group.values():
+                    if -bs < s.x - x < bs and -bs < s.y - y < bs and s.sid < sid_limit:
+                        out.append(s)
+                continue
+            cached = self._index_cache.get(t)
+            if cached is not None and cached[0] == self._versions[t]:
+                index, aligned = cached[1], cached[2]
+            else:
+                index, aligned = self._index(t)
+            stride = self._stride
+            base = (y // bs) * stride + x // bs
+            if aligned:
+                # Every indexed sprite sits on a cell: only the cells the query block covers can hold one.
+                if x % bs == 0:
+                    keys: tuple[int, ...] = (base,) if y % bs == 0 else (base, base + stride)
+                elif y % bs == 0:
+                    keys = (base, base + 1)
+                else:
+                    keys = (base, base + 1, base + stride, base + stride + 1)
+            else:
+                keys = (base - stride - 1, base - stride, base - stride + 1, base - 1, base, base + 1,
+                        base + stride - 1, base + stride, base + stride + 1)
+            found: list[Sprite] = []
+            for key in keys:
+                bucket = index.get(key)
+                if bucket:
+                    for s in bucket:
+                        if -bs < s.x - x < bs and -bs < s.y - y < bs and s.sid < sid_limit:
+                            found.append(s)
+            if len(found) > 1:
+                found.sort(key=_sid)
+            out.extend(found)
+        return out
+
     def _run_pair_effects(self) -> None:
         bs = self.block_size
         killed = self._killed
-        for a, b, effects in self.rules.pair_effects:
-            for e in effects:
+        groups = self._groups
+        current = self._current
+        near_sprites = self._near
+        for pair in self.rules.pair_effects:
+            first_types, second_types = pair.first_types, pair.second_types
+            for e in pair.effects:
                 if not e.enabled:
                     continue
-                if self._shields and (b, e.spec.name) in self._shields.get(a, ()):
+                if self._shields and (pair.partner, e.spec.name) in self._shields.get(pair.actor, ()):
                     continue
-                first = self._members(a)
-                if not first:
-                    continue
-                second = self._members(b)
-                if not second:
-                    continue
+                n_first = 0
+                for t in first_types:
+                    n_first += len(groups[t])
+                if not n_first:
+                    break
+                n_second = 0
+                for t in second_types:
+                    n_second += len(groups[t])
+                if not n_second:
+                    break
+                sid_limit = self._next_sid  # GVGAI snapshots both lists when the effect starts
+                if n_second < n_first and pair.disjoint and not e.spec.moves_others:
+                    # Few partners: find the first sprites near them instead of scanning all of them.
+                    # (Only s1 moves in these effects, so no other s1 can come into contact meanwhile.)
+                    near: dict[int, Sprite] = {}
+                    for t in second_types:
+                        for s2 in groups[t].values():
+                            for s1 in near_sprites(first_types, s2.x, s2.y, sid_limit):
+                                near[s1.sid] = s1
+                    if not near:
+                        continue
+                    if len(first_types) == 1:
+                        first = sorted(near.values(), key=_sid)
+                    else:
+                        rank = {t: i for i, t in enumerate(first_types)}
+                        first = sorted(near.values(), key=lambda s: (rank[s.kind.itype], s.sid))
+                else:
+                    first = []
+                    for t in first_types:
+                        first.extend(groups[t].values())
                 batch = e.spec.batch
                 for s1 in first:
-                    s1 = self._current(s1)
-                    x1, y1, sid1 = s1.x, s1.y, s1.sid
-                    hits = [s2 for s2 in second if abs(s2.x - x1) < bs and abs(s2.y - y1) < bs
-                            and s2.sid != sid1]
-                    if not hits:
+                    if s1.sid >= sid_limit:
                         continue
-                    hits = [self._current(s2) for s2 in hits]
-                    hits = [s2 for s2 in hits if abs(s2.x - x1) < bs and abs(s2.y - y1) < bs]
+                    s1 = current(s1)
+                    sid1 = s1.sid
+                    if sid1 in killed and not batch:
+                        continue
+                    hits = near_sprites(second_types, s1.x, s1.y, sid_limit)
                     if not hits:
                         continue
                     if batch:
-                        self._execute_batch(e, s1, hits)
+                        hits = [current(s2) for s2 in hits if s2.sid != sid1]
+                        if hits:
+                            self._execute_batch(e, s1, hits)
                         continue
                     for s2 in hits:
-                        s1 = self._current(s1)
-                        s2 = self._current(s2)
+                        if s2.sid == sid1:
+                            continue
+                        s1 = current(s1)
                         if s1.sid in killed:
                             break
-                        if abs(s1.x - s2.x) < bs and abs(s1.y - s2.y) < bs:
+                        s2 = current(s2)
+                        if -bs < s1.x - s2.x < bs and -bs < s1.y - s2.y < bs:
                             self._execute(e, s1, s2)
 
     def _execute_batch(self, e: EffectRule, s1: Sprite, hits: list[Sprite]) -> None:
@@ -390,9 +504,11 @@ class Game:
     def _clear_killed(self) -> None:
         if self._killed:
             groups = self._groups
+            versions = self._versions
             for sid, s in self._killed.items():
                 if groups[s.kind.itype].pop(sid, None) is not None:
                     self._num_sprites -= 1
+                    versions[s.kind.itype] += 1
                 if sid == self._avatar_sid:
                     self._avatar_sid = None
             self._killed = {}
@@ -507,6 +623,7 @@ class Game:
         s = self.own(s)
         self._save_last(s)
         s.x, s.y = int(x), int(y)
+        self._versions[s.kind.itype] += 1
         return s
 
     def set_last_pos(self, s: Sprite, x: int, y: int) -> Sprite:
@@ -607,6 +724,7 @@ class Game:
         kind.behaviour.init_sprite(s)  # type: ignore[union-attr]
         self._groups[itype][s.sid] = s
         self._num_sprites += 1
+        self._versions[itype] += 1
         return s
 
     def transform(self, new: Sprite | None, s1: Sprite, s2: Sprite | None, kill_second: bool,
@@ -649,6 +767,7 @@ class Game:
                 if s.lrt == gt and (s.x != s.lx or s.y != s.ly):
                     s = self.own(s)
                     s.x, s.y = s.lx, s.ly
+                    self._versions[itype] += 1
 
     # ---------------------------------------------------------------------------------------------
     # Physics (GVGAI's GridPhysics)
@@ -667,6 +786,7 @@ class Game:
             s.x += int(d[0] * px)
             s.y += int(d[1] * px)
             s.lm = self.game_tick
+            self._versions[s.kind.itype] += 1
             return True
         return False
 

@@ -38,6 +38,7 @@ class SpriteKind:
         self.ancestry: tuple[int, ...] = ()
         self.ancestry_names: tuple[str, ...] = ()
         self.subtypes: tuple[int, ...] = ()  # GVGAI's iSubTypes: ancestors, itself, descendants
+        self.concrete_subtypes: tuple[int, ...] = ()  # those of them with a class (that can hold sprites)
         self.update_rank = 1 << 30  # position in the update order; huge = never updated
         self.singleton = False
         self.abstract = False  # a parent type without a class: GVGAI cannot create its sprites
@@ -98,6 +99,18 @@ class EffectRule:
 
 
 @dataclass(frozen=True)
+class PairEffects:
+    """The effects of one (type1, type2) pair, in line order; pairs run in order of first appearance."""
+
+    actor: int
+    partner: int
+    effects: list[EffectRule]
+    first_types: tuple[int, ...]  # iSubTypes of the actor that can hold sprites
+    second_types: tuple[int, ...]
+    disjoint: bool  # no type is on both sides
+
+
+@dataclass(frozen=True)
 class TimedRule:
     """A ``TIME`` interaction (or a timer made by ``addTimer``): runs ``rule`` every ``timer`` ticks."""
 
@@ -133,7 +146,7 @@ class GameRules:
         self.resource_limits = {self.itype_of[t.name]: int(self.kinds[self.itype_of[t.name]].values["limit"])
                                 for t in desc.types.values() if t.vgdl_class == "Resource"}
         self.effect_rules: list[EffectRule] = []
-        self.pair_effects: list[tuple[int, int, list[EffectRule]]] = []
+        self.pair_effects: list[PairEffects] = []
         self.eos_order: list[int] = []
         self.eos_effects: dict[int, list[EffectRule]] = {}
         self.time_effects: list[TimedRule] = []
@@ -168,6 +181,7 @@ class GameRules:
             descendants = [self.itype_of[n] for n in names
                            if n != t.name and t.name in desc.types[n].ancestry]
             kind.subtypes = tuple(dict.fromkeys(kind.ancestry + tuple(descendants)))
+            kind.concrete_subtypes = tuple(i for i in kind.subtypes if desc.types[names[i]].vgdl_class)
             kind.singleton = _is_true(t.own_params.get("singleton"))
             kind.abstract = t.vgdl_class is None
             cls = SpriteClass if kind.abstract else SPRITE_CLASSES.lookup(t.vgdl_class, self.file, t.line, None)
@@ -209,7 +223,9 @@ class GameRules:
             key = (self.itype_of[a], self.itype_of[b])
             if key not in pair_index:
                 pair_index[key] = []
-                self.pair_effects.append((key[0], key[1], pair_index[key]))
+                first, second = self.kinds[key[0]].concrete_subtypes, self.kinds[key[1]].concrete_subtypes
+                self.pair_effects.append(PairEffects(key[0], key[1], pair_index[key], first, second,
+                                                     not set(first) & set(second)))
             pair_index[key].extend([rule] * max(1, rule.repeat))
 
     def add_effect_rule(self, ir: InteractionRule, quiet: bool = False) -> EffectRule:

@@ -57,6 +57,8 @@ class EffectSpec:
     batch: bool = False
     #: parameters naming sprite types: name -> required?
     type_params: dict[str, bool] = field(default_factory=dict)
+    #: True when it moves sprites other than s1 (collision lookups must then rescan)
+    moves_others: bool = False
     #: extra load-time preparation (e.g. addTimer builds its delayed effect)
     extra_compile: Callable[[GameRules, EffectRule, InteractionRule], None] | None = None
 
@@ -78,7 +80,7 @@ EFFECTS: Registry[EffectSpec] = Registry("effect")
 
 def effect(name: str, needs: str = "s1", batch: bool = False, types: dict[str, bool] | None = None,
            compile: Callable[[GameRules, EffectRule, InteractionRule], None] | None = None,
-           **fields: Field) -> Callable[[EffectFn], EffectFn]:
+           moves_others: bool = False, **fields: Field) -> Callable[[EffectFn], EffectFn]:
     """Register ``fn`` as the VGDL effect ``name``.
 
     :param needs: which sprites must be present ("s1", "s2", "both", or "" for none); GVGAI's
@@ -89,7 +91,8 @@ def effect(name: str, needs: str = "s1", batch: bool = False, types: dict[str, b
     def add(fn: EffectFn) -> EffectFn:
         all_fields = dict(COMMON_FIELDS)
         all_fields.update(fields)
-        EFFECTS.register(name)(EffectSpec(name, fn, all_fields, needs, batch, dict(types or {}), compile))
+        EFFECTS.register(name)(EffectSpec(name, fn, all_fields, needs, batch, dict(types or {}),
+                                          moves_others, compile))
         return fn
 
     return add
@@ -138,7 +141,7 @@ def step_back(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
         g.move_to(s1, *g.last_pos(s1))
 
 
-@effect("undoAll", needs="", notStype=Field("names", ()))
+@effect("undoAll", needs="", moves_others=True, notStype=Field("names", ()))
 def undo_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     """Every sprite (except ``notStype`` types) goes back to its start-of-tick position."""
     skip = {g.rules.itype_of.get(n, -1) for n in e.values["notStype"]}
@@ -260,7 +263,7 @@ def _collision_sides(g: Game, s1: Sprite, rect: tuple[int, int, int, int]) -> tu
     return tx < ty, ty < tx
 
 
-@effect("wallBounce", needs="both", batch=True, friction=Field("float", 0.0))
+@effect("wallBounce", needs="both", batch=True, moves_others=True, friction=Field("float", 0.0))
 def wall_bounce(g: Game, s1: Sprite, walls: list[Sprite], e: EffectRule) -> int:
     """Bounce off one or two walls at once; returns how many walls scored."""
     n, rect = _batch_collision(g, s1, walls)
@@ -273,7 +276,7 @@ def wall_bounce(g: Game, s1: Sprite, walls: list[Sprite], e: EffectRule) -> int:
     return n
 
 
-@effect("wallReverse", needs="both", batch=True, friction=Field("float", 0.0))
+@effect("wallReverse", needs="both", batch=True, moves_others=True, friction=Field("float", 0.0))
 def wall_reverse(g: Game, s1: Sprite, walls: list[Sprite], e: EffectRule) -> int:
     """Reverse horizontally off walls (lemmings); returns how many walls scored."""
     n, rect = _batch_collision(g, s1, walls)
