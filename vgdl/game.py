@@ -13,6 +13,7 @@ and the random generator's state is one integer, so a copy replays exactly.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,10 +75,13 @@ class Game:
         self.last_action = NIL
         self.runtime_warnings: list[str] = []
         self._time_queue: list[tuple[int, TimedRule]] = []
-        # Cell indexes of big groups for collision lookups; a type's version changes with its sprites.
+        # Cell indexes of big groups for collision lookups. A type's version is a stamp, unique across
+        # this game and all its copies, renewed whenever one of its sprites appears, moves or dies, so
+        # an index built for a stamp by any copy is valid for every copy holding that stamp.
+        self._stamps = itertools.count(1)
         self._versions = [0] * len(rules.kinds)
-        self._index_cache: dict[int, tuple[int, dict[int, list[Sprite]], bool]] = {}
-        self._index_cache_shared = False
+        self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
+        self._frames: dict[int, Any] = {}
         self.width, self.height, self.block_size = build_level(self, rows)
         # Index keys are row * stride + column; the margin keeps off-screen neighbours distinct.
         self._stride = self.width + 64
@@ -169,7 +173,7 @@ class Game:
         twin._time_queue = list(self._time_queue)
         twin.runtime_warnings = list(self.runtime_warnings)
         twin._versions = list(self._versions)
-        self._index_cache_shared = twin._index_cache_shared = True
+        twin._frames = {}  # cached frames are drawn in place: never share them
         twin.rng = self.rng.copy()
         twin.aux_rng = self.aux_rng.copy()
         # Both games now share every sprite: neither may write one without cloning it first.
@@ -352,18 +356,18 @@ class Game:
             return s
         return self._groups[s.kind.itype].get(s.sid, s)
 
-    def _index(self, itype: int) -> tuple[dict[int, list[Sprite]], bool]:
-        """A cell -> sprites index of one type's group (and whether all sit exactly on cells).
+    def _index(self, itype: int) -> tuple[dict[int, list[tuple[int, int, int]]], bool]:
+        """A cell -> [(sid, x, y)] index of one type's group, and whether all sit exactly on cells.
 
-        Rebuilt only after that group changed; immutable once built, so game copies share it.
+        Built once per version stamp and shared by all copies of the game (it holds no sprite objects).
         """
-        version = self._versions[itype]
-        cached = self._index_cache.get(itype)
-        if cached is not None and cached[0] == version:
-            return cached[1], cached[2]
+        stamp = self._versions[itype]
+        cached = self._index_cache.get(stamp)
+        if cached is not None:
+            return cached
         bs = self.block_size
         stride = self._stride
-        index: dict[int, list[Sprite]] = {}
+        index: dict[int, list[tuple[int, int, int]]] = {}
         aligned = True
         for s in self._groups[itype].values():
             x, y = s.x, s.y
@@ -372,13 +376,12 @@ class Game:
             key = (y // bs) * stride + x // bs
             bucket = index.get(key)
             if bucket is None:
-                index[key] = [s]
+                index[key] = [(s.sid, x, y)]
             else:
-                bucket.append(s)
-        if self._index_cache_shared:
-            self._index_cache = dict(self._index_cache)
-            self._index_cache_shared = False
-        self._index_cache[itype] = (version, index, aligned)
+                bucket.append((s.sid, x, y))
+        if len(self._index_cache) > 4096:
+            self._index_cache.clear()
+        self._index_cache[stamp] = (index, aligned)
         return index, aligned
 
     def _near(self, types: tuple[int, ...], x: int, y: int, sid_limit: int) -> list[Sprite]:
@@ -395,11 +398,8 @@ class Game:
                     if -bs < s.x - x < bs and -bs < s.y - y < bs and s.sid < sid_limit:
                         out.append(s)
                 continue
-            cached = self._index_cache.get(t)
-            if cached is not None and cached[0] == self._versions[t]:
-                index, aligned = cached[1], cached[2]
-            else:
-                index, aligned = self._index(t)
+            cached = self._index_cache.get(self._versions[t])
+            index, aligned = cached if cached is not None else self._index(t)
             stride = self._stride
             base = (y // bs) * stride + x // bs
             if aligned:
@@ -413,16 +413,17 @@ class Game:
             else:
                 keys = (base - stride - 1, base - stride, base - stride + 1, base - 1, base, base + 1,
                         base + stride - 1, base + stride, base + stride + 1)
-            found: list[Sprite] = []
+            found: list[tuple[int, int, int]] = []
             for key in keys:
                 bucket = index.get(key)
                 if bucket:
-                    for s in bucket:
-                        if -bs < s.x - x < bs and -bs < s.y - y < bs and s.sid < sid_limit:
-                            found.append(s)
-            if len(found) > 1:
-                found.sort(key=_sid)
-            out.extend(found)
+                    for entry in bucket:
+                        if -bs < entry[1] - x < bs and -bs < entry[2] - y < bs and entry[0] < sid_limit:
+                            found.append(entry)
+            if found:
+                if len(found) > 1:
+                    found.sort()
+                out.extend(group[entry[0]] for entry in found)
         return out
 
     def _run_pair_effects(self) -> None:
@@ -508,7 +509,7 @@ class Game:
             for sid, s in self._killed.items():
                 if groups[s.kind.itype].pop(sid, None) is not None:
                     self._num_sprites -= 1
-                    versions[s.kind.itype] += 1
+                    versions[s.kind.itype] = next(self._stamps)
                 if sid == self._avatar_sid:
                     self._avatar_sid = None
             self._killed = {}
@@ -623,7 +624,7 @@ class Game:
         s = self.own(s)
         self._save_last(s)
         s.x, s.y = int(x), int(y)
-        self._versions[s.kind.itype] += 1
+        self._versions[s.kind.itype] = next(self._stamps)
         return s
 
     def set_last_pos(self, s: Sprite, x: int, y: int) -> Sprite:
@@ -673,6 +674,7 @@ class Game:
         """Mark ``s`` for removal at the end of the tick; an avatar is only disabled unless transformed."""
         if s.kind.is_avatar and not transformed:
             self.own(s).disabled = True
+            self._versions[s.kind.itype] = next(self._stamps)
         else:
             self._killed[s.sid] = s
 
@@ -724,7 +726,7 @@ class Game:
         kind.behaviour.init_sprite(s)  # type: ignore[union-attr]
         self._groups[itype][s.sid] = s
         self._num_sprites += 1
-        self._versions[itype] += 1
+        self._versions[itype] = next(self._stamps)
         return s
 
     def transform(self, new: Sprite | None, s1: Sprite, s2: Sprite | None, kill_second: bool,
@@ -767,7 +769,7 @@ class Game:
                 if s.lrt == gt and (s.x != s.lx or s.y != s.ly):
                     s = self.own(s)
                     s.x, s.y = s.lx, s.ly
-                    self._versions[itype] += 1
+                    self._versions[itype] = next(self._stamps)
 
     # ---------------------------------------------------------------------------------------------
     # Physics (GVGAI's GridPhysics)
@@ -786,7 +788,7 @@ class Game:
             s.x += int(d[0] * px)
             s.y += int(d[1] * px)
             s.lm = self.game_tick
-            self._versions[s.kind.itype] += 1
+            self._versions[s.kind.itype] = next(self._stamps)
             return True
         return False
 
