@@ -81,6 +81,8 @@ class Game:
         self._stamps = itertools.count(1)
         self._versions = [0] * len(rules.kinds)
         self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
+        # per (pair, effect) slot: the stamps under which it last found no overlap (shared by copies)
+        self._no_contact: list[list[int] | None] = [None] * rules.n_pair_slots
         self._frames: dict[int, Any] = {}
         self.width, self.height, self.block_size = build_level(self, rows)
         # Index keys are row * stride + column; the margin keeps off-screen neighbours distinct.
@@ -432,23 +434,38 @@ class Game:
         groups = self._groups
         current = self._current
         near_sprites = self._near
+        versions = self._versions
+        no_contact = self._no_contact
+        shields = self._shields
+        token = self._token
         for pair in self.rules.pair_effects:
             first_types, second_types = pair.first_types, pair.second_types
-            for e in pair.effects:
-                if not e.enabled:
-                    continue
-                if self._shields and (pair.partner, e.spec.name) in self._shields.get(pair.actor, ()):
-                    continue
+            if pair.single_first:
+                n_first = len(groups[first_types[0]])
+            else:
                 n_first = 0
                 for t in first_types:
                     n_first += len(groups[t])
-                if not n_first:
-                    break
+            if not n_first:
+                continue
+            if pair.single_second:
+                n_second = len(groups[second_types[0]])
+            else:
                 n_second = 0
                 for t in second_types:
                     n_second += len(groups[t])
-                if not n_second:
-                    break
+            if not n_second:
+                continue
+            signature: list[int] | None = None
+            for slot, e in pair.slots:
+                if shields and (pair.partner, e.spec.name) in shields.get(pair.actor, ()):
+                    continue
+                # Nothing overlapped last time, and neither side has changed since (same stamps,
+                # shared by all copies): nothing can overlap now.
+                if signature is None:
+                    signature = [versions[t] for t in pair.all_types]
+                if no_contact[slot] == signature:
+                    continue
                 sid_limit = self._next_sid  # GVGAI snapshots both lists when the effect starts
                 if n_second < n_first and pair.disjoint and not e.spec.moves_others:
                     # Few partners: find the first sprites near them instead of scanning all of them.
@@ -459,27 +476,34 @@ class Game:
                             for s1 in near_sprites(first_types, s2.x, s2.y, sid_limit):
                                 near[s1.sid] = s1
                     if not near:
+                        no_contact[slot] = signature
                         continue
-                    if len(first_types) == 1:
+                    if pair.single_first:
                         first = sorted(near.values(), key=_sid)
                     else:
                         rank = {t: i for i, t in enumerate(first_types)}
                         first = sorted(near.values(), key=lambda s: (rank[s.kind.itype], s.sid))
+                elif pair.single_first:
+                    first = list(groups[first_types[0]].values())
                 else:
                     first = []
                     for t in first_types:
                         first.extend(groups[t].values())
                 batch = e.spec.batch
+                contact = False
                 for s1 in first:
                     if s1.sid >= sid_limit:
                         continue
-                    s1 = current(s1)
+                    if s1.owner is not token:
+                        s1 = current(s1)
                     sid1 = s1.sid
                     if sid1 in killed and not batch:
+                        contact = True  # (a killed sprite's overlaps are not looked up: assume some)
                         continue
                     hits = near_sprites(second_types, s1.x, s1.y, sid_limit)
                     if not hits:
                         continue
+                    contact = True
                     if batch:
                         hits = [current(s2) for s2 in hits if s2.sid != sid1]
                         if hits:
@@ -494,6 +518,14 @@ class Game:
                         s2 = current(s2)
                         if -bs < s1.x - s2.x < bs and -bs < s1.y - s2.y < bs:
                             self._execute(e, s1, s2)
+                if contact:
+                    signature = None  # effects may have changed the stamps
+                    n_first = sum(len(groups[t]) for t in first_types)
+                    n_second = sum(len(groups[t]) for t in second_types)
+                    if not n_first or not n_second:
+                        break
+                else:
+                    no_contact[slot] = signature
 
     def _execute_batch(self, e: EffectRule, s1: Sprite, hits: list[Sprite]) -> None:
         n = e.spec.fn(self, s1, hits, e)

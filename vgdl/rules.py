@@ -108,6 +108,16 @@ class PairEffects:
     first_types: tuple[int, ...]  # iSubTypes of the actor that can hold sprites
     second_types: tuple[int, ...]
     disjoint: bool  # no type is on both sides
+    all_types: tuple[int, ...] = ()
+    single_first: bool = False
+    single_second: bool = False
+    #: (slot, effect) for each enabled effect; a slot numbers a (pair, effect) across the game
+    slots: tuple[tuple[int, EffectRule], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all_types", self.first_types + self.second_types)
+        object.__setattr__(self, "single_first", len(self.first_types) == 1)
+        object.__setattr__(self, "single_second", len(self.second_types) == 1)
 
 
 @dataclass(frozen=True)
@@ -227,6 +237,15 @@ class GameRules:
                 self.pair_effects.append(PairEffects(key[0], key[1], pair_index[key], first, second,
                                                      not set(first) & set(second)))
             pair_index[key].extend([rule] * max(1, rule.repeat))
+        slot = 0
+        for pair in self.pair_effects:
+            slots = []
+            for e in pair.effects:
+                if e.enabled:
+                    slots.append((slot, e))
+                    slot += 1
+            object.__setattr__(pair, "slots", tuple(slots))
+        self.n_pair_slots = slot
 
     def add_effect_rule(self, ir: InteractionRule, quiet: bool = False) -> EffectRule:
         """Compile one interaction line's effect; each gets its own index for per-game state."""
