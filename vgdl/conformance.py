@@ -18,8 +18,8 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 

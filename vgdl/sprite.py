@@ -66,7 +66,8 @@ class Sprite:
         twin.oriented, twin.speed, twin.lm, twin.first_tick = self.oriented, self.speed, self.lm, self.first_tick
         twin.resources, twin.hp, twin.max_hp, twin.ttl = self.resources, self.hp, self.max_hp, self.ttl
         twin.age, twin.counter, twin.start, twin.prev = self.age, self.counter, self.start, self.prev
-        twin.memory, twin.spawn_itype, twin.disabled, twin.from_avatar = self.memory, self.spawn_itype, self.disabled, self.from_avatar
+        twin.memory, twin.spawn_itype = self.memory, self.spawn_itype
+        twin.disabled, twin.from_avatar = self.disabled, self.from_avatar
         twin.owner = owner
         return twin
 

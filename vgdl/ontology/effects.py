@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from vgdl.errors import VGDLError
 from vgdl.ontology.registry import Field, Registry
-from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, NONE, RIGHT, UP
+from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, RIGHT, UP
 
 if TYPE_CHECKING:
     from vgdl.description import InteractionRule
