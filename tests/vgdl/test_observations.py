@@ -1,0 +1,97 @@
+"""Object list, grid tensor, pixels and events describe the same state."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import vgdl
+from tests.conftest import GAMES
+from tests.vgdl.helpers import game_from
+from vgdl.png import encode_png
+from vgdl.render import glyph_pattern, render_reference
+from vgdl.rng import JavaRandom
+
+COIN_DASH = GAMES / "coin_dash"
+
+
+def coin_dash(seed: int = 0) -> vgdl.Game:
+    return vgdl.load_game(COIN_DASH / "game.txt", COIN_DASH / "level0.txt", seed=seed)
+
+
+def test_objects_fields() -> None:
+    game = coin_dash()
+    objs = game.objects()
+    avatar = [o for o in objs if o["is_avatar"]]
+    assert len(avatar) == 1 and avatar[0]["type"] == "avatar" and (avatar[0]["x"], avatar[0]["y"]) == (1.0, 1.0)
+    for o in objs:
+        assert {"id", "type", "ancestry", "x", "y", "orientation", "resources", "is_avatar"} <= o.keys()
+        assert o["ancestry"][-1] == o["type"]
+    assert len({o["id"] for o in objs}) == len(objs)
+
+
+def test_grid_counts_match_objects() -> None:
+    game = coin_dash()
+    grid = game.grid()
+    assert grid.shape == (game.height, game.width, len(game.type_names))
+    objs = game.objects()
+    for channel, name in enumerate(game.type_names):
+        assert grid[..., channel].sum() == sum(o["type"] == name for o in objs)
+    a = game.type_names.index("avatar")
+    assert grid[1, 1, a] == 1
+
+
+def test_pixels_shape_and_tile_size() -> None:
+    game = coin_dash()
+    for ts in (1, 4, 8, 13):
+        frame = game.render_rgb(tile_size=ts)
+        assert frame.shape == (game.height * ts, game.width * ts, 3) and frame.dtype == np.uint8
+    frame = game.render_rgb(8)
+    # the avatar is white and sits in cell (1, 1)
+    assert (frame[8:16, 8:16] == (250, 250, 250)).all()
+    assert encode_png(frame).startswith(b"\x89PNG")
+
+
+def test_cached_frames_equal_the_reference_renderer_during_play() -> None:
+    game = coin_dash(seed=3)
+    rng = JavaRandom(4)
+    for step in range(200):
+        if game.ended:
+            game = coin_dash(seed=step)
+        game.step(game.actions[rng.next_int(len(game.actions))])
+        for ts in (5, 8):
+            assert np.array_equal(game.render_rgb(ts), render_reference(game, ts)), f"step {step}, tile {ts}"
+        if step % 37 == 0:  # copies start a fresh cache
+            twin = game.copy()
+            assert np.array_equal(twin.render_rgb(8), game.render_rgb(8))
+
+
+def test_image_only_types_get_distinct_glyphs() -> None:
+    game = game_from("""
+        BasicGame square_size=10
+            SpriteSet
+                a > Immovable img=oryx/tree
+                b > Immovable img=oryx/rock
+                c > Immovable img=oryx/tree color=RED
+            LevelMapping
+                a > a
+                b > b
+                c > c
+        """, "abc\n")
+    frame = game.render_rgb(10)
+    tiles = [frame[0:10, i * 10:(i + 1) * 10] for i in range(3)]
+    assert not np.array_equal(tiles[0], tiles[1])
+    assert (tiles[2] == (200, 0, 0)).all()  # a colour wins over an image name
+    p1, c1 = glyph_pattern("oryx/tree")
+    assert glyph_pattern("oryx/tree")[1] == c1 and np.array_equal(glyph_pattern("oryx/tree")[0], p1)
+
+
+def test_events_name_effect_and_types() -> None:
+    game = coin_dash()
+    game.step("ACTION_RIGHT")
+    game.step("ACTION_RIGHT")
+    game.step("ACTION_RIGHT")
+    game.step("ACTION_RIGHT")
+    assert any(e["effect"] == "collectResource" and e["type1"] == "coin" and e["type2"] == "avatar"
+               for e in game.events())
+    game.step("ACTION_NIL")
+    assert all(e["effect"] != "collectResource" for e in game.events())  # only the last tick
