@@ -47,6 +47,9 @@ class Game:
     :param max_ticks: the tick at which an unfinished game is lost (GVGAI: 2000).
     """
 
+    #: skip (pair, effect) checks whose sprite types have not changed since they found no contact
+    use_contact_cache = True
+
     def __init__(self, rules: GameRules, rows: list[str], seed: int = 0, level_name: str = "<level>",
                  max_ticks: int = MAX_TICKS) -> None:
         from vgdl.level import build_level
@@ -54,6 +57,7 @@ class Game:
         self.rules = rules
         self.seed = seed
         self.level_name = level_name
+        self.level_rows = tuple(rows)
         self.max_ticks = max_ticks
         self._token = object()
         self._groups: list[dict[int, Sprite]] = [{} for _ in rules.kinds]
@@ -80,6 +84,8 @@ class Game:
         # an index built for a stamp by any copy is valid for every copy holding that stamp.
         self._stamps = itertools.count(1)
         self._versions = [0] * len(rules.kinds)
+        self._details = [0] * len(rules.kinds)  # stamps of orientation / health changes
+        self._table_cache: dict[tuple[int, int, int], np.ndarray] = {}
         self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
         # per (pair, effect) slot: the stamps under which it last found no overlap (shared by copies)
         self._no_contact: list[list[int] | None] = [None] * rules.n_pair_slots
@@ -175,6 +181,7 @@ class Game:
         twin._time_queue = list(self._time_queue)
         twin.runtime_warnings = list(self.runtime_warnings)
         twin._versions = list(self._versions)
+        twin._details = list(self._details)
         twin._frames = {}  # cached frames are drawn in place: never share them
         twin.rng = self.rng.copy()
         twin.aux_rng = self.aux_rng.copy()
@@ -182,6 +189,15 @@ class Game:
         self._token = object()
         twin._token = object()
         return twin
+
+    def object_table(self) -> np.ndarray:
+        """Every live sprite as one float32 row (columns: ``vgdl.observations.TABLE_COLUMNS``).
+
+        The fast form of :meth:`objects` for learning agents: cached per type between changes.
+        """
+        from vgdl.observations import object_table
+
+        return object_table(self)
 
     def objects(self) -> list[dict[str, Any]]:
         """Every live sprite (dead avatars excluded) as a plain dict, in update order of creation."""
@@ -464,7 +480,7 @@ class Game:
                 # shared by all copies): nothing can overlap now.
                 if signature is None:
                     signature = [versions[t] for t in pair.all_types]
-                if no_contact[slot] == signature:
+                if no_contact[slot] == signature and self.use_contact_cache:
                     continue
                 sid_limit = self._next_sid  # GVGAI snapshots both lists when the effect starts
                 if n_second < n_first and pair.disjoint and not e.spec.moves_others:
@@ -667,6 +683,7 @@ class Game:
     def set_orientation(self, s: Sprite, ori: tuple[float, float]) -> Sprite:
         s = self.own(s)
         s.ori = ori
+        self._details[s.kind.itype] = next(self._stamps)
         return s
 
     def update_orientation(self, s: Sprite, d: tuple[float, float]) -> bool:
@@ -674,6 +691,7 @@ class Game:
         if not s.oriented or s.ori == d:
             return False
         self.own(s).ori = d
+        self._details[s.kind.itype] = next(self._stamps)
         return True
 
     def set_speed(self, s: Sprite, speed: float) -> Sprite:
@@ -686,6 +704,7 @@ class Game:
         s.hp = hp
         if hp > s.max_hp:
             s.max_hp = hp
+        self._details[s.kind.itype] = next(self._stamps)
         return s
 
     def set_lastmove(self, s: Sprite, value: int) -> Sprite:
@@ -772,6 +791,7 @@ class Game:
                 new.ori = s1.ori
         elif force_orientation or (new.oriented and s1.oriented and new.ori == NONE):
             new.ori = s1.ori
+        self._details[new.kind.itype] = next(self._stamps)
         new.lx, new.ly = self.last_pos(s1)
         new.lrt = self.game_tick
         if s1.resources:

@@ -52,6 +52,37 @@ def objects(game: Game) -> list[dict[str, Any]]:
     return out
 
 
+#: Columns of :func:`object_table`: type is the index in ``game.type_names``; x, y are cells.
+TABLE_COLUMNS = ("type", "x", "y", "orientation_x", "orientation_y", "is_avatar", "id", "health")
+
+
+def object_table(game: Game) -> np.ndarray:
+    """``n x 8`` float32 rows, one per live sprite, in the order of :func:`objects`."""
+    cache = game._table_cache  # shared by all copies: keys hold stamps unique to this game's lineage
+    channel = game.rules.channel_of
+    blocks = []
+    bs = game.block_size
+    for itype in _draw_types(game):
+        group = game._groups[itype]
+        if not group:
+            continue
+        key = (itype, game._versions[itype], game._details[itype])
+        block = cache.get(key)
+        if block is None:
+            c = channel.get(itype, -1)
+            block = np.array([(c, s.x / bs, s.y / bs, s.ori[0], s.ori[1], 0, s.sid, s.hp)
+                              for s in group.values() if not s.disabled], dtype=np.float32).reshape(-1, 8)
+            block.flags.writeable = False
+            if len(cache) > 8192:
+                cache.clear()
+            cache[key] = block
+        blocks.append(block)
+    table = np.concatenate(blocks) if blocks else np.zeros((0, 8), dtype=np.float32)
+    if game._avatar_sid is not None:
+        table[:, 5] = table[:, 6] == game._avatar_sid
+    return table
+
+
 def _draw_types(game: Game) -> list[int]:
     """Sprite order, then any other type that has sprites (e.g. a parent type named in a level)."""
     order = list(game.rules.sprite_order)

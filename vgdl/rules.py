@@ -147,6 +147,7 @@ class GameRules:
             tuple(self.itype_of.get(n, -1) for n in obs.raw.split(",")) if obs else None)
         self._compile_kinds()
         self.sprite_order: tuple[int, ...] = tuple(self.itype_of[n] for n in desc.sprite_order)
+        self.channel_of = {itype: i for i, itype in enumerate(self.sprite_order)}
         for rank, itype in enumerate(reversed(self.sprite_order)):
             self.kinds[itype].update_rank = rank
         self.update_order: tuple[int, ...] = tuple(
