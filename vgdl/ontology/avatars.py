@@ -244,3 +244,10 @@ class ShootOnlyAvatar(ShootAvatar):
             if i < len(self.shots) and self.has_ammo(g, s, i):
                 self.shoot(g, s, i)
         return STILL
+
+
+_CONTINUOUS = "it needs continuous physics (this engine implements GVGAI's grid physics)"
+SPRITE_CLASSES.unsupported.update({
+    name: _CONTINUOUS for name in ("Walker", "WalkerJumper", "RandomInertial", "AimedAvatar", "PlatformerAvatar",
+                                   "BirdAvatar", "SpaceshipAvatar", "CarAvatar", "WizardAvatar", "LanderAvatar")
+})

@@ -829,3 +829,8 @@ def _compile_add_timer(rules: GameRules, rule: EffectRule, ir: InteractionRule) 
 def add_timer(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     """Schedule the effect ``ftype`` (with this line's other parameters) ``timer`` ticks from now."""
     g.add_timer(e.extra["delegate"], e.values["timer"], e.values["repeating"], e.score)
+
+EFFECTS.unsupported.update({
+    "waterPhysics": "it needs continuous physics (gravity)",
+    "killIfNotUpright": "it needs continuous physics (rotation)",
+})

@@ -26,6 +26,8 @@ class Registry(Generic[T]):
     def __init__(self, what: str) -> None:
         self.what = what
         self._entries: dict[str, T] = {}
+        #: names GVGAI knows that we deliberately leave out, with the reason (shown in errors)
+        self.unsupported: dict[str, str] = {}
 
     def register(self, *names: str) -> Callable[[T], T]:
         def add(entry: T) -> T:
@@ -41,6 +43,9 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
+            if name in self.unsupported:
+                raise VGDLError(f"{self.what} '{name}' is not supported: {self.unsupported[name]}",
+                                file, line, column) from None
             raise VGDLError(f"unsupported {self.what} '{name}'{closest(name, self._entries)}",
                             file, line, column) from None
 
