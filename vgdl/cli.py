@@ -1,4 +1,4 @@
-"""The ``vgdl`` command: ``vgdl demo`` (seeded random play) and ``vgdl conformance`` (GVGAI traces).
+"""The ``vgdl`` command: ``demo`` (seeded random play), ``play`` and ``replay`` (human play), ``conformance``.
 
 Kept on :mod:`argparse` so the engine runs without the harness extras.
 """
@@ -48,9 +48,43 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def play(args: argparse.Namespace) -> int:
+    """Open a window and play a game with the keyboard."""
+    from vgdl.play import HumanPlay
+
+    session = HumanPlay(args.game, level=args.level, seed=args.seed, tile_size=args.tile_size, out_dir=args.out,
+                        fps=args.fps)
+    for path in session.run():
+        print(f"saved {path}")
+    return 0
+
+
+def replay_cmd(args: argparse.Namespace) -> int:
+    """Replay a saved trajectory exactly; optionally export an animated GIF."""
+    from vgdl.play import Trajectory, replay
+
+    game = replay(Trajectory.load(args.file), tile_size=args.tile_size, gif=args.gif)
+    print(f"replayed {len(Trajectory.load(args.file).actions)} actions: {game.winner or 'no winner'}, "
+          f"score {game.score:g}, tick {game.tick}" + (f"; wrote {args.gif}" if args.gif else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgdl", description="VGDL testbed engine tools")
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("play", help="play a game in a window (arrows, space = USE, R restarts, Esc quits)")
+    p.add_argument("game", help="a game name in games/ (e.g. coin_dash), a game folder, or a GVGAI game file")
+    p.add_argument("--level", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--tile-size", type=int, default=24)
+    p.add_argument("--fps", type=float, default=None, help="real-time play at this rate (default: a tick per key)")
+    p.add_argument("--out", default="runs/play", help="where trajectories are saved")
+    p.set_defaults(func=play)
+    r = sub.add_parser("replay", help="replay a saved trajectory exactly (and export a GIF)")
+    r.add_argument("file")
+    r.add_argument("--gif", default=None, help="write an animated GIF here")
+    r.add_argument("--tile-size", type=int, default=16)
+    r.set_defaults(func=replay_cmd)
     d = sub.add_parser("demo", help="play seeded random actions on the games in games/")
     d.add_argument("--games-dir", default=str(REPO_GAMES))
     d.add_argument("--game", action="append", help="a game folder (repeatable); default: all")

@@ -115,8 +115,14 @@ class Game:
 
     @property
     def actions(self) -> list[str]:
-        """The avatar's actions in GVGAI's order, then ``ACTION_NIL``."""
-        return [*self.rules.actions, NIL]
+        """The avatar's actions in GVGAI's order, then ``ACTION_NIL`` (its class decides them)."""
+        return [*self._avatar_actions(), NIL]
+
+    def _avatar_actions(self) -> tuple[str, ...]:
+        av = self.avatar()
+        if av is not None:
+            return av.kind.behaviour.actions  # type: ignore[union-attr]
+        return self.rules.actions
 
     @property
     def tick(self) -> int:
@@ -154,7 +160,7 @@ class Game:
             raise ValueError(f"unknown action {action!r}; expected one of {', '.join(self.actions)}")
         if self._ended:
             return
-        if action not in self.rules.actions:
+        if action not in self._avatar_actions():
             action = NIL
         self.last_action = action
         self.game_tick += 1

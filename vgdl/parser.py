@@ -229,7 +229,7 @@ class _Builder:
              line: int, column: int, declared_class: str | None = None,
              own: dict[str, Param] | None = None) -> None:
         self.types[name] = SpriteType(
-            name=name, vgdl_class=cls, declared_class=declared_class or cls, params=params,
+            name=name, vgdl_class=cls, declared_class=declared_class, params=params,
             own_params=own if own is not None else params, ancestry=ancestry or (name,), children=(),
             line=line, column=column)
         self._definition_order.append(name)

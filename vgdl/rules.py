@@ -164,13 +164,13 @@ class GameRules:
         self._compile_interactions()
         self.terminations: list[Termination] = self._compile_terminations()
         self.char_map = {c: e for c, e in desc.level_mapping.items()}
-        avatar = self.kinds[self.itype_of["avatar"]]
+        # Actions when a level has no avatar: those of the first avatar type with a level character.
         self.actions: tuple[str, ...] = ()
+        mapped = {n for e in desc.level_mapping.values() for n in e.types}
         for kind in self.kinds:
-            if kind.is_avatar:
+            if kind.is_avatar and kind.name in mapped:
                 self.actions = kind.behaviour.actions  # type: ignore[union-attr]
                 break
-        self.default_avatar = avatar
 
     # ---------------------------------------------------------------------------------------------
     def _game_int(self, key: str, default: int) -> int:
