@@ -69,6 +69,16 @@ def replay_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def render_cmd(args: argparse.Namespace) -> int:
+    """Save a PNG of a game's level (before any move)."""
+    from vgdl.play import resolve_game
+
+    game_file, level_file = resolve_game(args.game, args.level)
+    game = load_game(game_file, level_file, seed=args.seed)
+    print(f"wrote {save_png(args.out, game.render_rgb(args.tile_size))}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vgdl", description="VGDL testbed engine tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--gif", default=None, help="write an animated GIF here")
     r.add_argument("--tile-size", type=int, default=16)
     r.set_defaults(func=replay_cmd)
+    png = sub.add_parser("render", help="save a PNG picture of a level")
+    png.add_argument("game")
+    png.add_argument("--level", type=int, default=0)
+    png.add_argument("--seed", type=int, default=0)
+    png.add_argument("--tile-size", type=int, default=24)
+    png.add_argument("--out", default="level.png")
+    png.set_defaults(func=render_cmd)
     d = sub.add_parser("demo", help="play seeded random actions on the games in games/")
     d.add_argument("--games-dir", default=str(REPO_GAMES))
     d.add_argument("--game", action="append", help="a game folder (repeatable); default: all")

@@ -223,7 +223,7 @@ def outcome_distribution(trace: Trace, gvgai_dir: Path, seeds: int = 50) -> dict
 
 
 def run(gvgai_dir: Path, games: list[str] | None = None, distributions: bool = False,
-        out=sys.stdout) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+        out=sys.stdout, dist_traces: int = 1, dist_seeds: int = 50) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Replay every trace (or those of ``games``); print a table per game and overall rates."""
     index = json.loads((gvgai_dir / "index.json").read_text())
     rows = []
@@ -235,11 +235,12 @@ def run(gvgai_dir: Path, games: list[str] | None = None, distributions: bool = F
             continue
         det = bool(entry["deterministic"])
         results = []
-        for run_info in entry["runs"]:
+        for i, run_info in enumerate(entry["runs"]):
             trace = Trace.load(gvgai_dir / run_info["trace"])
             results.append(replay(trace, gvgai_dir, det))
-            if distributions and not det:
-                dist_rows.append((entry["name"], trace.path.name, outcome_distribution(trace, gvgai_dir)))
+            if distributions and not det and i < dist_traces:
+                dist_rows.append((entry["name"], trace.path.name,
+                                  outcome_distribution(trace, gvgai_dir, seeds=dist_seeds)))
         all_results += results
         exact = sum(r.exact for r in results)
         errors = sum(r.error is not None for r in results)
@@ -272,8 +273,14 @@ def run(gvgai_dir: Path, games: list[str] | None = None, distributions: bool = F
     print(f"traces raising an engine error: {summary['errors']}", file=out)
     if dist_rows:
         inside = sum(d["score_in_range"] for _, _, d in dist_rows)
-        print(f"\nstochastic traces whose final score lies within our 50-seed range: {inside}/{len(dist_rows)}",
+        print(f"\nstochastic games: trace, GVGAI's final score, and ours over {dist_seeds} seeds (same actions)",
               file=out)
+        for _name, trace_name, d in dist_rows:
+            print(f"  {trace_name:<34} gvgai {d['trace_score']:>6g}   ours mean {d['mean_score']:>7.2f} "
+                  f"[{d['min_score']:g}, {d['max_score']:g}]  p(win) {d['p_win']:.2f}  p(end) {d['p_ended']:.2f}",
+                  file=out)
+        print(f"stochastic traces whose final score lies within our {dist_seeds}-seed range: "
+              f"{inside}/{len(dist_rows)}", file=out)
         summary["stochastic_score_in_range"] = inside
         summary["stochastic_distribution_traces"] = len(dist_rows)
     summary["results"] = all_results
@@ -285,7 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=None, help="path to shared/gvgai")
     parser.add_argument("--game", action="append", help="only these games (repeatable)")
     parser.add_argument("--distributions", action="store_true",
-                        help="also compare outcome distributions over 50 seeds for stochastic games")
+                        help="also compare outcome distributions over seeds for stochastic games")
+    parser.add_argument("--dist-traces", type=int, default=1, help="traces per stochastic game for --distributions")
+    parser.add_argument("--dist-seeds", type=int, default=50)
     parser.add_argument("--json", type=Path, help="write the summary and per-trace results here")
     args = parser.parse_args(argv)
     gvgai_dir = args.shared or shared_gvgai_dir()
@@ -293,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         print("shared GVGAI data not found (looked for ../shared/gvgai/index.json); "
               "pass --shared or set VGDL_SHARED_GVGAI", file=sys.stderr)
         return 2
-    summary = run(gvgai_dir, args.game, args.distributions)
+    summary = run(gvgai_dir, args.game, args.distributions, dist_traces=args.dist_traces, dist_seeds=args.dist_seeds)
     if args.json:
         results = summary.pop("results")
         summary["per_trace"] = [r.__dict__ for r in results]

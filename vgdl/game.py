@@ -87,8 +87,8 @@ class Game:
         self._details = [0] * len(rules.kinds)  # stamps of orientation / health changes
         self._table_cache: dict[tuple[int, int, int], np.ndarray] = {}
         self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
-        # per (pair, effect) slot: the stamps under which it last found no overlap (shared by copies)
-        self._no_contact: list[list[int] | None] = [None] * rules.n_pair_slots
+        # per type pair: the stamps under which it last found no overlap (shared by copies)
+        self._no_contact: list[tuple[int, ...] | None] = [None] * len(rules.pair_effects)
         self._frames: dict[int, Any] = {}
         self.width, self.height, self.block_size = build_level(self, rows)
         # Index keys are row * stride + column; the margin keeps off-screen neighbours distinct.
@@ -458,36 +458,40 @@ class Game:
         near_sprites = self._near
         versions = self._versions
         no_contact = self._no_contact
+        use_cache = self.use_contact_cache
         shields = self._shields
         token = self._token
         for pair in self.rules.pair_effects:
             first_types, second_types = pair.first_types, pair.second_types
-            if pair.single_first:
-                n_first = len(groups[first_types[0]])
+            # A pair that found no overlap last time, with neither side changed since (same stamps,
+            # shared by all copies), cannot overlap now.
+            if pair.single_first and pair.single_second:
+                signature: tuple[int, ...] = (versions[first_types[0]], versions[second_types[0]])
             else:
-                n_first = 0
-                for t in first_types:
-                    n_first += len(groups[t])
-            if not n_first:
+                signature = tuple([versions[t] for t in pair.all_types])
+            if use_cache and no_contact[pair.index] == signature:
                 continue
-            if pair.single_second:
-                n_second = len(groups[second_types[0]])
-            else:
-                n_second = 0
-                for t in second_types:
-                    n_second += len(groups[t])
-            if not n_second:
-                continue
-            signature: list[int] | None = None
-            for slot, e in pair.slots:
+            contact = False
+            for e in pair.effects_enabled:
                 if shields and (pair.partner, e.spec.name) in shields.get(pair.actor, ()):
+                    contact = True  # not looked at: assume some
                     continue
-                # Nothing overlapped last time, and neither side has changed since (same stamps,
-                # shared by all copies): nothing can overlap now.
-                if signature is None:
-                    signature = [versions[t] for t in pair.all_types]
-                if no_contact[slot] == signature and self.use_contact_cache:
-                    continue
+                if pair.single_first:
+                    n_first = len(groups[first_types[0]])
+                else:
+                    n_first = 0
+                    for t in first_types:
+                        n_first += len(groups[t])
+                if not n_first:
+                    break
+                if pair.single_second:
+                    n_second = len(groups[second_types[0]])
+                else:
+                    n_second = 0
+                    for t in second_types:
+                        n_second += len(groups[t])
+                if not n_second:
+                    break
                 sid_limit = self._next_sid  # GVGAI snapshots both lists when the effect starts
                 if n_second < n_first and pair.disjoint and not e.spec.moves_others:
                     # Few partners: find the first sprites near them instead of scanning all of them.
@@ -498,7 +502,6 @@ class Game:
                             for s1 in near_sprites(first_types, s2.x, s2.y, sid_limit):
                                 near[s1.sid] = s1
                     if not near:
-                        no_contact[slot] = signature
                         continue
                     if pair.single_first:
                         first = sorted(near.values(), key=_sid)
@@ -512,7 +515,6 @@ class Game:
                     for t in first_types:
                         first.extend(groups[t].values())
                 batch = e.spec.batch
-                contact = False
                 for s1 in first:
                     if s1.sid >= sid_limit:
                         continue
@@ -540,14 +542,8 @@ class Game:
                         s2 = current(s2)
                         if -bs < s1.x - s2.x < bs and -bs < s1.y - s2.y < bs:
                             self._execute(e, s1, s2)
-                if contact:
-                    signature = None  # effects may have changed the stamps
-                    n_first = sum(len(groups[t]) for t in first_types)
-                    n_second = sum(len(groups[t]) for t in second_types)
-                    if not n_first or not n_second:
-                        break
-                else:
-                    no_contact[slot] = signature
+            if not contact:
+                no_contact[pair.index] = signature
 
     def _execute_batch(self, e: EffectRule, s1: Sprite, hits: list[Sprite]) -> None:
         n = e.spec.fn(self, s1, hits, e)

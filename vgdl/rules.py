@@ -111,8 +111,8 @@ class PairEffects:
     all_types: tuple[int, ...] = ()
     single_first: bool = False
     single_second: bool = False
-    #: (slot, effect) for each enabled effect; a slot numbers a (pair, effect) across the game
-    slots: tuple[tuple[int, EffectRule], ...] = ()
+    index: int = 0
+    effects_enabled: tuple[EffectRule, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "all_types", self.first_types + self.second_types)
@@ -238,15 +238,9 @@ class GameRules:
                 self.pair_effects.append(PairEffects(key[0], key[1], pair_index[key], first, second,
                                                      not set(first) & set(second)))
             pair_index[key].extend([rule] * max(1, rule.repeat))
-        slot = 0
-        for pair in self.pair_effects:
-            slots = []
-            for e in pair.effects:
-                if e.enabled:
-                    slots.append((slot, e))
-                    slot += 1
-            object.__setattr__(pair, "slots", tuple(slots))
-        self.n_pair_slots = slot
+        for i, pair in enumerate(self.pair_effects):
+            object.__setattr__(pair, "index", i)
+            object.__setattr__(pair, "effects_enabled", tuple(e for e in pair.effects if e.enabled))
 
     def add_effect_rule(self, ir: InteractionRule, quiet: bool = False) -> EffectRule:
         """Compile one interaction line's effect; each gets its own index for per-game state."""
