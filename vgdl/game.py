@@ -89,6 +89,7 @@ class Game:
         self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
         # per type pair: the stamps under which it last found no overlap (shared by copies)
         self._no_contact: list[tuple[int, ...] | None] = [None] * len(rules.pair_effects)
+        self._eos_clear: list[tuple[int, ...] | None] = [None] * len(rules.eos_order)
         self._frames: dict[int, Any] = {}
         self.width, self.height, self.block_size = build_level(self, rows)
         # Index keys are row * stride + column; the margin keeps off-screen neighbours distinct.
@@ -346,23 +347,33 @@ class Game:
         if not rules.eos_order:
             return
         w, h, bs = self.screen_width, self.screen_height, self.block_size
-        for itype in rules.eos_order:
+        groups, versions, clear = self._groups, self._versions, self._eos_clear
+        for k, itype in enumerate(rules.eos_order):
+            subtypes = rules.kinds[itype].concrete_subtypes
+            # nobody was off the screen last time and none of these sprites changed since: skip
+            signature = tuple([versions[t] for t in subtypes])
+            if clear[k] == signature and self.use_contact_cache:
+                continue
+            off_screen = False
             for e in rules.eos_effects[itype]:
                 if not e.enabled:
                     continue
-                for t in rules.kinds[itype].subtypes:
-                    group = self._groups[t]
+                for t in subtypes:
+                    group = groups[t]
                     if not group:
                         continue
                     size = len(group)
                     for s in list(group.values()):
                         s = self._current(s)
-                        if (s.x < 0 or s.y < 0 or s.x + bs > w or s.y + bs > h) and \
-                                s.sid not in self._killed and not s.disabled:
-                            self._execute(e, s, None)
-                            if len(group) > size:  # GVGAI: a sprite added to this list ends its loop
-                                self.warn("a sprite was spawned outside of the screen")
-                                break
+                        if s.x < 0 or s.y < 0 or s.x + bs > w or s.y + bs > h:
+                            off_screen = True
+                            if s.sid not in self._killed and not s.disabled:
+                                self._execute(e, s, None)
+                                if len(group) > size:  # GVGAI: a sprite added to this list ends its loop
+                                    self.warn("a sprite was spawned outside of the screen")
+                                    break
+            if not off_screen:
+                clear[k] = signature
 
     def _members(self, itype: int) -> list[Sprite]:
         """GVGAI's collision list for a type: the sprites of its iSubTypes, in order."""
