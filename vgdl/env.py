@@ -175,14 +175,22 @@ class VGDLEnv(gym.Env):
 
     # -------------------------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict]:
-        """Start an episode; ``options={"level": k}`` switches level. The game's seed comes from ``np_random``."""
+        """Start an episode.
+
+        ``options={"level": k}`` switches level. The game's seed is drawn from ``np_random`` (so
+        ``reset(seed=...)`` makes runs reproducible), unless ``options={"game_seed": s}`` fixes it,
+        e.g. to replay a recorded solution.
+        """
         super().reset(seed=seed)
         if options and "level" in options:
             level = int(options["level"])
             if not 0 <= level < len(self.level_rows):
                 raise ValueError(f"level {level} out of range (0..{len(self.level_rows) - 1})")
             self.level = level
-        self.game = self._new_game(self.level, seed=int(self.np_random.integers(0, 2**31 - 1)))
+        game_seed = int(self.np_random.integers(0, 2**31 - 1))
+        if options and options.get("game_seed") is not None:
+            game_seed = int(options["game_seed"])
+        self.game = self._new_game(self.level, seed=game_seed)
         self._steps = 0
         self._score = self.game.score
         if self.render_mode == "human":

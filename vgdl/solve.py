@@ -24,13 +24,22 @@ SOLUTIONS_FILE = "solutions.json"
 
 
 def state_key(game: Game) -> tuple:
-    """What distinguishes two states for the search (positions, orientations, resources, score, rng)."""
+    """What distinguishes two states for the search.
+
+    Positions, orientations, resources, health, the hidden clocks that decide future moves
+    (ticks since the last move up to the cooldown, ages, counters, spawn phases, timers), the
+    score and the random generator's state.
+    """
+    gt = game.game_tick
     parts = []
     for s in game.sprites():
-        parts.append((s.kind.itype, s.x, s.y, s.ori, s.disabled,
+        cooldown = s.kind.cooldown
+        parts.append((s.kind.itype, s.x, s.y, s.ori, s.disabled, s.hp, s.age, s.counter, s.ttl,
+                      min(gt - s.lm, cooldown), (s.start + gt) % cooldown if s.start >= 0 else -1,
                       tuple(sorted(s.resources.items())) if s.resources else ()))
     parts.sort()
-    return (tuple(parts), game.raw_score, game.rng.state)
+    timers = tuple((when - gt, tr.rule.index) for when, tr in game._time_queue)
+    return (tuple(parts), game.raw_score, game.rng.state, timers)
 
 
 def coarse_key(game: Game) -> tuple:
