@@ -31,7 +31,7 @@ TYPE_PARAMS = frozenset({
 # Distinct, mutually distinguishable colours for reskins (named GVGAI colours and a few extra hex ones).
 _PALETTE = [c for c in COLORS if c not in ("DARKGRAY",)] + [
     "8A2BE2", "00CED1", "FF1493", "7FFF00", "D2691E", "4682B4", "9ACD32", "FF4500", "DA70D6", "2E8B57",
-    "B8860B", "5F9EA0", "DC143C", "00FA9A", "8B4513", "6A5ACD", "FFD700", "20B2AA", "C71585", "708090",
+    "B8860B", "5F9EA0", "DC143C", "00FA9A", "8B4513", "6A5ACD", "FFD700", "20B2AA", "C71585", "A9A9F5",
 ]
 
 

@@ -45,8 +45,12 @@ GOOD_CARD = """[coin_dash]
 description = "x"
 family = "collect"
 split = "heldout"
-priors = { avatar_known = true, walls_known = true, objective_form = true, deterministic_rules = true,
-           resources_good = true }
+[coin_dash.priors]
+avatar_known = true
+walls_known = true
+objective_form = true
+deterministic_rules = true
+resources_good = true
 """
 
 
@@ -59,10 +63,9 @@ def test_a_valid_manifest_loads(tmp_path: Path) -> None:
     (GOOD_CARD.replace('family = "collect"', 'family = "collect"\ncolour = "red"'), "unknown keys"),
     (GOOD_CARD + '[ghost_game]\ndescription = "x"\nfamily = "push"\nsplit = "dev"\npriors = {}\n', "no folder"),
     ("", "without a manifest card"),
-    (GOOD_CARD.replace("priors = {", "priors_ = {").replace("resources_good = true }", "resources_good = true }"),
-     "missing keys"),
+    (GOOD_CARD.replace("[coin_dash.priors]", "[coin_dash.priorz]"), "missing keys"),
     (GOOD_CARD.replace("resources_good = true", "resources_good = 1"), "true or false"),
-    (GOOD_CARD.replace("walls_known = true, ", ""), "priors must tag exactly"),
+    (GOOD_CARD.replace("walls_known = true\n", ""), "priors must tag exactly"),
     (GOOD_CARD.replace('"heldout"', '"test"'), "split"),
     (GOOD_CARD.replace('"collect"', '"racing"'), "family"),
 ])

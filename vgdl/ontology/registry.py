@@ -71,6 +71,7 @@ class Registry(Generic[T]):
 
 _INT = re.compile(r"^[-+]?\d+$")
 _FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_HEX_COLOR = re.compile(r"^[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ def assign(field: Field, param: Param) -> tuple[bool, Any]:
     if want == "dir":
         return (kind == "dir"), value
     if want == "color":
+        if kind == "str" and _HEX_COLOR.match(value):  # our extension (GVGAI knows named colours only)
+            return True, (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
         return (kind == "color"), value
     if want in ("str", "names"):
         if kind != "str":
