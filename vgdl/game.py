@@ -61,6 +61,7 @@ class Game:
         self.max_ticks = max_ticks
         self._token = object()
         self._groups: list[dict[int, Sprite]] = [{} for _ in rules.kinds]
+        self._owned_groups: set[int] = set(range(len(rules.kinds)))  # groups this game may change in place
         self._killed: dict[int, Sprite] = {}
         self._avatar_sid: int | None = None
         self._avatar_itype = -1
@@ -179,7 +180,10 @@ class Game:
         """An independent game in the same state, with the same random future."""
         twin = Game.__new__(Game)
         twin.__dict__.update(self.__dict__)
-        twin._groups = [g.copy() if g else {} for g in self._groups]
+        # Sprite groups are shared too: each game copies a group's dict the first time it changes it.
+        twin._groups = list(self._groups)
+        self._owned_groups = set()
+        twin._owned_groups = set()
         twin._killed = dict(self._killed)
         twin._shields = {k: set(v) for k, v in self._shields.items()}
         twin._apply_score = list(self._apply_score)
@@ -369,7 +373,7 @@ class Game:
                             off_screen = True
                             if s.sid not in self._killed and not s.disabled:
                                 self._execute(e, s, None)
-                                if len(group) > size:  # GVGAI: a sprite added to this list ends its loop
+                                if len(groups[t]) > size:  # GVGAI: a sprite added to this list ends its loop
                                     self.warn("a sprite was spawned outside of the screen")
                                     break
             if not off_screen:
@@ -568,7 +572,7 @@ class Game:
             groups = self._groups
             versions = self._versions
             for sid, s in self._killed.items():
-                if groups[s.kind.itype].pop(sid, None) is not None:
+                if sid in groups[s.kind.itype] and self._writable_group(s.kind.itype).pop(sid, None) is not None:
                     self._num_sprites -= 1
                     versions[s.kind.itype] = next(self._stamps)
                 if sid == self._avatar_sid:
@@ -663,16 +667,25 @@ class Game:
     # Mutations (all go through own(): sprites are shared copy-on-write between game copies)
     # ============================================================================================
 
+    def _writable_group(self, itype: int) -> dict[int, Sprite]:
+        """The group of ``itype``, copied first if it is still shared with another game."""
+        if itype in self._owned_groups:
+            return self._groups[itype]
+        group = self._groups[itype] = dict(self._groups[itype])
+        self._owned_groups.add(itype)
+        return group
+
     def own(self, s: Sprite) -> Sprite:
         """A version of ``s`` this game may write to (a private clone if it is shared)."""
         if s.owner is self._token:
             return s
-        current = self._groups[s.kind.itype].get(s.sid)
+        itype = s.kind.itype
+        current = self._groups[itype].get(s.sid)
         if current is not None and current.owner is self._token:
             return current
         twin = (current or s).clone(self._token)
         if current is not None:
-            self._groups[s.kind.itype][s.sid] = twin
+            self._writable_group(itype)[s.sid] = twin
         if s.sid in self._killed:
             self._killed[s.sid] = twin
         return twin
@@ -788,7 +801,7 @@ class Game:
         s.from_avatar = False
         s.owner = self._token
         kind.behaviour.init_sprite(s)  # type: ignore[union-attr]
-        self._groups[itype][s.sid] = s
+        self._writable_group(itype)[s.sid] = s
         self._num_sprites += 1
         self._versions[itype] = next(self._stamps)
         return s

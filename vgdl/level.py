@@ -59,7 +59,7 @@ def build_level(game: Game, rows: list[str]) -> tuple[int, int, int]:
                 if s is not None and s.kind.is_avatar:
                     created_avatars.append(s)
     for extra in created_avatars[1:]:
-        del game._groups[extra.kind.itype][extra.sid]
+        del game._writable_group(extra.kind.itype)[extra.sid]
         game._versions[extra.kind.itype] = next(game._stamps)
     _choose_avatar(game)
     return width, height, block
