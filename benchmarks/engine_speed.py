@@ -12,13 +12,17 @@ Usage:
 
 from __future__ import annotations
 
-import argparse
-import copy
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: idle BLAS threads skew timings
+
+import argparse  # noqa: E402
+import copy  # noqa: E402
 import json
-import statistics
-import sys
-import time
-from pathlib import Path
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -17,4 +17,6 @@ if [ ! -f "$stamp" ]; then
 fi
 export PATH="$venv/bin:$PATH"
 export SDL_VIDEODRIVER="${SDL_VIDEODRIVER:-dummy}"
+# One BLAS/OpenMP thread per process: idle BLAS threads spin and slow everything on two busy cores.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export SDL_AUDIODRIVER="${SDL_AUDIODRIVER:-dummy}"

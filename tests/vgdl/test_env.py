@@ -8,7 +8,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import vgdl
-from tests.conftest import GAMES
+from tests.conftest import GAMES, SHARED_GVGAI, SKIP_NO_SHARED
 from vgdl.env import OBS_TYPES, VGDLEnv
 from vgdl.protocol import ProtocolEnv
 from vgdl.registration import env_name, register_games
@@ -33,11 +33,24 @@ def test_gymnasium_checker_passes_for_every_obs_type(env_id: str) -> None:
         env.close()
 
 
-def test_sb3_checker_for_pixels_and_grid() -> None:
+@pytest.mark.parametrize("env_id", IDS)
+def test_sb3_checker_for_pixels_and_grid(env_id: str) -> None:
     from stable_baselines3.common.env_checker import check_env as sb3_check_env
 
     for obs_type in ("pixels", "grid"):
-        sb3_check_env(gym.make("VGDL/CoinDash-v0", obs_type=obs_type).unwrapped, warn=False)
+        sb3_check_env(gym.make(env_id, obs_type=obs_type).unwrapped, warn=False)
+
+
+@SKIP_NO_SHARED
+def test_gvgai_corpus_registers_as_an_external_suite() -> None:
+    from vgdl.registration import register_suite
+
+    ids = register_suite(SHARED_GVGAI / "games", namespace="GVGAI")
+    assert len(ids) == 79 and "GVGAI/Sokoban-v0" in ids
+    env = gym.make("GVGAI/Sokoban-v0", obs_type="grid", level=1)
+    obs, info = env.reset(seed=0)
+    assert info["level"] == 1 and env.observation_space.contains(obs)
+    env.step(0)
 
 
 def test_reward_termination_truncation_and_info() -> None:
