@@ -7,51 +7,33 @@ numbers for neural and symbolic agents.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import gymnasium as gym
 
 from agents.base import Agent
-from vgdl.protocol import ProtocolEnv
+from vgdl.protocol import LevelRecord, ProtocolEnv, ProtocolRecord
 
 
 @dataclass
-class LevelResult:
-    level: int
-    won: bool
-    steps: int
-    attempts: int
-    score: float
-    cpu_seconds: float
+class LevelResult(LevelRecord):
+    """A level's protocol record plus the agent's CPU time on it."""
+
+    cpu_seconds: float = 0.0
 
 
 @dataclass
-class RunResult:
-    game: str
-    agent: dict[str, Any]
-    budget_per_level: int
-    levels: list[LevelResult] = field(default_factory=list)
+class RunResult(ProtocolRecord):
+    """One agent's run through one game's levels (levels won, steps, kappa: see ProtocolRecord)."""
 
-    @property
-    def levels_won(self) -> int:
-        return sum(r.won for r in self.levels)
-
-    @property
-    def total_steps(self) -> int:
-        return sum(r.steps for r in self.levels)
-
-    @property
-    def kappa(self) -> float:
-        n = len(self.levels)
-        if not self.levels_won or not n:
-            return 0.0
-        return (self.levels_won / n) * (self.levels_won / self.total_steps)
+    game: str = ""
+    agent: dict[str, Any] = field(default_factory=dict)
+    budget_per_level: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {"game": self.game, "agent": self.agent, "budget_per_level": self.budget_per_level,
-                "levels": [asdict(r) for r in self.levels], "levels_won": self.levels_won,
-                "total_steps": self.total_steps, "kappa": self.kappa}
+                **super().as_dict()}
 
 
 def run_protocol(agent: Agent, env_id: str, budget_per_level: int = 5000, seed: int = 0,
@@ -64,7 +46,7 @@ def run_protocol(agent: Agent, env_id: str, budget_per_level: int = 5000, seed: 
     """
     env = ProtocolEnv(gym.make(env_id, **(env_kwargs or {})).unwrapped)
     options = {"game_seed": game_seed} if game_seed is not None else None
-    result = RunResult(env_id, agent.describe(), budget_per_level)
+    result = RunResult(n_levels=env.n_levels, game=env_id, agent=agent.describe(), budget_per_level=budget_per_level)
     obs, info = env.reset(seed=seed, options=options)
     for level in range(env.n_levels):
         if env.current != level:  # a lost level: move on
@@ -85,8 +67,8 @@ def run_protocol(agent: Agent, env_id: str, budget_per_level: int = 5000, seed: 
                 attempts += 1
                 obs, info = env.reset(options=options)
                 agent.reset(env.unwrapped.action_names, env.observation_space)
-        result.levels.append(LevelResult(level, won, steps, attempts, float(info.get("score", 0.0)),
-                                         time.process_time() - start))
+        result.levels.append(LevelResult(level, attempts, steps, won, float(info.get("score", 0.0)),
+                                         cpu_seconds=time.process_time() - start))
         if won and level < env.n_levels - 1:
             obs, info = env.reset(options=options)
     env.close()

@@ -15,6 +15,13 @@ from typing import Any
 import gymnasium as gym
 
 
+def kappa(levels_won: int, n_levels: int, total_steps: int) -> float:
+    """EMPA's learning efficiency: levels won / levels x levels won / steps (0 when nothing was won)."""
+    if not levels_won or not total_steps or not n_levels:
+        return 0.0
+    return (levels_won / n_levels) * (levels_won / total_steps)
+
+
 @dataclass
 class LevelRecord:
     level: int
@@ -41,10 +48,7 @@ class ProtocolRecord:
 
     @property
     def kappa(self) -> float:
-        """EMPA's learning efficiency; 0 when nothing was won."""
-        if not self.levels_won or not self.total_steps or not self.n_levels:
-            return 0.0
-        return (self.levels_won / self.n_levels) * (self.levels_won / self.total_steps)
+        return kappa(self.levels_won, self.n_levels, self.total_steps)
 
     def as_dict(self) -> dict[str, Any]:
         return {"levels": [asdict(r) for r in self.levels], "n_levels": self.n_levels,

@@ -287,6 +287,17 @@ def _manhattan(a: Sprite, b: Sprite) -> int:
     return abs(a.y - b.y) + abs(a.x - b.x)
 
 
+def _steps_toward(s: Sprite, t: Sprite, fleeing: bool, max_distance: float, out: list[tuple[int, int]]) -> None:
+    """Append the base directions whose one-pixel step shrinks (fleeing: grows) the distance to ``t``."""
+    d = _manhattan(s, t)
+    if max_distance != -1 and d > max_distance:
+        return
+    for dx, dy in BASE_DIRECTIONS:
+        nd = abs(s.y + dy - t.y) + abs(s.x + dx - t.x)
+        if (fleeing and d < nd) or (not fleeing and d > nd):
+            out.append((dx, dy))
+
+
 @SPRITE_CLASSES.register("Chaser")
 class Chaser(RandomNPC):
     """Steps toward (or, fleeing, away from) the nearest sprite of ``stype``; walls are not seen.
@@ -317,15 +328,9 @@ class Chaser(RandomNPC):
     def sees(self, s: Sprite, t: Sprite) -> bool:
         return True
 
-    def moves_toward(self, s: Sprite, t: Sprite, fleeing: bool, max_distance: float,
-                     out: list[tuple[int, int]]) -> None:
-        d = _manhattan(s, t)
-        if max_distance != -1 and d > max_distance:
-            return
-        for dx, dy in BASE_DIRECTIONS:
-            nd = abs(s.y + dy - t.y) + abs(s.x + dx - t.x)
-            if (fleeing and d < nd) or (not fleeing and d > nd):
-                out.append((dx, dy))
+    @staticmethod
+    def moves_toward(s: Sprite, t: Sprite, fleeing: bool, max_distance: float, out: list[tuple[int, int]]) -> None:
+        _steps_toward(s, t, fleeing, max_distance, out)
 
     def update(self, g: Game, s: Sprite) -> None:
         g.passive_movement(s)
@@ -407,18 +412,14 @@ class AlternateChaser(RandomNPC):
 
     @staticmethod
     def moves_toward(s: Sprite, t: Sprite, fleeing: bool, out: list[tuple[int, int]]) -> None:
-        d = _manhattan(s, t)
-        for dx, dy in BASE_DIRECTIONS:
-            nd = abs(s.y + dy - t.y) + abs(s.x + dx - t.x)
-            if (fleeing and d < nd) or (not fleeing and d > nd):
-                out.append((dx, dy))
+        _steps_toward(s, t, fleeing, -1, out)  # GVGAI's AlternateChaser has no maxDistance
 
 
-@SPRITE_CLASSES.register("RandomAltChaser")
-class RandomAltChaser(AlternateChaser):
-    """An AlternateChaser that moves at random with probability ``epsilon``."""
+class _EpsilonRandom:
+    """Mixin: with probability ``epsilon`` move at random, else behave as the parent class (one draw first)."""
 
     fields = {"epsilon": Field("float", 0.0)}
+    values: dict[str, Any]
 
     def update(self, g: Game, s: Sprite) -> None:
         if g.rng.next_double() < self.values["epsilon"]:
@@ -426,7 +427,12 @@ class RandomAltChaser(AlternateChaser):
             move = g.rng.choice(BASE_DIRECTIONS)
             g.active_movement(s, move, s.speed)
         else:
-            AlternateChaser.update(self, g, s)
+            super().update(g, s)  # type: ignore[misc]
+
+
+@SPRITE_CLASSES.register("RandomAltChaser")
+class RandomAltChaser(_EpsilonRandom, AlternateChaser):
+    """An AlternateChaser that moves at random with probability ``epsilon``."""
 
 
 @SPRITE_CLASSES.register("PathChaser")
@@ -499,18 +505,8 @@ class PathAltChaser(AlternateChaser):
 
 
 @SPRITE_CLASSES.register("RandomPathAltChaser")
-class RandomPathAltChaser(PathAltChaser):
+class RandomPathAltChaser(_EpsilonRandom, PathAltChaser):
     """A PathAltChaser that moves at random with probability ``epsilon``."""
-
-    fields = {"epsilon": Field("float", 0.0)}
-
-    def update(self, g: Game, s: Sprite) -> None:
-        if g.rng.next_double() < self.values["epsilon"]:
-            g.passive_movement(s)
-            move = g.rng.choice(BASE_DIRECTIONS)
-            g.active_movement(s, move, s.speed)
-        else:
-            PathAltChaser.update(self, g, s)
 
 
 # ------------------------------------------------------------------------------------------------
