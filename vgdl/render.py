@@ -132,6 +132,8 @@ class FrameCache:
         self.draw_types = tuple(i for i in _draw_order(game) if not kinds[i].invisible)
         self.rank = {t: r for r, t in enumerate(self.draw_types)}
         self.frame = np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8)
+        # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
+        self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
         self.versions: list[int] = []
         self.drawn: dict[int, dict[int, tuple[int, int]]] = {}
         self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
@@ -192,15 +194,23 @@ class FrameCache:
                     dirty |= cells
             self.drawn[itype] = new
         self.versions = list(versions)
-        for cell in dirty:
-            self._paint(cell, stacks.get(cell, ()), bs)
-
-    def _paint(self, cell: tuple[int, int], stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> None:
-        ts = self.tile_size
-        cx, cy = cell
-        h, w = self.frame.shape[:2]
-        if not (0 <= cx * ts < w and 0 <= cy * ts < h):
+        if len(dirty) < 4:
+            for cell in dirty:
+                self._paint(cell, stacks.get(cell, ()), bs)
             return
+        # Many cells: gather their tiles and write them with one indexed assignment.
+        cols, rows, tiles = [], [], []
+        gw, gh = self.frame.shape[1] // self.tile_size, self.frame.shape[0] // self.tile_size
+        for cx, cy in dirty:
+            if 0 <= cx < gw and 0 <= cy < gh:
+                cols.append(cx)
+                rows.append(cy)
+                tiles.append(self._tile(cx, cy, stacks.get((cx, cy), ()), bs))
+        if tiles:
+            self.cells_view[rows, :, cols, :] = tiles
+
+    def _tile(self, cx: int, cy: int, stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> np.ndarray:
+        """The pixels of one cell: what its stack of sprites shows (cached per stack)."""
         x0, y0 = cx * bs, cy * bs
         key = tuple((itype, x - x0, y - y0) for _, _, itype, x, y in stack)
         tile = self.composites.get(key)
@@ -208,7 +218,15 @@ class FrameCache:
             tile = self._composite(key, bs)
             if len(self.composites) < 8192:
                 self.composites[key] = tile
-        self.frame[cy * ts:(cy + 1) * ts, cx * ts:(cx + 1) * ts] = tile
+        return tile
+
+    def _paint(self, cell: tuple[int, int], stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> None:
+        ts = self.tile_size
+        cx, cy = cell
+        h, w = self.frame.shape[:2]
+        if not (0 <= cx * ts < w and 0 <= cy * ts < h):
+            return
+        self.frame[cy * ts:(cy + 1) * ts, cx * ts:(cx + 1) * ts] = self._tile(cx, cy, stack, bs)
 
     def _composite(self, key: tuple[tuple[int, int, int], ...], bs: int) -> np.ndarray:
         """One cell's pixels for a stack of (type, dx, dy) sprites, drawn in order."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import vgdl
-from tests.conftest import GAMES
+from tests.conftest import GAMES, SHARED_GVGAI
 from tests.vgdl.helpers import game_from
 from vgdl.png import encode_png
 from vgdl.render import glyph_pattern, render_reference
@@ -95,3 +96,18 @@ def test_events_name_effect_and_types() -> None:
                for e in game.events())
     game.step("ACTION_NIL")
     assert all(e["effect"] != "collectResource" for e in game.events())  # only the last tick
+
+
+@pytest.mark.parametrize("name", ["frogs", "portals", "missilecommand", "boulderdash"])
+def test_cached_frames_equal_the_reference_on_busy_gvgai_games(name: str) -> None:
+    if SHARED_GVGAI is None:
+        pytest.skip("../shared/gvgai is not present beside this checkout")
+    games = SHARED_GVGAI / "games"
+    start = vgdl.load_game(games / f"{name}.txt", games / f"{name}_lvl0.txt", seed=1)
+    game = start.copy()
+    rng = JavaRandom(9)
+    for step in range(150):
+        if game.ended:
+            game = start.copy()
+        game.step(game.actions[rng.next_int(len(game.actions))])
+        assert np.array_equal(game.render_rgb(6), render_reference(game, 6)), f"{name} step {step}"
