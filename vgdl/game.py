@@ -31,6 +31,7 @@ __all__ = ["Game", "MOVE", "ROTATE", "STILL"]
 
 _EVENTS_PHASE = 1 << 30  # update cursor while no sprite update is running
 _SCAN_LIMIT = 8  # groups up to this size are scanned; larger ones use a cell index
+_INDEX_AFTER = 3  # build a group's index at the third lookup under the same stamp
 
 
 def _sid(s: Sprite) -> int:
@@ -88,6 +89,7 @@ class Game:
         self._details = [0] * len(rules.kinds)  # stamps of orientation / health changes
         self._table_cache: dict[tuple[int, int, int], np.ndarray] = {}
         self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
+        self._index_misses: dict[int, int] = {}  # lookups per stamp without an index (shared by copies)
         # per type pair: the stamps under which it last found no overlap (shared by copies)
         self._no_contact: list[tuple[int, ...] | None] = [None] * len(rules.pair_effects)
         self._eos_clear: list[tuple[int, ...] | None] = [None] * len(rules.eos_order)
@@ -420,6 +422,8 @@ class Game:
                 bucket.append((s.sid, x, y))
         if len(self._index_cache) > 4096:
             self._index_cache.clear()
+        if len(self._index_misses) > 65536:
+            self._index_misses.clear()
         self._index_cache[stamp] = (index, aligned)
         return index, aligned
 
@@ -437,8 +441,21 @@ class Game:
                     if -bs < s.x - x < bs and -bs < s.y - y < bs and s.sid < sid_limit:
                         out.append(s)
                 continue
-            cached = self._index_cache.get(self._versions[t])
-            index, aligned = cached if cached is not None else self._index(t)
+            stamp = self._versions[t]
+            cached = self._index_cache.get(stamp)
+            if cached is None:
+                # Building an index costs a scan; it pays only if this group stays unchanged for a few
+                # lookups (a group that changes between lookups, e.g. boulders stepping back one by
+                # one, is scanned instead).
+                misses = self._index_misses.get(stamp, 0) + 1
+                if misses < _INDEX_AFTER:
+                    self._index_misses[stamp] = misses
+                    for s in group.values():
+                        if -bs < s.x - x < bs and -bs < s.y - y < bs and s.sid < sid_limit:
+                            out.append(s)
+                    continue
+                cached = self._index(t)
+            index, aligned = cached
             stride = self._stride
             base = (y // bs) * stride + x // bs
             if aligned:
@@ -695,10 +712,12 @@ class Game:
             s.lx, s.ly, s.lrt = s.x, s.y, self.game_tick
 
     def move_to(self, s: Sprite, x: float, y: float) -> Sprite:
+        x, y = int(x), int(y)
         s = self.own(s)
         self._save_last(s)
-        s.x, s.y = int(x), int(y)
-        self._versions[s.kind.itype] = next(self._stamps)
+        if s.x != x or s.y != y:
+            s.x, s.y = x, y
+            self._versions[s.kind.itype] = next(self._stamps)
         return s
 
     def set_last_pos(self, s: Sprite, x: int, y: int) -> Sprite:
