@@ -150,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         "copy_step_vs_deepcopy": statistics.median(r["copy_step"] / r["deepcopy_step"] for r in rows.values()),
         "pixels_vs_reference_renderer": statistics.median(r["pixels"] / r["ref_pixels"] for r in rows.values()),
     }
+    print(f"median pixel cost: {100 * med['pixel_cost']:.0f}% over a bare step, "
+          f"{100 * med['pixel_vs_table']:.0f}% over a step with the object-table observation")
     print("median speed-ups against the in-run baselines: "
           + ", ".join(f"{k} {v:.1f}x" for k, v in ratios.items()))
     print("goals (one core): median step/s >= 10000, copy()+step/s >= 20000, pixel cost <= 30%")
