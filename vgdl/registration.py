@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vgdl.suite import GAMES_DIR, MANIFEST, ManifestError, discover, load_manifest
-
 ENTRY_POINT = "vgdl.env:VGDLEnv"
+GAMES_DIR = Path(__file__).resolve().parent.parent / "games"
 
 
 def env_name(game: str) -> str:
@@ -22,9 +21,13 @@ def register_games(games_dir: str | Path = GAMES_DIR, namespace: str = "VGDL") -
     """Register one id per game in ``games_dir`` (our manifest if present, else any layout found)."""
     import gymnasium
 
+    # imported here, not at module level, so that `python -m vgdl.suite` runs cleanly
+    from vgdl.suite import ManifestError, discover, load_manifest
+
     games_dir = Path(games_dir)
     try:
-        cards = load_manifest(MANIFEST, games_dir) if (games_dir / "manifest.toml").exists() else discover(games_dir)
+        manifest = games_dir / "manifest.toml"
+        cards = load_manifest(manifest, games_dir) if manifest.exists() else discover(games_dir)
     except ManifestError:
         cards = discover(games_dir)  # a broken manifest must not break importing the package
     ids = []

@@ -35,7 +35,7 @@ PRIORS: dict[str, str] = {
     "deterministic_rules": "every interaction has a deterministic outcome (NPC movement may be random)",
     "resources_good": "collecting a resource never hurts the player",
 }
-FAMILIES = ("push", "shooter", "avoid", "collect", "chase", "portals", "keys", "helpers", "timing")
+FAMILIES = ("navigate", "push", "shooter", "avoid", "collect", "chase", "portals", "keys", "helpers", "timing")
 SPLITS = ("dev", "heldout")
 _CARD_KEYS = {"description", "family", "split", "survival", "avatar_shoots", "priors"}
 
