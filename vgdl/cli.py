@@ -95,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--gif", default=None, help="write an animated GIF here")
     r.add_argument("--tile-size", type=int, default=16)
     r.set_defaults(func=replay_cmd)
+    chk = sub.add_parser("check-games", help="check the game suite: manifest, solutions win, idling loses")
+    chk.add_argument("games", nargs="*", type=Path,
+                     help="game folders (default: all in the manifest; others are read with their card.toml)")
+    chk.set_defaults(func=lambda a: __import__("vgdl.suite").suite.check_games(a.games))
     png = sub.add_parser("render", help="save a PNG picture of a level")
     png.add_argument("game")
     png.add_argument("--level", type=int, default=0)

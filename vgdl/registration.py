@@ -21,7 +21,6 @@ def register_games(games_dir: str | Path = GAMES_DIR, namespace: str = "VGDL") -
     """Register one id per game in ``games_dir`` (our manifest if present, else any layout found)."""
     import gymnasium
 
-    # imported here, not at module level, so that `python -m vgdl.suite` runs cleanly
     from vgdl.suite import ManifestError, discover, load_manifest
 
     games_dir = Path(games_dir)

@@ -9,14 +9,12 @@ tags are errors.
 A directory of external games loads as a suite too, in our layout (``<name>/game.txt``,
 ``<name>/level0.txt`` ...) or GVGAI's (``<name>.txt``, ``<name>_lvl0.txt`` ...).
 
-    python -m vgdl.suite check [games/<name> ...]   # validate the manifest, replay solutions
+    vgdl check-games [games/<name> ...]   # validate the manifest, replay solutions
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,19 +194,14 @@ def card_from_folder(folder: Path) -> GameCard:
                     bool(entry.get("avatar_shoots", False)), dict(entry.get("priors", {})))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="check the game suite")
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check", help="validate the manifest; replay every solution; idling must not win")
-    c.add_argument("games", nargs="*", type=Path,
-                   help="game folders (default: all in the manifest; others are read with their card.toml)")
-    args = parser.parse_args(argv)
-    if args.games:
+def check_games(folders: list[Path]) -> int:
+    """Validate the manifest and check each game (all of the manifest's by default); print one line each."""
+    if folders:
         try:
             manifest = load_manifest()
         except ManifestError:
             manifest = {}
-        cards = [manifest.get(p.name) or card_from_folder(p) for p in args.games]
+        cards = [manifest.get(p.name) or card_from_folder(p) for p in folders]
     else:
         cards = list(load_manifest().values())
     bad = 0
@@ -220,6 +213,3 @@ def main(argv: list[str] | None = None) -> int:
         bad += bool(problems)
     return 1 if bad else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
