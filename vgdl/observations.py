@@ -92,20 +92,40 @@ def _draw_types(game: Game) -> list[int]:
 
 
 def grid(game: Game) -> np.ndarray:
-    """``H x W x T`` int32 counts of live sprites per cell and leaf type (``game.type_names`` order)."""
+    """``H x W x T`` int32 counts of live sprites per cell and leaf type (``game.type_names`` order).
+
+    Each type's channel is cached by its version stamps (shared by copies), so a step that moves
+    a few sprites recounts only their types.
+    """
     order = game.rules.sprite_order
-    out = np.zeros((game.height, game.width, len(order)), dtype=np.int32)
-    bs = game.block_size
-    half = bs // 2
     h, w = game.height, game.width
+    out = np.zeros((h, w, len(order)), dtype=np.int32)
+    cache = game._table_cache
     for channel, itype in enumerate(order):
         group = game._groups[itype]
         if not group:
             continue
-        for s in group.values():
-            if s.disabled:
-                continue
-            cx, cy = (s.x + half) // bs, (s.y + half) // bs
-            if 0 <= cx < w and 0 <= cy < h:
-                out[cy, cx, channel] += 1
+        key = ("grid", itype, game._versions[itype], game._details[itype])
+        counts = cache.get(key)
+        if counts is None:
+            counts = _channel(game, group.values())
+            if len(cache) > 8192:
+                cache.clear()
+            cache[key] = counts
+        out[..., channel] = counts
     return out
+
+
+def _channel(game: Game, sprites: Any) -> np.ndarray:
+    bs = game.block_size
+    half = bs // 2
+    h, w = game.height, game.width
+    counts = np.zeros((h, w), dtype=np.int32)
+    for s in sprites:
+        if s.disabled:
+            continue
+        cx, cy = (s.x + half) // bs, (s.y + half) // bs
+        if 0 <= cx < w and 0 <= cy < h:
+            counts[cy, cx] += 1
+    counts.flags.writeable = False
+    return counts

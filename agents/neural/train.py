@@ -66,7 +66,7 @@ class RunConfig:
     seed: int = 0
     run_dir: str = ""
     checkpoint_every: int = 25_000
-    device: str = "cpu"
+    device: str = "auto"  # a GPU when one is present (never needed)
     max_episode_steps: int = 500
     levels: list[int] | None = None  # play only these levels (in this order); None: all of them
     eval_every: int = 0  # evaluate the greedy policy on the first level every this many steps (0: never)
@@ -326,21 +326,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--game", required=True, help="a game name in games/ (e.g. short_maze)")
     parser.add_argument("--steps", type=int, default=100_000, help="env-step budget")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default="", help="several seeds, e.g. 0,1,2: one process each (see --workers)")
+    parser.add_argument("--workers", type=int, default=2, help="processes for --seeds (one torch thread each)")
     parser.add_argument("--run-dir", default="")
     parser.add_argument("--checkpoint-every", type=int, default=25_000)
-    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    parser.add_argument("--device", default="auto", help="auto (a GPU if present), cpu or cuda")
     parser.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a hyperparameter (YAML value), e.g. --set n_envs=4")
     args = parser.parse_args(argv)
     overrides = {k: yaml.safe_load(v) for k, v in (s.split("=", 1) for s in args.set)}
-    cfg = RunConfig(args.algo, args.input, args.game, args.steps, args.seed, args.run_dir, args.checkpoint_every,
-                    args.device, hyperparams=load_hyperparams(args.algo, args.input, overrides))
-    result = train(cfg, resume=args.resume)
-    proto = result["protocol"]
-    print(f"{cfg.algo}_{cfg.input} on {cfg.game} seed {cfg.seed}: {proto['levels_won']}/{proto['n_levels']} levels, "
-          f"steps per level {[lv['steps'] for lv in proto['levels']]}, {result['steps_per_second']:.0f} steps/s, "
-          f"env share {100 * result['env_time_share']:.1f}%  -> {cfg.run_dir}")
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
+    configs = [RunConfig(args.algo, args.input, args.game, args.steps, seed,
+                         args.run_dir if len(seeds) == 1 else "", args.checkpoint_every, args.device,
+                         hyperparams=load_hyperparams(args.algo, args.input, overrides)) for seed in seeds]
+    if len(configs) == 1:
+        results = [train(configs[0], resume=args.resume)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(max_workers=args.workers, mp_context=get_context("spawn")) as pool:
+            results = list(pool.map(train, configs, [args.resume] * len(configs)))
+    for cfg, result in zip(configs, results, strict=True):
+        proto = result["protocol"]
+        print(f"{cfg.algo}_{cfg.input} on {cfg.game} seed {result['config']['seed']}: {proto['levels_won']}/"
+              f"{proto['n_levels']} levels, steps per level {[lv['steps'] for lv in proto['levels']]}, "
+              f"{result['steps_per_second']:.0f} steps/s, env share {100 * result['env_time_share']:.1f}%  "
+              f"-> {result['config']['run_dir']}")
     return 0
 
 
