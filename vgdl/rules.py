@@ -15,10 +15,10 @@ from vgdl.description import GameDescription, InteractionRule, Param
 from vgdl.errors import VGDLError, closest
 from vgdl.ontology.avatars import AvatarClass
 from vgdl.ontology.effects import EFFECTS, EffectSpec
-from vgdl.ontology.registry import Field, class_fields, typed_values
+from vgdl.ontology.registry import class_fields, typed_values
 from vgdl.ontology.sprites import SPRITE_CLASSES, SpriteClass
 from vgdl.ontology.terminations import TERMINATIONS, Termination
-from vgdl.values import NONE
+from vgdl.values import NONE, Field
 
 #: GVGAI's CompetitionParameters.MAX_TIMESTEPS: the game is lost at this tick.
 MAX_TICKS = 2000

@@ -1,19 +1,19 @@
 """Typed parameter values, read from text without ``eval``.
 
 A game file's ``key=value`` is untrusted text. Each sprite class, effect and
-termination declares its parameters with one of the converters below; a value
-that does not fit raises :class:`VGDLError` at the parameter's line and column.
-The constants (directions, colour names) are GVGAI's ``ontology.Types``.
+termination declares its parameters as :class:`Field` s; :func:`assign` types a
+value the way GVGAI does (constant name, int, float, boolean, else string) and
+says whether it fits. The constants (directions, colour names) are GVGAI's
+``ontology.Types``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from vgdl.description import Param
-from vgdl.errors import VGDLError, closest
 
 Direction = tuple[int, int]
 
@@ -50,75 +50,70 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "DARKBLUE": (20, 20, 100),
 }
 
+# ---------------------------------------------------------------------------------------------
+# Parameter typing, as GVGAI's VGDLFactory.parseParameters does it:
+# a value is a Types constant, else an int, else a double, else a boolean, else a string; the
+# value is then assigned to the declared field only if its type fits (an int widens to float).
+# A misfit keeps the field's default: GVGAI does that silently, we record a warning.
+# ---------------------------------------------------------------------------------------------
+
 _INT = re.compile(r"^[-+]?\d+$")
 _FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-_HEX = re.compile(r"^#?[0-9a-fA-F]{6}$")
-
-Converter = Callable[[Param, str], Any]
+_HEX_COLOR = re.compile(r"^[0-9a-fA-F]{6}$")
 
 
-def _fail(p: Param, file: str, what: str) -> VGDLError:
-    return VGDLError(f"{p.key}={p.raw}: expected {what}", file, p.line or None, p.column or None)
+@dataclass(frozen=True)
+class Field:
+    """A declared parameter: its kind (int, float, bool, str, names, dir, color) and default."""
+
+    kind: str
+    default: Any = None
 
 
-def to_int(p: Param, file: str) -> int:
-    if _INT.match(p.raw):
-        return int(p.raw)
-    if _FLOAT.match(p.raw):  # GVGAI reads "2.0" into an int field by truncation
-        return int(float(p.raw))
-    raise _fail(p, file, "an integer")
+def read_value(raw: str) -> tuple[str, Any]:
+    """Type a raw value the GVGAI way: ``(kind, value)`` with kind in dir/color/int/float/bool/str."""
+    if raw in DIRECTIONS:
+        return "dir", DIRECTIONS[raw]
+    if raw in COLORS:
+        return "color", COLORS[raw]
+    if _INT.match(raw):
+        try:
+            value = int(raw)
+        except ValueError:  # pragma: no cover - regex guarantees digits
+            return "str", raw
+        if -(1 << 31) <= value < (1 << 31):
+            return "int", value
+    if _FLOAT.match(raw):
+        return "float", float(raw)
+    if raw.lower() in ("true", "false"):
+        return "bool", raw.lower() == "true"
+    return "str", raw
 
 
-def to_float(p: Param, file: str) -> float:
-    if _FLOAT.match(p.raw):
-        return float(p.raw)
-    raise _fail(p, file, "a number")
+def assign(field: Field, param: Param) -> tuple[bool, Any]:
+    """Convert ``param`` for ``field``; ``(False, None)`` when GVGAI would leave the default."""
+    kind, value = read_value(param.raw)
+    want = field.kind
+    if want == "int":
+        return (kind == "int"), value
+    if want == "float":
+        return (kind in ("int", "float")), (float(value) if kind in ("int", "float") else None)
+    if want == "bool":
+        return (kind == "bool"), value
+    if want == "dir":
+        return (kind == "dir"), value
+    if want == "color":
+        if kind == "str" and _HEX_COLOR.match(value):  # our extension (GVGAI knows named colours only)
+            return True, (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+        return (kind == "color"), value
+    if want in ("str", "names"):
+        if kind != "str":
+            return False, None
+        if want == "names":
+            return True, tuple(n for n in value.split(",") if n)
+        return True, value
+    if want == "raw":  # keeps the text whatever it looks like (GVGAI: scoreChange, win, hidden)
+        return True, param.raw
+    raise ValueError(f"unknown field kind {want}")
 
 
-def to_bool(p: Param, file: str) -> bool:
-    low = p.raw.lower()
-    if low in ("true", "1"):
-        return True
-    if low in ("false", "0"):
-        return False
-    raise _fail(p, file, "True or False")
-
-
-def to_direction(p: Param, file: str) -> Direction:
-    if p.raw.upper() in DIRECTIONS:
-        return DIRECTIONS[p.raw.upper()]
-    raise VGDLError(f"{p.key}={p.raw}: expected a direction (UP, DOWN, LEFT, RIGHT, NONE)"
-                    f"{closest(p.raw, DIRECTIONS)}", file, p.line or None, p.column or None)
-
-
-def to_color(p: Param, file: str) -> tuple[int, int, int]:
-    if p.raw.upper() in COLORS:
-        return COLORS[p.raw.upper()]
-    if _HEX.match(p.raw):
-        h = p.raw.lstrip("#")
-        return (int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16))
-    raise VGDLError(f"{p.key}={p.raw}: unknown colour{closest(p.raw.upper(), COLORS)}", file,
-                    p.line or None, p.column or None)
-
-
-def to_str(p: Param, file: str) -> str:
-    return p.raw
-
-
-def to_names(p: Param, file: str) -> tuple[str, ...]:
-    """A comma list of names, e.g. ``stype=sword,arrow``."""
-    names = tuple(n for n in p.raw.split(",") if n)
-    if not names:
-        raise _fail(p, file, "one or more names")
-    return names
-
-
-def to_first_float(p: Param, file: str) -> float:
-    """A per-player comma list (``scoreChange=1,0``): single-player games read the first entry."""
-    first = p.raw.split(",")[0]
-    return to_float(Param(p.key, first, p.line, p.column), file)
-
-
-def to_first_bool(p: Param, file: str) -> bool:
-    first = p.raw.split(",")[0]
-    return to_bool(Param(p.key, first, p.line, p.column), file)

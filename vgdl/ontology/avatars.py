@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vgdl.ontology.registry import Field
 from vgdl.ontology.sprites import MOVE, SPRITE_CLASSES, STILL, SpriteClass
-from vgdl.values import DOWN, LEFT, NONE, RIGHT, UP
+from vgdl.values import DOWN, LEFT, NONE, RIGHT, UP, Field
 
 if TYPE_CHECKING:
     from vgdl.game import Game

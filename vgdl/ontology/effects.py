@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vgdl.errors import VGDLError
-from vgdl.ontology.registry import Field, Registry
-from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, RIGHT, UP
+from vgdl.ontology.registry import Registry
+from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, RIGHT, UP, Field
 
 if TYPE_CHECKING:
     from vgdl.description import InteractionRule

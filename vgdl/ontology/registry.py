@@ -8,14 +8,12 @@ closest known name as a hint.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from vgdl.description import Param
 from vgdl.errors import VGDLError, closest
-from vgdl.values import COLORS, DIRECTIONS
+from vgdl.values import Field, assign
 
 T = TypeVar("T")
 
@@ -60,73 +58,6 @@ class Registry(Generic[T]):
 
     def items(self) -> list[tuple[str, T]]:
         return list(self._entries.items())
-
-
-# ---------------------------------------------------------------------------------------------
-# Parameter typing, as GVGAI's VGDLFactory.parseParameters does it:
-# a value is a Types constant, else an int, else a double, else a boolean, else a string; the
-# value is then assigned to the declared field only if its type fits (an int widens to float).
-# A misfit keeps the field's default: GVGAI does that silently, we record a warning.
-# ---------------------------------------------------------------------------------------------
-
-_INT = re.compile(r"^[-+]?\d+$")
-_FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
-_HEX_COLOR = re.compile(r"^[0-9a-fA-F]{6}$")
-
-
-@dataclass(frozen=True)
-class Field:
-    """A declared parameter: its kind (int, float, bool, str, names, dir, color) and default."""
-
-    kind: str
-    default: Any = None
-
-
-def read_value(raw: str) -> tuple[str, Any]:
-    """Type a raw value the GVGAI way: ``(kind, value)`` with kind in dir/color/int/float/bool/str."""
-    if raw in DIRECTIONS:
-        return "dir", DIRECTIONS[raw]
-    if raw in COLORS:
-        return "color", COLORS[raw]
-    if _INT.match(raw):
-        try:
-            value = int(raw)
-        except ValueError:  # pragma: no cover - regex guarantees digits
-            return "str", raw
-        if -(1 << 31) <= value < (1 << 31):
-            return "int", value
-    if _FLOAT.match(raw):
-        return "float", float(raw)
-    if raw.lower() in ("true", "false"):
-        return "bool", raw.lower() == "true"
-    return "str", raw
-
-
-def assign(field: Field, param: Param) -> tuple[bool, Any]:
-    """Convert ``param`` for ``field``; ``(False, None)`` when GVGAI would leave the default."""
-    kind, value = read_value(param.raw)
-    want = field.kind
-    if want == "int":
-        return (kind == "int"), value
-    if want == "float":
-        return (kind in ("int", "float")), (float(value) if kind in ("int", "float") else None)
-    if want == "bool":
-        return (kind == "bool"), value
-    if want == "dir":
-        return (kind == "dir"), value
-    if want == "color":
-        if kind == "str" and _HEX_COLOR.match(value):  # our extension (GVGAI knows named colours only)
-            return True, (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
-        return (kind == "color"), value
-    if want in ("str", "names"):
-        if kind != "str":
-            return False, None
-        if want == "names":
-            return True, tuple(n for n in value.split(",") if n)
-        return True, value
-    if want == "raw":  # keeps the text whatever it looks like (GVGAI: scoreChange, win, hidden)
-        return True, param.raw
-    raise ValueError(f"unknown field kind {want}")
 
 
 def class_fields(cls: type) -> tuple[dict[str, Field], dict[str, Any]]:

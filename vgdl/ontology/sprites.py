@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vgdl.ontology.registry import Field, Registry
-from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, NONE, RIGHT, UP
+from vgdl.ontology.registry import Registry
+from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, NONE, RIGHT, UP, Field
 
 if TYPE_CHECKING:
     from vgdl.game import Game

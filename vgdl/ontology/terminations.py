@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vgdl.ontology.registry import Field, Registry
+from vgdl.ontology.registry import Registry
+from vgdl.values import Field
 
 if TYPE_CHECKING:
     from vgdl.description import TerminationRule
