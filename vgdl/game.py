@@ -87,7 +87,7 @@ class Game:
         self._stamps = itertools.count(1)
         self._versions = [0] * len(rules.kinds)
         self._details = [0] * len(rules.kinds)  # stamps of orientation / health changes
-        self._table_cache: dict[tuple[int, int, int], np.ndarray] = {}
+        self._table_cache: dict[tuple, np.ndarray] = {}  # observation blocks by type and stamps (shared)
         self._index_cache: dict[int, tuple[dict[int, list[tuple[int, int, int]]], bool]] = {}
         self._index_misses: dict[int, int] = {}  # lookups per stamp without an index (shared by copies)
         # per type pair: the stamps under which it last found no overlap (shared by copies)

@@ -235,6 +235,8 @@ class FrameCache:
         for layer in key:
             shifted = self.shifted.get(layer)
             if shifted is None:
+                if len(self.shifted) > 16384:
+                    self.shifted.clear()
                 shifted = self.shifted[layer] = self._shift(*layer, bs)
             if shifted is not _EMPTY:
                 np.copyto(tile, shifted[0], where=shifted[1])
