@@ -34,10 +34,17 @@ from vgdl.variants import make_variant
 OBS_TYPES = ("pixels", "objects", "grid", "all")
 RENDER_MODES = ("rgb_array", "human", "ansi")
 MAX_GRID_COUNT = 255
+AVATAR_COLUMN = TABLE_COLUMNS.index("is_avatar")
+
+
+def _channel(game: Game, name: str) -> int:
+    return game.rules.channel_of.get(game.rules.itype_of[name], -1)
 
 
 def _events(game: Game) -> Any:
-    return game.events()
+    """The last tick's effects, with each type also given as its observation channel."""
+    return [{**e, "channel1": _channel(game, e["type1"]), "channel2": _channel(game, e["type2"])}
+            for e in game.events()]
 
 
 def _avatar(game: Game) -> Any:
@@ -49,7 +56,22 @@ def _avatar(game: Game) -> Any:
     shots = [game.rules.kinds[i].name for i in getattr(beh, "shots", []) if i >= 0]
     if getattr(beh, "shot", -1) >= 0:
         shots.append(game.rules.kinds[beh.shot].name)  # type: ignore[union-attr]
-    return {"type": av.kind.name, "class": type(beh).__name__, "shoots": shots}
+    return {"type": av.kind.name, "channel": _channel(game, av.kind.name), "class": type(beh).__name__,
+            "shoots": shots, "shoot_channels": [_channel(game, n) for n in shots]}
+
+
+def _inventory(game: Game) -> Any:
+    """The avatar's resources by type channel (EMPA read the avatar's inventory directly)."""
+    av = game.avatar()
+    if av is None or not av.resources:
+        return {}
+    return {game.rules.channel_of.get(r, -1): n for r, n in av.resources.items()}
+
+
+def _walls(game: Game) -> Any:
+    """Channels of the wall types (types that are, or descend from, one named ``wall``): prior ``walls_known``."""
+    return [i for i, itype in enumerate(game.rules.sprite_order)
+            if "wall" in game.rules.kinds[itype].ancestry_names]
 
 
 def _type_names(game: Game) -> Any:
@@ -61,6 +83,8 @@ PRIVILEGED: dict[str, Callable[[Game], Any]] = {
     "events": _events,
     "avatar": _avatar,
     "type_names": _type_names,
+    "inventory": _inventory,
+    "walls": _walls,
 }
 
 
@@ -76,6 +100,8 @@ class VGDLEnv(gym.Env):
     :param max_steps: steps after which an episode is truncated.
     :param variant: ``None``, ``"reskin"``, ``"rename"`` or ``"shuffle-levels"`` (with ``variant_seed``).
     :param privileged: names from :data:`PRIVILEGED` to add to ``info["privileged"]``.
+    :param avatar_flag: keep the ``is_avatar`` column of object observations (``False`` zeroes it,
+        for agents that must find the avatar themselves).
     """
 
     metadata = {"render_modes": list(RENDER_MODES), "render_fps": 12}
@@ -84,7 +110,7 @@ class VGDLEnv(gym.Env):
                  level: int | str = 0, obs_type: str = "pixels", tile_size: int = 8, render_mode: str | None = None,
                  max_steps: int = 2000, variant: str | None = None, variant_seed: int = 0,
                  game_text: str | None = None, level_texts: Sequence[str] | None = None, name: str | None = None,
-                 privileged: Sequence[str] = ()) -> None:
+                 privileged: Sequence[str] = (), avatar_flag: bool = True) -> None:
         if obs_type not in OBS_TYPES:
             raise ValueError(f"obs_type must be one of {OBS_TYPES}, got {obs_type!r}")
         if render_mode is not None and render_mode not in RENDER_MODES:
@@ -114,6 +140,7 @@ class VGDLEnv(gym.Env):
         self.render_mode = render_mode
         self.max_steps = max_steps
         self.privileged = tuple(privileged)
+        self.avatar_flag = avatar_flag
         self.height = max(len(r) for r in self.level_rows)
         self.width = max(len(r[0]) for r in self.level_rows)
         self.n_types = len(self.rules.sprite_order)
@@ -155,7 +182,11 @@ class VGDLEnv(gym.Env):
         return out
 
     def _objects(self) -> np.ndarray:
-        return self.game.object_table()
+        table = self.game.object_table()
+        if not self.avatar_flag and len(table):
+            table = table.copy()
+            table[:, AVATAR_COLUMN] = 0.0
+        return table
 
     def _obs(self) -> Any:
         if self.obs_type == "pixels":

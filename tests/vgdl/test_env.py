@@ -10,6 +10,7 @@ from gymnasium.utils.env_checker import check_env
 import vgdl
 from tests.conftest import GAMES, SHARED_GVGAI, SKIP_NO_SHARED
 from vgdl.env import OBS_TYPES, VGDLEnv
+from vgdl.observations import TABLE_COLUMNS
 from vgdl.protocol import ProtocolEnv
 from vgdl.registration import env_name, register_games
 from vgdl.suite import load_manifest
@@ -119,9 +120,16 @@ def test_privileged_information_is_empty_unless_asked() -> None:
     env = gym.make("VGDL/CoinDash-v0")
     _, info = env.reset(seed=0)
     assert "privileged" not in info
-    env = gym.make("VGDL/CoinDash-v0", privileged=["avatar", "events"])
-    _, info = env.reset(seed=0)
-    assert info["privileged"]["avatar"] == {"type": "avatar", "class": "MovingAvatar", "shoots": []}
+    env = gym.make("VGDL/CoinDash-v0", privileged=["avatar", "events", "walls", "inventory"], obs_type="objects")
+    obs, info = env.reset(seed=0)
+    avatar = info["privileged"]["avatar"]
+    assert {k: avatar[k] for k in ("type", "class", "shoots")} == {"type": "avatar", "class": "MovingAvatar",
+                                                                    "shoots": []}
+    avatar_rows = obs[obs[:, TABLE_COLUMNS.index("is_avatar")] == 1]
+    assert avatar_rows[:, 0].tolist() == [avatar["channel"]]
+    names = env.unwrapped.game.type_names
+    assert [names[c] for c in info["privileged"]["walls"]] == ["wall"]
+    assert info["privileged"]["inventory"] == {}
     with pytest.raises(ValueError, match="unknown privileged"):
         gym.make("VGDL/CoinDash-v0", privileged=["engine"])
 
@@ -165,3 +173,26 @@ def test_ppo_smoke_on_pixels_and_grid() -> None:
         obs, _ = env.reset(seed=0)
         action, _ = model.predict(obs, deterministic=True)
         assert env.action_space.contains(int(action))
+
+
+def test_avatar_flag_off_hides_which_object_is_the_avatar() -> None:
+    column = TABLE_COLUMNS.index("is_avatar")
+    shown, _ = gym.make("VGDL/CoinDash-v0", obs_type="objects").reset(seed=0)
+    hidden, _ = gym.make("VGDL/CoinDash-v0", obs_type="objects", avatar_flag=False).reset(seed=0)
+    assert shown[:, column].sum() == 1 and hidden[:, column].sum() == 0
+    keep = [i for i in range(len(TABLE_COLUMNS)) if i != column]
+    assert np.array_equal(shown[:, keep], hidden[:, keep])
+
+
+def test_privileged_events_carry_observation_channels() -> None:
+    from vgdl.solve import load_solutions
+
+    env = gym.make("VGDL/CoinDash-v0", privileged=["events"])
+    solution = load_solutions(GAMES / "coin_dash")[0]
+    env.reset(seed=0, options={"game_seed": solution.get("seed", 0)})
+    names = env.unwrapped.game.type_names
+    seen = []
+    for action in solution["actions"]:
+        *_, info = env.step(env.unwrapped.action_names.index(action))
+        seen += info["privileged"]["events"]
+    assert seen and all(names[e["channel1"]] == e["type1"] for e in seen if e["channel1"] >= 0)
