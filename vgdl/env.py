@@ -38,7 +38,8 @@ AVATAR_COLUMN = TABLE_COLUMNS.index("is_avatar")
 
 
 def _channel(game: Game, name: str) -> int:
-    return game.rules.channel_of.get(game.rules.itype_of[name], -1)
+    itype = game.rules.itype_of.get(name)
+    return -1 if itype is None else game.rules.channel_of.get(itype, -1)
 
 
 def _events(game: Game) -> Any:

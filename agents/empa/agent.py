@@ -1,0 +1,283 @@
+"""The EMPA-like agent: perceive, learn a theory, simulate it, plan, act; every shortcut a prior.
+
+Life cycle (``agents.base.Agent``): the runner calls ``reset`` at each episode start, then ``act``
+and ``observe`` each step. Knowledge (the theory) persists across episodes and levels; plans do
+not. Re-plans happen when the theory changes, the avatar is not where the plan predicted, a
+harmful object comes close unexpectedly (prior ``danger_replan``), or the plan runs out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import gymnasium as gym
+import numpy as np
+import yaml
+
+from agents.base import Agent, AgentConfig
+from agents.empa.learner import Learner
+from agents.empa.perception import ContingencyTracker, Frame, frame_from_table, privileged
+from agents.empa.planner import DIRS, Goals, Plan, Planner
+from agents.empa.priors import PriorSet, resolve_off
+from agents.empa.simulator import channel_tokens, compile_theory, mental_game
+from agents.empa.theory import Theory
+
+PLANNER_FILE = Path(__file__).with_name("planner.yml")
+
+
+@dataclass
+class EMPAConfig(AgentConfig):
+    """Which priors are off, where the planner constants live, and the exploration mode."""
+
+    priors_off: list[str] = field(default_factory=list)
+    planner_file: str = str(PLANNER_FILE)
+    exploration: str = "novelty"  # novelty (intrinsic goals) | epsilon (epsilon-greedy fallback)
+    pixel_tile_size: int = 4  # cell size of pixel observations when object_state is off
+
+    def priors(self) -> PriorSet:
+        return PriorSet(resolve_off(self.priors_off))
+
+    def constants(self) -> dict[str, Any]:
+        blocks = yaml.safe_load(Path(self.planner_file).read_text())
+        return dict(blocks["tuned" if self.priors().tuned_planner else "untuned"])
+
+
+@dataclass
+class Decision:
+    nodes: int
+    seconds: float
+    reason: str
+    objects: int
+
+
+class EMPAAgent(Agent):
+    name = "empa"
+    config_class = EMPAConfig
+    config: EMPAConfig
+
+    #: Channel names read from ``info["privileged"]`` (all opened only by priors that are on).
+    uses_privileged: ClassVar[tuple[str, ...]] = ("avatar", "events", "inventory", "walls")
+
+    def __init__(self, config: EMPAConfig | None = None) -> None:
+        super().__init__(config)
+        self.priors = self.config.priors()
+        self.c = self.config.constants()
+        if self.config.exploration not in ("novelty", "epsilon"):
+            raise ValueError(f"exploration must be 'novelty' or 'epsilon', got {self.config.exploration!r}")
+        self.rng = np.random.default_rng(self.config.seed)
+        self.theory = Theory()
+        self.learner = Learner(self.theory, self.priors)
+        self.contingency = ContingencyTracker()
+        self.planner = Planner(self.c, self.priors.projectile_rollout, self.rng)
+        self.pixels: Any = None
+        if not self.priors.object_state:
+            from agents.empa.pixels import PixelPerceiver
+
+            self.pixels = PixelPerceiver(self.config.pixel_tile_size)
+        self.decisions: list[Decision] = []
+        self._info: dict[str, Any] = {}
+        self._prev: Frame | None = None
+        self._plan: Plan | None = None
+        self._step_in_plan = 0
+        self._replan = True
+        self._random_steps = 0
+        self._avatar_id: int | None = None
+        self._unreachable: set[int] = set()
+
+    def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
+        """The env arguments this configuration needs: observation type and privileged channels."""
+        kwargs: dict[str, Any] = {"privileged": self.priors.privileged(), "avatar_flag": self.priors.avatar_known}
+        if self.priors.object_state:
+            kwargs["obs_type"] = "objects"
+        else:
+            kwargs.update(obs_type="pixels", tile_size=self.config.pixel_tile_size)
+        return kwargs
+
+    def describe(self) -> dict[str, Any]:
+        out = super().describe()
+        out["priors_off"] = sorted(self.priors.off)
+        out["privileged"] = self.priors.privileged()
+        out["planner_constants"] = self.c
+        return out
+
+    # -------------------------------------------------------------------------------------------
+    def reset(self, action_names: list[str], observation_space: gym.Space) -> None:
+        super().reset(action_names, observation_space)
+        self._prev = None
+        self._plan = None
+        self._replan = True
+        self._unreachable = set()
+        if self.pixels is not None:
+            self.pixels.reset_episode()
+
+    def _perceive(self, obs: Any, info: dict[str, Any]) -> Frame:
+        th = self.theory
+        if self.pixels is not None:
+            table = self.pixels.perceive(obs)
+            frame = frame_from_table(table, use_avatar_flag=False)
+            av = privileged(info, "avatar")
+            if av and self.priors.avatar_known and "x" in av:
+                ids = frame.cells.get((int(round(av["x"])), int(round(av["y"]))), [])
+                if ids:
+                    th.avatar_type = frame.objects[ids[-1]][0]
+        else:
+            frame = frame_from_table(obs, self.priors.avatar_known, privileged(info, "inventory", {}))
+            av = privileged(info, "avatar")
+            if av and self.priors.avatar_known:
+                th.avatar_type = av["channel"]
+                th.avatar_class = av["class"]
+                if av["shoot_channels"]:
+                    th.projectile = av["shoot_channels"][0]
+            walls = privileged(info, "walls")
+            if walls is not None and self.priors.walls_known:
+                th.walls = set(walls)
+            if frame.avatar is not None and th.avatar_type is None:
+                th.avatar_type = frame.objects[frame.avatar][0]
+        if frame.avatar is None:
+            if not self.priors.avatar_known and th.avatar_type is None:
+                th.avatar_type = self.contingency.avatar_type()
+                if th.avatar_type is not None:
+                    th.avatar_class = self._guess_avatar_class()
+                    th.version += 1
+            self._avatar_id = ContingencyTracker.avatar_id(frame, th.avatar_type, self._avatar_id)
+            frame.avatar = self._avatar_id
+        return frame
+
+    def _guess_avatar_class(self) -> str:
+        names = set(self.action_names)
+        moves = {"ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"}
+        if moves <= names:
+            return "ShootAvatar" if "ACTION_USE" in names else "MovingAvatar"
+        if "ACTION_USE" in names:
+            return "FlakAvatar"
+        return "HorizontalAvatar"
+
+    # -------------------------------------------------------------------------------------------
+    def act(self, observation: Any) -> int:
+        frame = self._perceive(observation, self._info) if self._prev is None else self._prev
+        if self._prev is None:
+            self._prev = frame
+            self.learner.start_episode(frame)
+        if self.config.exploration == "epsilon" and self.rng.random() < max(self.c["epsilon"], 0.1):
+            return int(self.rng.integers(len(self.action_names)))
+        if self._random_steps > 0 or self.theory.avatar_type is None or frame.avatar is None:
+            self._random_steps = max(0, self._random_steps - 1)
+            return self._random_move()
+        if self._needs_plan():
+            self._make_plan(frame)
+            if self._plan is None or not self._plan.actions:
+                self._random_steps = int(self.c["random_steps_on_failure"])
+                return self._random_move()
+        assert self._plan is not None
+        action = self._plan.actions[self._step_in_plan]
+        self._step_in_plan += 1
+        return self.action_names.index(action) if action in self.action_names else self._random_move()
+
+    def _random_move(self) -> int:
+        return int(self.rng.integers(len(self.action_names)))
+
+    def _needs_plan(self) -> bool:
+        return self._replan or self._plan is None or self._step_in_plan >= len(self._plan.actions)
+
+    def _goals(self, frame: Frame) -> Goals:
+        th = self.theory
+        counts = frame.counts()
+        present = {t for t, n in counts.items() if n > 0}
+        candidates = (th.win_types & present) or ((th.destroyable() - th.falsified) & present)
+        candidates.discard(th.avatar_type if th.avatar_type is not None else -1)
+        novelty: set[int] = set()
+        if self.config.exploration == "novelty" and th.avatar_type is not None:
+            need = 1 if self.priors.color_is_type else 2
+            novelty = {t for t in present if t != th.avatar_type and t not in th.walls
+                       and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
+        movable = {a for (a, b), r in th.rules.items()
+                   if b == th.avatar_type and any(o.outcome in ("push", "bounceForward") for o in r.seen)}
+        if th.win_types & present:
+            novelty = set()  # a confirmed objective: exploit
+        return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
+                     novelty=novelty, movable=movable, avatar=th.avatar_type,
+                     resource_bonus=self.priors.resources_good and self.priors.object_state,
+                     value_score=not self.priors.objective_form)
+
+    def _make_plan(self, frame: Frame) -> None:
+        start = time.process_time()
+        th = self.theory
+        compiled = compile_theory(th, frame, self.learner.last_dir, self.priors.deterministic_rules,
+                                  self.priors.default_blocking)
+        av_ori = None
+        game = mental_game(compiled, frame, av_ori, seed=int(self.rng.integers(2**31)))
+        tokens = channel_tokens(game, compiled)
+        goals = self._goals(frame)
+        actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
+        plan = self.planner.plan(game, tokens, actions, goals, int(self.c["node_budget"]))
+        nodes = plan.nodes
+        if not plan.actions:
+            plan = self.planner.plan(game, tokens, actions, goals, int(self.c["long_node_budget"]))
+            nodes += plan.nodes
+            if not plan.actions and goals.novelty:
+                self._unreachable |= goals.novelty
+        if plan.actions and not self.priors.single_map_theory and not self._safe_in_runner_up(frame, plan):
+            plan = Plan([], [], "rejected", nodes)
+        self._plan, self._step_in_plan, self._replan = plan, 0, False
+        self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects)))
+
+    def _safe_in_runner_up(self, frame: Frame, plan: Plan) -> bool:
+        """Prior ``single_map_theory`` off: the plan must also survive the pessimistic theory."""
+        compiled = compile_theory(self.theory, frame, self.learner.last_dir, deterministic=False,
+                                  default_blocking=self.priors.default_blocking)
+        game = mental_game(compiled, frame, None, seed=int(self.rng.integers(2**31)))
+        for a in plan.actions:
+            game.step(a)
+            if game.winner == "LOSE" or game.avatar() is None:
+                return False
+        return True
+
+    # -------------------------------------------------------------------------------------------
+    def observe(self, action: int, reward: float, next_observation: Any, terminated: bool, truncated: bool,
+                info: dict[str, Any]) -> None:
+        self._info = info
+        prev = self._prev
+        nxt = self._perceive(next_observation, info)
+        name = self.action_names[int(action)]
+        if prev is not None:
+            if not self.priors.avatar_known:
+                self.contingency.update(prev, name, nxt)
+            events = privileged(info, "events") if self.priors.object_state else None
+            if self.learner.update(prev, name, nxt, reward, terminated, info.get("winner"), events):
+                self._replan = True
+            self._check_prediction(prev, nxt)
+        self._prev = nxt
+
+    def _check_prediction(self, prev: Frame, nxt: Frame) -> None:
+        plan = self._plan
+        if plan is None or self._step_in_plan == 0 or self._step_in_plan > len(plan.predicted):
+            return
+        predicted = plan.predicted[self._step_in_plan - 1]
+        cell = nxt.avatar_cell()
+        if cell != predicted:
+            self._replan = True
+            return
+        if self.priors.danger_replan and cell is not None:
+            harmful = self.theory.harmful(self.priors.deterministic_rules, nxt.inventory_key())
+            safe = int(self.c["safe_distance"])
+            for oid, (t, x, y) in nxt.objects.items():
+                if t in harmful and abs(x - cell[0]) + abs(y - cell[1]) <= safe:
+                    before = prev.objects.get(oid)
+                    if before is None or (before[1], before[2]) != (x, y):
+                        self._replan = True
+                        return
+
+    # -------------------------------------------------------------------------------------------
+    def cost_summary(self) -> dict[str, float]:
+        """Planning cost so far: decisions, nodes and CPU seconds (for the compute-scaling plot)."""
+        if not self.decisions:
+            return {"decisions": 0, "nodes": 0, "cpu_seconds": 0.0, "median_decision_seconds": 0.0}
+        secs = [d.seconds for d in self.decisions]
+        return {"decisions": len(self.decisions), "nodes": sum(d.nodes for d in self.decisions),
+                "cpu_seconds": float(sum(secs)), "median_decision_seconds": float(np.median(secs))}
+
+
+__all__ = ["DIRS", "EMPAAgent", "EMPAConfig"]

@@ -1,0 +1,345 @@
+"""Theory induction from observed transitions.
+
+Why: the agent learns each game from scratch, from state differences between steps (who
+vanished, who was blocked, pushed or replaced, what the score and inventory did), or, with the
+prior ``event_log`` on, from the engine's list of effects that fired. Movement models are fitted
+per type (or per object with ``color_is_type`` off) from displacements away from contacts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.empa.perception import MOVES, Frame
+from agents.empa.priors import PriorSet
+from agents.empa.theory import DESTROYING, Movement, Theory
+
+
+def _dist(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+@dataclass
+class MoveStats:
+    seen: int = 0
+    moves: int = 0
+    straight: int = 0  # moves continuing the object's previous direction (or reversing it)
+    pairs: int = 0
+    toward: int = 0
+    away: int = 0
+    directions: Counter[tuple[int, int]] = field(default_factory=Counter)
+
+
+class Learner:
+    """Updates a :class:`Theory` from one transition at a time."""
+
+    def __init__(self, theory: Theory, priors: PriorSet) -> None:
+        self.theory = theory
+        self.priors = priors
+        self.stats: dict[Any, MoveStats] = defaultdict(MoveStats)
+        self.last_dir: dict[int, tuple[int, int]] = {}
+        self.present: set[int] = set()  # types present at some point this episode
+        self.changed = False
+
+    # -------------------------------------------------------------------------------------------
+    def start_episode(self, frame: Frame) -> None:
+        self.last_dir.clear()
+        self.present = set(frame.counts())
+        self.theory.seen_types |= self.present
+        self._overlaps(frame)
+
+    def _overlaps(self, frame: Frame) -> None:
+        """Types sharing the avatar's cell evidently let it stand there (floors, carpets)."""
+        th = self.theory
+        cell = frame.avatar_cell()
+        if cell is None or th.avatar_type is None:
+            return
+        for oid in frame.cells.get(cell, ()):
+            t = frame.objects[oid][0]
+            if oid != frame.avatar and t != th.avatar_type and len(th.rule(th.avatar_type, t).objects) < 2:
+                self._record(th.avatar_type, t, "nothing", frame.inventory_key(), None, oid)
+
+    def update(self, prev: Frame, action: str, nxt: Frame, reward: float, terminated: bool,
+               winner: str | None, events: list[dict[str, Any]] | None) -> bool:
+        """Learn from one step; True when the theory changed (the agent then re-plans)."""
+        self.changed = False
+        th = self.theory
+        new_types = set(nxt.counts()) - th.seen_types
+        if new_types:
+            th.seen_types |= new_types
+            self.changed = True
+        self.present |= set(nxt.counts())
+        touched = self._movement(prev, nxt)
+        if self.priors.event_log and events is not None and self.priors.interaction_library:
+            fired = self._from_events(prev, nxt, events)
+        else:
+            partners = self._event_partners(events) if self.priors.event_log and events is not None else None
+            fired = self._from_state(prev, action, nxt, partners)
+        fired |= self._passive_contacts(prev, action, nxt, touched)
+        self._projectile(prev, action, nxt)
+        self._overlaps(nxt)
+        if reward and fired:
+            destroying = [p for p in fired if p[0] != th.avatar_type] or list(fired)
+            if len({p for p in destroying}) == 1:
+                rule = th.rules.get(destroying[0])
+                if rule is not None and rule.score != reward:
+                    rule.score = reward
+                    self.changed = True
+        self._objective(nxt, terminated, winner)
+        if self.changed:
+            th.version += 1
+        return self.changed
+
+    # -------------------------------------------------------------------------------------------
+    def _record(self, a: int, b: int, outcome: str, inv: frozenset[int], arg: int | None, obj: int) -> None:
+        rule = self.theory.rule(a, b)
+        before = rule.outcome(inv, self.priors.deterministic_rules)[:2] if rule.seen else None
+        known_before = len(rule.objects)
+        rule.add(outcome, inv, arg, obj)
+        after = rule.outcome(inv, self.priors.deterministic_rules)[:2]
+        if before != after or (known_before < 2 <= len(rule.objects)):
+            self.changed = True
+
+    @staticmethod
+    def _event_partners(events: list[dict[str, Any]]) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = defaultdict(set)
+        for e in events:
+            out[e["channel1"]].add(e["channel2"])
+        return out
+
+    def _from_events(self, prev: Frame, nxt: Frame, events: list[dict[str, Any]]) -> set[tuple[int, int]]:
+        """Prior ``event_log`` (+ ``interaction_library``): rules are the effects the engine reports."""
+        fired = set()
+        inv = prev.inventory_key()
+        for e in events:
+            a, b, effect = e["channel1"], e["channel2"], e["effect"]
+            if a < 0 or b < 0:
+                continue
+            arg = None
+            if effect.startswith("transformTo"):
+                pos = prev.objects.get(e["id1"])
+                if pos is not None:
+                    new = nxt.types_at((pos[1], pos[2])) - {a}
+                    arg = min(new) if new else None
+            if effect == "collectResource":
+                if a not in self.theory.resources:
+                    self.theory.resources.add(a)
+                    self.changed = True
+            self._record(a, b, effect, inv, arg, e["id1"])
+            fired.add((a, b))
+        return fired
+
+    def _from_state(self, prev: Frame, action: str, nxt: Frame,
+                    partners: dict[int, set[int]] | None) -> set[tuple[int, int]]:
+        """Outcomes of the avatar's move read from the state difference (no effect names)."""
+        th = self.theory
+        fired: set[tuple[int, int]] = set()
+        av = prev.avatar
+        if av is None or th.avatar_type is None or av not in prev.objects:
+            return fired
+        inv = prev.inventory_key()
+        at = th.avatar_type
+        pa = prev.avatar_cell()
+        assert pa is not None
+        d = MOVES.get(action)
+        target = (pa[0] + d[0], pa[1] + d[1]) if d else None
+        na = nxt.objects.get(av)
+        contact_ids = set(prev.cells.get(target, ())) if target else set()
+
+        def narrow(types: set[int]) -> set[int]:
+            if partners is not None and partners.get(at):
+                types = (types & partners[at]) or types
+            return types
+
+        if na is None:  # the avatar is gone: something it touched killed it
+            cells = [pa] + ([target] if target else [])
+            cands = set()
+            for c in cells:
+                cands |= prev.types_at(c, exclude=av) | nxt.types_at(c)
+            cands = narrow(cands - {at})
+            unknown = {t for t in cands if not th.known(at, t)} or cands
+            for t in unknown:
+                self._record(at, t, "kill", inv, None, av)
+                fired.add((at, t))
+            return fired
+        new_cell = (na[1], na[2])
+        if target is not None and contact_ids:
+            if new_cell == pa:  # did not move: blocked by what stands there (unless that was pushed on)
+                for oid in contact_ids:
+                    t = prev.objects[oid][0]
+                    beyond = (target[0] + d[0], target[1] + d[1])
+                    rule = th.rules.get((t, at))
+                    if rule is not None and rule.seen and rule.outcome(inv, True)[0] in ("push", "bounceForward"):
+                        for bt in prev.types_at(beyond):
+                            self._record(t, bt, "undo", inv, None, oid)
+                            fired.add((t, bt))
+                    elif oid in nxt.objects:
+                        self._record(at, t, "block", inv, None, av)
+                        fired.add((at, t))
+            elif new_cell == target:
+                self._record_contacts(prev, nxt, contact_ids, at, av, target, d, inv, fired)
+            elif _dist(new_cell, pa) > 1:
+                for oid in contact_ids:
+                    self._record(at, prev.objects[oid][0], "teleport", inv, None, av)
+                    fired.add((at, prev.objects[oid][0]))
+        return fired
+
+    def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
+                         target: tuple[int, int], d: tuple[int, int], inv: frozenset[int],
+                         fired: set[tuple[int, int]]) -> None:
+        """The avatar entered ``target``: what happened to each object standing there."""
+        for oid in contact_ids:
+            t = prev.objects[oid][0]
+            after = nxt.objects.get(oid)
+            if after is None:
+                gained = nxt.inventory.get(t, 0) > prev.inventory.get(t, 0)
+                replaced = nxt.types_at(target) - {at} - prev.types_at(target)
+                if gained:
+                    self.theory.resources.add(t)
+                    outcome, arg = "collect", None
+                elif replaced:
+                    outcome, arg = "transform", min(replaced)
+                else:
+                    outcome, arg = "kill", None
+                self._record(t, at, outcome, inv, arg, oid)
+            elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
+                self._record(t, at, "push", inv, None, oid)
+            else:
+                self._record(t, at, "nothing", inv, None, oid)
+            self._record(at, t, "nothing", inv, None, av)
+            fired.add((t, at))
+
+    def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
+        """Non-avatar objects that vanished: killed by what stood beside them (e.g. shots, boxes on targets)."""
+        fired: set[tuple[int, int]] = set()
+        if self.priors.event_log and self.priors.interaction_library:
+            return fired
+        th = self.theory
+        inv = prev.inventory_key()
+        for oid, (t, x, y) in prev.objects.items():
+            if oid in nxt.objects or oid == prev.avatar or oid in touched:
+                continue
+            near = set()
+            for cell in ((x, y), (x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                near |= {nxt.objects[o][0] for o in nxt.cells.get(cell, ()) if o != oid}
+                near |= {prev.objects[o][0] for o in prev.cells.get(cell, ()) if o != oid and o not in nxt.objects}
+            near -= {t}
+            near.discard(th.avatar_type if th.avatar_type is not None else -1)
+            if len(near) == 1:
+                b = next(iter(near))
+                self._record(t, b, "kill", inv, None, oid)
+                fired.add((t, b))
+        return fired
+
+    def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
+        """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile."""
+        th = self.theory
+        if th.projectile is not None or action != "ACTION_USE" or self.priors.avatar_known:
+            return
+        pa = prev.avatar_cell()
+        if pa is None:
+            return
+        for oid, (t, x, y) in nxt.objects.items():
+            if oid not in prev.objects and _dist((x, y), pa) <= 2 and t != th.avatar_type:
+                th.projectile = t
+                self.changed = True
+                return
+
+    # -------------------------------------------------------------------------------------------
+    def _movement(self, prev: Frame, nxt: Frame) -> set[int]:
+        """Fit movement models from displacements of objects not touching the avatar; returns touched ids."""
+        th = self.theory
+        pa, na = prev.avatar_cell(), nxt.avatar_cell()
+        touched = set()
+        per_object = not self.priors.color_is_type
+        for oid, (t, x, y) in prev.objects.items():
+            if oid == prev.avatar or t == th.avatar_type or t in th.walls:
+                continue
+            after = nxt.objects.get(oid)
+            near = (pa is not None and _dist((x, y), pa) <= 1) or (na is not None and _dist((x, y), na) <= 1)
+            if near:
+                touched.add(oid)
+            if after is None or near:
+                continue
+            s = self.stats[(t, oid) if per_object else t]
+            s.seen += 1
+            dx, dy = after[1] - x, after[2] - y
+            if (dx, dy) == (0, 0):
+                continue
+            step = (max(-1, min(1, dx)), max(-1, min(1, dy)))
+            s.moves += 1
+            s.directions[step] += 1
+            last = self.last_dir.get(oid)
+            if last is not None:
+                s.pairs += 1
+                if step == last or step == (-last[0], -last[1]):
+                    s.straight += 1
+            self.last_dir[oid] = step
+            if pa is not None:
+                before_d, after_d = _dist((x, y), pa), _dist((after[1], after[2]), pa)
+                s.toward += after_d < before_d
+                s.away += after_d > before_d
+        self._fit()
+        return touched
+
+    def _fit(self) -> None:
+        th = self.theory
+        by_type: dict[int, MoveStats] = {}
+        for key, s in self.stats.items():
+            t = key[0] if isinstance(key, tuple) else key
+            agg = by_type.setdefault(t, MoveStats())
+            if isinstance(key, tuple):  # per object: a type is as mobile as its most mobile object
+                if s.moves * max(agg.seen, 1) >= agg.moves * max(s.seen, 1):
+                    by_type[t] = s
+            else:
+                by_type[t] = s
+        for t, s in by_type.items():
+            model = self._classify(s)
+            old = th.movement.get(t)
+            if old is None or (old.kind, old.cooldown) != (model.kind, model.cooldown):
+                th.movement[t] = model
+                self.changed = True
+            else:
+                old.orientation = model.orientation
+
+    def _classify(self, s: MoveStats) -> Movement:
+        if s.moves == 0:
+            return Movement("static")
+        cooldown = max(1, min(10, round(s.seen / s.moves)))
+        orientation = s.directions.most_common(1)[0][0]
+        if not self.priors.movement_library:
+            return Movement("random", cooldown, orientation)
+        if s.pairs >= 2 and s.straight >= 0.85 * s.pairs:
+            return Movement("missile", cooldown, orientation)
+        if s.moves >= 4 and s.toward >= 0.75 * s.moves:
+            return Movement("chaser", cooldown, orientation)
+        if s.moves >= 4 and s.away >= 0.75 * s.moves:
+            return Movement("fleer", cooldown, orientation)
+        return Movement("random", cooldown, orientation)
+
+    # -------------------------------------------------------------------------------------------
+    def _objective(self, nxt: Frame, terminated: bool, winner: str | None) -> None:
+        """Win candidates: confirmed by wins, falsified by a type reaching 0 without one (EMPA's P5)."""
+        th = self.theory
+        counts = nxt.counts()
+        zero = {t for t in self.present if counts.get(t, 0) == 0 and t != th.avatar_type}
+        if terminated and winner == "WIN":
+            confirmed = zero - th.falsified
+            if confirmed:
+                new = (th.win_types & confirmed) or confirmed if th.win_types else confirmed
+                if new != th.win_types:
+                    th.win_types = new
+                    self.changed = True
+            return
+        if terminated:
+            return
+        newly = zero - th.falsified
+        if newly:
+            th.falsified |= newly
+            th.win_types -= newly
+            self.changed = True
+
+    def destroyed_types(self) -> set[int]:
+        return {a for (a, _), r in self.theory.rules.items() if any(o.outcome in DESTROYING for o in r.seen)}

@@ -1,0 +1,105 @@
+"""What the agent perceives each step: objects (id, type token, cell), the avatar, the inventory.
+
+Why: the rest of the agent reasons over one :class:`Frame` whatever the observation was. With
+the prior ``object_state`` on, a frame comes from the env's object table (and the inventory from
+the privileged channel); off, from pixels via :class:`agents.empa.pixels.PixelPerceiver`. Which
+object is the avatar comes from the table's flag only when ``avatar_known`` is on; otherwise
+:class:`ContingencyTracker` finds the type that moves the way the actions say.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Columns of the env's object table (``vgdl.observations.TABLE_COLUMNS``).
+TYPE, X, Y, IS_AVATAR, ID = 0, 1, 2, 5, 6
+
+MOVES = {"ACTION_UP": (0, -1), "ACTION_DOWN": (0, 1), "ACTION_LEFT": (-1, 0), "ACTION_RIGHT": (1, 0)}
+
+
+@dataclass
+class Frame:
+    objects: dict[int, tuple[int, int, int]]  # id -> (type token, column, row)
+    avatar: int | None = None  # id of the avatar object, when known
+    inventory: dict[int, int] = field(default_factory=dict)
+    _cells: dict[tuple[int, int], list[int]] | None = None
+
+    @property
+    def cells(self) -> dict[tuple[int, int], list[int]]:
+        if self._cells is None:
+            cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+            for oid, (_, x, y) in self.objects.items():
+                cells[(x, y)].append(oid)
+            self._cells = cells
+        return self._cells
+
+    def types_at(self, cell: tuple[int, int], exclude: int | None = None) -> set[int]:
+        return {self.objects[o][0] for o in self.cells.get(cell, ()) if o != exclude}
+
+    def avatar_cell(self) -> tuple[int, int] | None:
+        if self.avatar is None or self.avatar not in self.objects:
+            return None
+        _, x, y = self.objects[self.avatar]
+        return x, y
+
+    def counts(self) -> Counter[int]:
+        return Counter(t for t, _, _ in self.objects.values())
+
+    def size(self) -> tuple[int, int]:
+        if not self.objects:
+            return 1, 1
+        return (max(x for _, x, _ in self.objects.values()) + 1, max(y for _, _, y in self.objects.values()) + 1)
+
+    def inventory_key(self) -> frozenset[int]:
+        return frozenset(r for r, n in self.inventory.items() if n > 0)
+
+
+def frame_from_table(table: np.ndarray, use_avatar_flag: bool, inventory: dict[int, int] | None = None) -> Frame:
+    objects = {int(r[ID]): (int(r[TYPE]), int(round(float(r[X]))), int(round(float(r[Y])))) for r in table}
+    avatar = None
+    if use_avatar_flag:
+        flagged = [int(r[ID]) for r in table if r[IS_AVATAR] > 0.5]
+        avatar = flagged[0] if flagged else None
+    return Frame(objects, avatar, dict(inventory or {}))
+
+
+class ContingencyTracker:
+    """Finds the controllable type: the one whose objects move as the chosen actions say (prior P4 off)."""
+
+    def __init__(self) -> None:
+        self.agree: Counter[int] = Counter()
+        self.moved: Counter[int] = Counter()
+
+    def update(self, prev: Frame, action: str, nxt: Frame) -> None:
+        d = MOVES.get(action)
+        for oid, (t, x, y) in prev.objects.items():
+            after = nxt.objects.get(oid)
+            if after is None or (after[1], after[2]) == (x, y):
+                continue
+            self.moved[t] += 1
+            if d is not None and (after[1] - x, after[2] - y) == d:
+                self.agree[t] += 1
+
+    def avatar_type(self) -> int | None:
+        """The type with the most moves that matched the action, once it clearly leads."""
+        if not self.agree:
+            return None
+        t, n = self.agree.most_common(1)[0]
+        return t if n >= 3 and n >= 0.6 * self.moved[t] else None
+
+    @staticmethod
+    def avatar_id(frame: Frame, avatar_type: int | None, previous: int | None) -> int | None:
+        if avatar_type is None:
+            return None
+        if previous in frame.objects and frame.objects[previous][0] == avatar_type:
+            return previous
+        ids = sorted(o for o, (t, _, _) in frame.objects.items() if t == avatar_type)
+        return ids[0] if ids else None
+
+
+def privileged(info: dict[str, Any], name: str, default: Any = None) -> Any:
+    return (info.get("privileged") or {}).get(name, default)

@@ -1,0 +1,156 @@
+"""Objects from RGB pixels: the EMPA-like agent's perception when the prior ``object_state`` is off.
+
+Why: with that prior off the agent may not read the env's object table, yet the rest of the agent
+reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a frame alone:
+
+- the frame is cut into ``tile_size`` squares (one per cell); a tile that is all background
+  (black, as :mod:`vgdl.render` paints empty space and the padding of smaller levels) is empty;
+- every other tile is one object whose ``type`` is a token for its exact appearance, handed out in
+  order of first sight and kept for the perceiver's lifetime, so that what the agent learns about a
+  token carries over to later episodes and levels;
+- ``id`` tracks an object from frame to frame: an object keeps the id of the nearest object of the
+  same token in the previous frame (Manhattan distance, at most ``max_distance`` cells).
+
+What pixels cannot say, the table says nothing about either: orientation, health and the avatar
+flag are 0. Several sprites in one cell make one composite appearance, hence one object.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vgdl.observations import TABLE_COLUMNS
+
+_TYPE, _X, _Y, _ID = (TABLE_COLUMNS.index(c) for c in ("type", "x", "y", "id"))
+_N_COLUMNS = len(TABLE_COLUMNS)
+
+
+class PixelPerceiver:
+    """Turns RGB frames into ``n x 8`` object tables (``vgdl.observations.TABLE_COLUMNS``).
+
+    :param tile_size: pixels per cell of the frames it will see.
+    :param max_distance: farthest (Manhattan, in cells) an object may move between two frames and
+        keep its id.
+    """
+
+    def __init__(self, tile_size: int, max_distance: int = 3) -> None:
+        if tile_size < 1:
+            raise ValueError("tile_size must be at least 1")
+        if max_distance < 0:
+            raise ValueError("max_distance must be non-negative")
+        self.tile_size = tile_size
+        self.max_distance = max_distance
+        self._tokens: dict[bytes, int] = {}  # tile bytes -> token
+        self._appearances: list[np.ndarray] = []
+        # per-tile fingerprint weights: fixed, so fingerprints are comparable between frames
+        n_bytes = tile_size * tile_size * 3
+        self._weights = np.random.default_rng(0x5EED).integers(1, 2**63, n_bytes, dtype=np.uint64) | np.uint64(1)
+        self.reset_episode()
+
+    # -------------------------------------------------------------------------------------------
+    @property
+    def n_types(self) -> int:
+        """How many appearance tokens have been handed out so far."""
+        return len(self._appearances)
+
+    def appearance(self, token: int) -> np.ndarray:
+        """The tile image (``tile_size x tile_size x 3`` uint8) that ``token`` stands for."""
+        return self._appearances[token].copy()
+
+    def reset_episode(self) -> None:
+        """Forget tracked ids (a new episode has new objects); appearance tokens are kept."""
+        self._prev_tokens: np.ndarray | None = None  # (rows, cols) int64, -1 where empty
+        self._prev_ids: np.ndarray | None = None
+        self._next_id = 1
+
+    # -------------------------------------------------------------------------------------------
+    def perceive(self, frame: np.ndarray) -> np.ndarray:
+        """The object table of one ``(rows * tile, cols * tile, 3)`` uint8 frame, sorted by (type, id)."""
+        tokens = self._tokenise(frame)
+        ids = self._track(tokens)
+        ys, xs = np.nonzero(tokens >= 0)
+        table = np.zeros((len(ys), _N_COLUMNS), dtype=np.float32)
+        t, i = tokens[ys, xs], ids[ys, xs]
+        order = np.lexsort((i, t))
+        table[:, _TYPE] = t[order]
+        table[:, _X] = xs[order]
+        table[:, _Y] = ys[order]
+        table[:, _ID] = i[order]
+        return table
+
+    def _tokenise(self, frame: np.ndarray) -> np.ndarray:
+        """Per cell, the token of its tile (-1 for background), new appearances getting new tokens."""
+        frame = np.asarray(frame)
+        ts = self.tile_size
+        if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+            raise ValueError(f"expected an (H, W, 3) uint8 frame, got {frame.shape} {frame.dtype}")
+        h, w = frame.shape[0] // ts, frame.shape[1] // ts
+        if (h * ts, w * ts) != frame.shape[:2]:
+            raise ValueError(f"frame {frame.shape[:2]} is not a whole number of {ts}-pixel tiles")
+        # (cells, bytes of one tile), row-major over cells
+        tiles = frame.reshape(h, ts, w, ts, 3).swapaxes(1, 2).reshape(h * w, ts * ts * 3)
+        # Group equal tiles by a 64-bit fingerprint (a wrapping dot product), then check the groups
+        # byte for byte, so that a fingerprint collision can never merge two appearances.
+        fingerprints = tiles @ self._weights
+        _, first, inverse = np.unique(fingerprints, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        if not np.array_equal(tiles, tiles[first[inverse]]):
+            _, first, inverse = np.unique(np.ascontiguousarray(tiles).view(np.dtype((np.void, tiles.shape[1]))),
+                                          return_index=True, return_inverse=True)
+            inverse = inverse.reshape(-1)
+        # tokens for this frame's appearances, new ones in order of first sight (row-major)
+        group_token = np.empty(len(first), dtype=np.int64)
+        for g in np.argsort(first, kind="stable"):
+            tile = tiles[first[g]]
+            if not tile.any():
+                group_token[g] = -1  # background: empty space or padding
+                continue
+            key = tile.tobytes()
+            token = self._tokens.get(key)
+            if token is None:
+                token = self._tokens[key] = len(self._appearances)
+                self._appearances.append(tile.reshape(ts, ts, 3).copy())
+            group_token[g] = token
+        return group_token[inverse].reshape(h, w)
+
+    def _track(self, tokens: np.ndarray) -> np.ndarray:
+        """Per cell, the tracking id of its object (-1 where empty), carried over from the last frame."""
+        ids = np.full(tokens.shape, -1, dtype=np.int64)
+        occupied = tokens >= 0
+        prev_t, prev_i = self._prev_tokens, self._prev_ids
+        if prev_t is None or prev_i is None or prev_t.shape != tokens.shape:
+            prev_t = np.full(tokens.shape, -1, dtype=np.int64)
+            prev_i = ids.copy()
+        # An object whose cell shows the same appearance as before is the same object: this settles
+        # almost everything (walls, floors) at once.
+        same = occupied & (tokens == prev_t)
+        ids[same] = prev_i[same]
+        # The rest: greedy nearest matching among unmatched objects of equal token.
+        cy, cx = np.nonzero(occupied & ~same)
+        if len(cy):
+            py, px = np.nonzero((prev_t >= 0) & ~same)
+            cur_tok, old_tok = tokens[cy, cx], prev_t[py, px]
+            if len(py):
+                dist = np.abs(cy[:, None] - py[None, :]) + np.abs(cx[:, None] - px[None, :])
+                ok = (cur_tok[:, None] == old_tok[None, :]) & (dist <= self.max_distance)
+                ci, pi = np.nonzero(ok)
+                if len(ci):
+                    old_ids = prev_i[py[pi], px[pi]]
+                    # nearest first; ties go to the older id, then to the new object first in row-major order
+                    order = np.lexsort((ci, old_ids, dist[ci, pi]))
+                    taken_c = np.zeros(len(cy), dtype=bool)
+                    taken_p = np.zeros(len(py), dtype=bool)
+                    for k in order.tolist():
+                        c, p = ci[k], pi[k]
+                        if not taken_c[c] and not taken_p[p]:
+                            taken_c[c] = taken_p[p] = True
+                            ids[cy[c], cx[c]] = old_ids[k]
+            fresh = ids[cy, cx] < 0
+            if fresh.any():
+                # new objects, numbered by (token, row, column) so the numbering is reproducible
+                fy, fx = cy[fresh], cx[fresh]
+                order = np.lexsort((fx, fy, cur_tok[fresh]))
+                ids[fy[order], fx[order]] = np.arange(self._next_id, self._next_id + len(order))
+                self._next_id += len(order)
+        self._prev_tokens, self._prev_ids = tokens, ids
+        return ids

@@ -1,0 +1,202 @@
+"""Width-based best-first search over the mental simulator toward the current goals.
+
+Why: EMPA's planner (``WBP.py``) mixes IW novelty pruning with a best-first queue on a goal
+gradient, and commits to a plan as soon as a target count drops (subgoals). Ours does the same
+over :mod:`agents.empa.simulator` games; goals are win candidates (reduce a type's count),
+novelty goals (touch a type whose interaction is unknown) and, with priors off, score and
+survival. Constants come from ``planner.yml``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from vgdl.game import Game
+
+DIRS = {"ACTION_UP": (0, -1), "ACTION_DOWN": (0, 1), "ACTION_LEFT": (-1, 0), "ACTION_RIGHT": (1, 0)}
+TYPE, X, Y, IS_AVATAR, ID = 0, 1, 2, 5, 6
+
+
+@dataclass
+class Goals:
+    targets: set[int] = field(default_factory=set)              # reduce these types' counts (win candidates)
+    confirmed: set[int] = field(default_factory=set)            # targets known to win when they reach 0
+    killers: dict[int, set[int]] = field(default_factory=dict)  # target -> types that remove it
+    novelty: set[int] = field(default_factory=set)              # touch these (unknown interaction)
+    movable: set[int] = field(default_factory=set)              # types the avatar can displace
+    avatar: int | None = None
+    resource_bonus: bool = True
+    value_score: bool = False
+
+
+@dataclass
+class Plan:
+    actions: list[str]
+    predicted: list[tuple[int, int] | None]  # avatar cell after each action
+    reason: str  # win | subgoal | novelty | gradient | none
+    nodes: int = 0
+
+
+@dataclass
+class _Node:
+    game: Game
+    actions: list[str]
+    cells: list[tuple[int, int] | None]
+    h: float
+    table: np.ndarray
+
+
+class Planner:
+    def __init__(self, constants: dict[str, Any], projectile_rollout: bool, rng: np.random.Generator) -> None:
+        self.c = constants
+        self.rollout = projectile_rollout
+        self.rng = rng
+
+    # -------------------------------------------------------------------------------------------
+    def _avatar(self, table: np.ndarray) -> tuple[int, int] | None:
+        rows = table[table[:, IS_AVATAR] > 0.5]
+        if not len(rows):
+            return None
+        return int(round(float(rows[0, X]))), int(round(float(rows[0, Y])))
+
+    def _value(self, game: Game, table: np.ndarray, tokens: np.ndarray, goals: Goals, root_score: float) -> float:
+        c = self.c
+        types = tokens[table[:, TYPE].astype(np.int64)] if len(table) else np.zeros(0, np.int64)
+        xy = np.rint(table[:, X:Y + 1]).astype(np.int64) if len(table) else np.zeros((0, 2), np.int64)
+        av = self._avatar(table)
+        h = 0.0
+        for t in goals.targets:
+            mask = types == t
+            n = int(mask.sum())
+            if not n:
+                continue
+            h += c["count_weight"] * n
+            killers = goals.killers.get(t, set())
+            if goals.avatar in killers and av is not None:
+                h += c["distance_weight"] * int(np.abs(xy[mask] - av).sum(1).min())
+            other = [k for k in killers if k != goals.avatar]
+            if other:
+                kmask = np.isin(types, other)
+                if kmask.any():
+                    d = np.abs(xy[mask][:, None, :] - xy[kmask][None, :, :]).sum(2)
+                    h += c["distance_weight"] * int(d.min())
+                    if av is not None:
+                        h += c["approach_weight"] * int(np.abs(xy[kmask] - av).sum(1).min())
+        if goals.novelty and av is not None:
+            nmask = np.isin(types, list(goals.novelty))
+            if nmask.any():
+                h += c["novelty_goal_weight"] * int(np.abs(xy[nmask] - av).sum(1).min())
+        if goals.resource_bonus:
+            state = game.avatar_state()
+            if state:
+                h -= c["resource_bonus"] * sum(state["resources"].values())
+        if goals.value_score:
+            h -= c["score_weight"] * (game.score - root_score)
+        return h
+
+    def _target_count(self, table: np.ndarray, tokens: np.ndarray, targets: set[int]) -> int:
+        if not len(table) or not targets:
+            return 0
+        return int(np.isin(tokens[table[:, TYPE].astype(np.int64)], list(targets)).sum())
+
+    def _touches_novelty(self, parent: _Node, action: str, tokens: np.ndarray, goals: Goals) -> bool:
+        d = DIRS.get(action)
+        cell = parent.cells[-1] if parent.cells else None
+        if d is None or cell is None or not goals.novelty or not len(parent.table):
+            return False
+        tx, ty = cell[0] + d[0], cell[1] + d[1]
+        t = parent.table
+        at = (np.rint(t[:, X]) == tx) & (np.rint(t[:, Y]) == ty)
+        return bool(np.isin(tokens[t[at, TYPE].astype(np.int64)], list(goals.novelty)).any())
+
+    # -------------------------------------------------------------------------------------------
+    def plan(self, root_game: Game, tokens: np.ndarray, actions: list[str], goals: Goals,
+             budget: int) -> Plan:
+        """Best-first search with novelty pruning; returns the first plan that reaches a goal."""
+        c = self.c
+        table = root_game.object_table()
+        root_cell = self._avatar(table)
+        if root_cell is None:
+            return Plan([], [], "none")
+        root_score = root_game.score
+        root_count = self._target_count(table, tokens, goals.targets)
+        root_h = self._value(root_game, table, tokens, goals, root_score)
+        root = _Node(root_game, [], [root_cell], root_h, table)
+        counter = itertools.count()
+        queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, next(counter), root)]
+        seen: set[Any] = set()
+        width = int(c["width"])
+        nodes = 0
+        best: _Node | None = None
+        order = list(actions)
+        while queue and nodes < budget:
+            _, depth, _, node = heapq.heappop(queue)
+            if depth >= c["max_plan_length"]:
+                continue
+            self.rng.shuffle(order)
+            for action in order:
+                nodes += 1
+                child_game = node.game.copy()
+                child_game.step(action)
+                if child_game.winner == "LOSE" or child_game.avatar() is None:
+                    continue
+                ctable = child_game.object_table()
+                cell = self._avatar(ctable)
+                child = _Node(child_game, node.actions + [action], node.cells + [cell], 0.0, ctable)
+                count = self._target_count(ctable, tokens, goals.targets)
+                if count < root_count:
+                    gone = {t for t in goals.targets
+                            if not np.isin(tokens[ctable[:, TYPE].astype(np.int64)], [t]).any()}
+                    reason = "win" if gone & (goals.confirmed or goals.targets) else "subgoal"
+                    return Plan(child.actions, child.cells[1:], reason, nodes)
+                if self._touches_novelty(node, action, tokens, goals):
+                    return Plan(child.actions, child.cells[1:], "novelty", nodes)
+                h = self._value(child_game, ctable, tokens, goals, root_score)
+                if action == "ACTION_USE" and self.rollout:
+                    h = min(h, self._rollout_value(child_game, tokens, goals, root_score, root_count))
+                child.h = h
+                key = self._atoms(cell, ctable, tokens, goals, count)
+                novel = False
+                for atom in key:
+                    k = (atom,) if width <= 1 else (cell, atom)
+                    if k not in seen:
+                        seen.add(k)
+                        novel = True
+                if not novel:
+                    continue
+                if best is None or h < best.h:
+                    best = child
+                heapq.heappush(queue, (h, depth + 1, next(counter), child))
+        if best is not None and best.h < root_h - 1e-9:
+            return Plan(best.actions, best.cells[1:], "gradient", nodes)
+        return Plan([], [], "none", nodes)
+
+    def _rollout_value(self, game: Game, tokens: np.ndarray, goals: Goals, root_score: float,
+                       root_count: int) -> float:
+        """Prior ``projectile_rollout``: let the shot fly with the avatar idle and score where it ends."""
+        g = game.copy()
+        for _ in range(int(self.c["rollout_ticks"])):
+            g.step("ACTION_NIL")
+            if g.ended or g.avatar() is None:
+                break
+        if g.winner == "LOSE" or g.avatar() is None:
+            return float("inf")
+        t = g.object_table()
+        bonus = self.c["count_weight"] * (root_count - self._target_count(t, tokens, goals.targets))
+        return self._value(g, t, tokens, goals, root_score) - bonus
+
+    @staticmethod
+    def _atoms(cell: tuple[int, int] | None, table: np.ndarray, tokens: np.ndarray, goals: Goals,
+               count: int) -> list[Any]:
+        atoms: list[Any] = [("a", cell), ("n", count)]
+        if goals.movable and len(table):
+            types = tokens[table[:, TYPE].astype(np.int64)]
+            mask = np.isin(types, list(goals.movable))
+            for row in table[mask]:
+                atoms.append(("o", int(row[ID]), int(round(float(row[X]))), int(round(float(row[Y])))))
+        return atoms

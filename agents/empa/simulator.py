@@ -1,0 +1,189 @@
+"""The mental simulator: the current theory written out as VGDL and run in our own engine.
+
+Why: EMPA planned in "a game-engine simulator of the theory" (prior P18): the learned rules are
+written back out as a VGDL game and the perceived state as a level, so planning is plain
+``copy()`` + ``step()`` on :func:`vgdl.load_game`. Compiled rules are cached by game text.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.empa.perception import Frame
+from agents.empa.theory import OUTCOME_EFFECT, PLAIN_EFFECTS, Theory
+from vgdl import load_game
+from vgdl.game import Game
+from vgdl.loading import load_rules
+from vgdl.rules import GameRules
+
+DIRECTIONS = {(0, -1): "UP", (0, 1): "DOWN", (-1, 0): "LEFT", (1, 0): "RIGHT"}
+LEVEL_CHARS = "abcdefghijklmnopqrstuvxyzBCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_=+[]{};:,<>/?|~'\""
+#: Conditional effects from the event log, simulated as what they did when they fired.
+APPROXIMATE = {"killIfOtherHasMore": "killSprite", "killIfHasLess": "killSprite", "killIfHasMore": "killSprite",
+               "killIfOtherHasLess": "killSprite", "killIfAlive": "killSprite", "killIfSlow": "killSprite",
+               "killIfFast": "killSprite", "killIfFrontal": "killSprite", "killIfNotFrontal": "killSprite",
+               "collectResourceIfHeld": "collectResource", "wallBounce": "reverseDirection",
+               "wallReverse": "reverseDirection", "bounceDirection": "reverseDirection"}
+_RULES_CACHE: OrderedDict[str, GameRules] = OrderedDict()
+
+
+def name(token: int, orientation: tuple[int, int] | None = None) -> str:
+    return f"t{token}" if orientation is None else f"t{token}{DIRECTIONS[orientation][0].lower()}"
+
+
+@dataclass
+class Compiled:
+    game_text: str
+    level_text: str
+    token_of: dict[str, int]  # mental type name -> type token
+
+
+def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[str]:
+    lines = []
+    av = theory.avatar_type
+    for t in tokens:
+        if t == av:
+            cls = theory.avatar_class
+            shot = theory.projectile
+            extra = ""
+            if "Shoot" in cls or "Flak" in cls:
+                extra = f" stype={name(shot) if shot is not None else 'tshot'}"
+            lines.append(f"        {name(t)} > {cls}{extra}")
+            continue
+        m = theory.movement.get(t)
+        if t in theory.resources:
+            lines.append(f"        {name(t)} > Resource limit=100")
+        elif m is None or m.kind == "static" or t in theory.walls:
+            lines.append(f"        {name(t)} > Immovable")
+        elif m.kind == "missile":
+            lines.append(f"        {name(t)} > Missile cooldown={m.cooldown}")
+            for d in DIRECTIONS:
+                lines.append(f"            {name(t, d)} > orientation={DIRECTIONS[d]}")
+        elif m.kind in ("chaser", "fleer") and av is not None:
+            cls = "Chaser" if m.kind == "chaser" else "Fleeing"
+            lines.append(f"        {name(t)} > {cls} stype={name(av)} cooldown={m.cooldown}")
+        else:
+            lines.append(f"        {name(t)} > RandomNPC cooldown={m.cooldown}")
+        if m is not None and m.kind != "static" and t not in theory.walls:
+            movers.add(t)
+    if av is not None and ("Shoot" in theory.avatar_class or "Flak" in theory.avatar_class) \
+            and theory.projectile is None:
+        lines.append("        tshot > Missile")
+    return lines
+
+
+def _effect(theory: Theory, a: int, b: int, inventory: frozenset[int], deterministic: bool,
+            default_blocking: bool) -> str | None:
+    """The VGDL effect line's right-hand side for ``a b``, or None for no effect."""
+    r = theory.rules.get((a, b))
+    if r is None or not r.seen:
+        return "stepBack" if default_blocking else None
+    pre = r.precondition()
+    if pre is not None and b == theory.avatar_type and pre[0] in ("kill", "killSprite", "killIfOtherHasMore"):
+        return f"killIfOtherHasMore resource={name(pre[2])} limit=1"
+    if pre is not None and a == theory.avatar_type and pre[1] in ("kill", "killSprite", "killIfHasLess") \
+            and pre[0] in ("nothing", "block", "stepBack"):
+        return f"killIfHasLess resource={name(pre[2])} limit=0"
+    outcome, arg, p = r.outcome(inventory, deterministic)
+    harmful = a == theory.avatar_type and outcome in ("kill", "killSprite", "transform", "transformTo")
+    if not deterministic and p < (0.1 if harmful else 0.5):
+        return None
+    effect = OUTCOME_EFFECT.get(outcome, outcome)
+    effect = APPROXIMATE.get(effect, effect)
+    if effect == "transformTo":
+        return f"transformTo stype={name(arg)}" if arg is not None and arg in theory.seen_types else "killSprite"
+    if effect == "collectResource":
+        return "collectResource" if a in theory.resources else "killSprite"
+    if effect in PLAIN_EFFECTS:
+        return effect
+    return None
+
+
+def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[int, int]],
+                   deterministic: bool = True, default_blocking: bool = True) -> Compiled:
+    """VGDL text of the theory and a level holding the frame's objects."""
+    tokens = sorted(theory.seen_types | set(frame.counts()))
+    movers: set[int] = set()
+    sprites = _sprite_lines(theory, tokens, movers)
+    av = theory.avatar_type
+    if av is not None:
+        movers.add(av)
+    if theory.projectile is not None:
+        movers.add(theory.projectile)
+    inventory = frame.inventory_key()
+    interactions = []
+    for a in tokens:
+        if a in movers:
+            interactions.append(f"        {name(a)} EOS > stepBack")
+        for b in tokens:
+            if a == b or a in theory.walls:
+                continue
+            if b in theory.walls and a in movers and not theory.known(a, b):
+                interactions.append(f"        {name(a)} {name(b)} > stepBack")
+                continue
+            if a not in movers and not theory.known(a, b):
+                continue  # static things meeting static things: nothing happens
+            effect = _effect(theory, a, b, inventory, deterministic, default_blocking)
+            if effect is not None:
+                score = theory.rules[(a, b)].score if (a, b) in theory.rules else None
+                bonus = f" scoreChange={int(score)}" if score else ""
+                interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
+    # Level: one character per distinct stack of types in a cell.
+    width, height = frame.size()
+    grid = [["."] * width for _ in range(height)]
+    stacks: dict[tuple[str, ...], str] = {}
+    missile = {t for t in tokens if theory.movement.get(t) is not None and theory.movement[t].kind == "missile"
+               and t != av and t not in theory.resources and t not in theory.walls}
+    for (x, y), ids in frame.cells.items():
+        if x < 0 or y < 0:
+            continue  # off the screen (e.g. a sprite leaving it): not part of the level
+        names = []
+        for oid in ids:
+            t = frame.objects[oid][0]
+            if t in missile:
+                names.append(name(t, orientations.get(oid, theory.movement[t].orientation)))
+            else:
+                names.append(name(t))
+        key = tuple(sorted(names))
+        if key not in stacks:
+            if len(stacks) >= len(LEVEL_CHARS):
+                continue  # out of characters: leave the cell empty (rare, large mixed levels)
+            stacks[key] = LEVEL_CHARS[len(stacks)]
+        grid[y][x] = stacks[key]
+    mapping = [f"        {c} > {' '.join(k)}" for k, c in stacks.items()]
+    terminations = [f"        SpriteCounter stype={name(av)} limit=0 win=False"] if av is not None else []
+    text = "\n".join(["BasicGame", "    SpriteSet", *sprites, "    LevelMapping", *mapping, "    InteractionSet",
+                      *interactions, "    TerminationSet", *terminations]) + "\n"
+    level = "\n".join("".join(row) for row in grid) + "\n"
+    token_of = {name(t): t for t in tokens}
+    token_of.update({name(t, d): t for t in missile for d in DIRECTIONS})
+    return Compiled(text, level, token_of)
+
+
+def mental_game(compiled: Compiled, frame: Frame, avatar_orientation: tuple[float, float] | None,
+                seed: int) -> Game:
+    """Load the compiled theory with the frame's state (the avatar's inventory and facing included)."""
+    rules = _RULES_CACHE.get(compiled.game_text)
+    if rules is None:
+        rules = load_rules("<theory>", text=compiled.game_text)
+        _RULES_CACHE[compiled.game_text] = rules
+        if len(_RULES_CACHE) > 64:
+            _RULES_CACHE.popitem(last=False)
+    game = load_game(rules, compiled.level_text, seed=seed)
+    avatar = game.avatar()
+    if avatar is not None:
+        if avatar_orientation is not None and any(avatar_orientation):
+            game.set_orientation(avatar, avatar_orientation)
+        for res, n in frame.inventory.items():
+            rid = rules.itype_of.get(name(res))
+            if rid is not None and n > 0:
+                game.change_resource(game.avatar(), rid, int(n))
+    return game
+
+
+def channel_tokens(game: Game, compiled: Compiled) -> np.ndarray:
+    """Type token of each of the mental game's observation channels (-1: not a theory type)."""
+    return np.array([compiled.token_of.get(n, -1) for n in game.type_names], dtype=np.int64)

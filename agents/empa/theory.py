@@ -1,0 +1,132 @@
+"""The agent's theory of a game: per-type movement, per-pair interaction rules, win candidates.
+
+Why this shape: EMPA's theory is a VGDL program; ours is too, so the mental simulator is our own
+engine running :meth:`Theory.to_vgdl` (prior P18). Types are the observation's type tokens
+(``t3``), never the game's names. A rule describes what happens to the *first* type when it meets
+the second, as an outcome (``kill``, ``block``, ``push``, ``collect``, ``transform``, ``nothing``,
+``other``) or, with the event log and the effect library on, as the VGDL effect that fired.
+Each rule keeps its observations with the inventory at the time, so resource preconditions
+(EMPA's P12) and noisy outcomes (prior ``deterministic_rules`` off) come from the same records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+#: How each outcome is written as a VGDL effect (for the first sprite of the pair).
+OUTCOME_EFFECT = {"kill": "killSprite", "block": "stepBack", "push": "bounceForward", "collect": "collectResource",
+                  "undo": "undoAll", "transform": "transformTo", "reverse": "reverseDirection"}
+
+#: VGDL effects from the event log that are simulated as they are (no arguments needed).
+PLAIN_EFFECTS = {"killSprite", "stepBack", "bounceForward", "undoAll", "reverseDirection", "turnAround",
+                 "killBoth", "wallStop", "wrapAround", "flipDirection", "pullWithIt", "collectResource",
+                 "killIfFromAbove"}
+
+#: Outcomes that remove the first sprite (so its type may be a win condition's target).
+DESTROYING = {"kill", "collect", "transform", "killSprite", "collectResource", "transformTo", "killBoth",
+              "killIfOtherHasMore", "killIfHasLess", "killIfHasMore", "killIfFromAbove", "transformToAll",
+              "killAll"}
+
+HARMFUL_TO_AVATAR = {"kill", "killSprite", "killIfHasLess", "killIfHasMore", "killBoth", "killIfFromAbove",
+                     "transform", "transformTo", "subtractHealthPoints"}
+
+
+@dataclass
+class Observation:
+    outcome: str
+    inventory: frozenset[int]
+    arg: int | None = None  # transform target type, resource type
+
+
+@dataclass
+class Rule:
+    """Everything seen when the first type met the second."""
+
+    seen: list[Observation] = field(default_factory=list)
+    objects: set[int] = field(default_factory=set)  # ids of first-type objects it was seen on
+    score: float | None = None
+
+    def add(self, outcome: str, inventory: frozenset[int], arg: int | None, obj: int) -> None:
+        self.seen.append(Observation(outcome, inventory, arg))
+        self.objects.add(obj)
+        del self.seen[:-50]  # recent evidence is enough; keeps updates cheap
+
+    def outcome(self, inventory: frozenset[int], deterministic: bool) -> tuple[str, int | None, float]:
+        """The believed outcome under ``inventory``: (outcome, argument, probability)."""
+        same = [o for o in self.seen if o.inventory == inventory] or self.seen
+        if deterministic:
+            last = same[-1]
+            return last.outcome, last.arg, 1.0
+        counts = Counter((o.outcome, o.arg) for o in same)
+        (outcome, arg), n = counts.most_common(1)[0]
+        return outcome, arg, n / len(same)
+
+    def precondition(self) -> tuple[str, str, int] | None:
+        """(outcome with the resource, outcome without, resource) when one resource explains a split."""
+        outcomes = {o.outcome for o in self.seen}
+        if len(outcomes) < 2:
+            return None
+        for res in {r for o in self.seen for r in o.inventory}:
+            with_r = {o.outcome for o in self.seen if res in o.inventory}
+            without = {o.outcome for o in self.seen if res not in o.inventory}
+            if len(with_r) == 1 and len(without) == 1 and with_r != without:
+                return next(iter(with_r)), next(iter(without)), res
+        return None
+
+
+@dataclass
+class Movement:
+    """A type's movement model (prior ``movement_library``: static, random, missile, chaser, fleer)."""
+
+    kind: str = "static"  # static | random | missile | chaser | fleer
+    cooldown: int = 1
+    orientation: tuple[int, int] = (0, 1)
+
+
+@dataclass
+class Theory:
+    avatar_type: int | None = None
+    avatar_class: str = "MovingAvatar"
+    projectile: int | None = None
+    walls: set[int] = field(default_factory=set)
+    movement: dict[int, Movement] = field(default_factory=dict)
+    rules: dict[tuple[int, int], Rule] = field(default_factory=dict)
+    resources: set[int] = field(default_factory=set)
+    seen_types: set[int] = field(default_factory=set)
+    win_types: set[int] = field(default_factory=set)      # confirmed by an observed win
+    falsified: set[int] = field(default_factory=set)      # reached 0 without a win
+    version: int = 0
+
+    def rule(self, a: int, b: int) -> Rule:
+        r = self.rules.get((a, b))
+        if r is None:
+            r = self.rules[(a, b)] = Rule()
+        return r
+
+    def known(self, a: int, b: int, min_objects: int = 1) -> bool:
+        r = self.rules.get((a, b))
+        return r is not None and bool(r.seen) and len(r.objects) >= min_objects
+
+    def destroyable(self) -> set[int]:
+        """Types some observed rule removes: EMPA's win candidates."""
+        return {a for (a, _), r in self.rules.items() if any(o.outcome in DESTROYING for o in r.seen)}
+
+    def killers_of(self, t: int) -> set[int]:
+        return {b for (a, b), r in self.rules.items()
+                if a == t and any(o.outcome in DESTROYING for o in r.seen)}
+
+    def harmful(self, deterministic: bool, inventory: frozenset[int] = frozenset()) -> set[int]:
+        """Types believed to harm the avatar on contact (pessimistic when rules may be noisy)."""
+        out = set()
+        if self.avatar_type is None:
+            return out
+        for (a, b), r in self.rules.items():
+            if a != self.avatar_type or not r.seen:
+                continue
+            if deterministic:
+                if r.outcome(inventory, True)[0] in HARMFUL_TO_AVATAR:
+                    out.add(b)
+            elif any(o.outcome in HARMFUL_TO_AVATAR for o in r.seen):
+                out.add(b)
+        return out

@@ -1,0 +1,259 @@
+"""PixelPerceiver: objects rebuilt from RGB frames agree with the env's object table.
+
+Real games are played with ``obs_type="all"`` so each frame comes with the table it was drawn from.
+"""
+
+from __future__ import annotations
+
+import math
+
+import gymnasium
+import numpy as np
+import pytest
+
+import vgdl  # noqa: F401  (registers the VGDL/... ids)
+from agents.empa.pixels import PixelPerceiver
+from vgdl.observations import TABLE_COLUMNS
+
+TS = 4
+TYPE, X, Y, ID, IS_AVATAR = (TABLE_COLUMNS.index(c) for c in ("type", "x", "y", "id", "is_avatar"))
+
+
+def _env(game: str) -> gymnasium.Env:
+    return gymnasium.make(f"VGDL/{game}-v0", obs_type="all", tile_size=TS)
+
+
+def _covered(table: np.ndarray) -> set[tuple[int, int]]:
+    """Cells the table's sprites are drawn on (two or four cells for a sprite between cells)."""
+    cells = set()
+    for x, y in table[:, [X, Y]].tolist():
+        for cx in {math.floor(x), math.ceil(x)}:
+            for cy in {math.floor(y), math.ceil(y)}:
+                cells.add((cx, cy))
+    return cells
+
+
+def _stacks(table: np.ndarray) -> dict[tuple[int, int], tuple[int, ...]]:
+    """Cell -> sorted types of the sprites in it; only for a table with every sprite on a cell."""
+    assert np.all(table[:, [X, Y]] % 1 == 0), "sprites between cells: stacks are undefined"
+    stacks: dict[tuple[int, int], list[int]] = {}
+    for t, x, y in table[:, [TYPE, X, Y]].astype(int).tolist():
+        stacks.setdefault((x, y), []).append(t)
+    return {c: tuple(sorted(ts)) for c, ts in stacks.items()}
+
+
+def _by_cell(perceived: np.ndarray) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cell -> (token, id) of a perceived table; fails if a cell holds two objects."""
+    out = {}
+    for t, x, y, i in perceived[:, [TYPE, X, Y, ID]].astype(int).tolist():
+        assert (x, y) not in out
+        out[(x, y)] = (t, i)
+    return out
+
+
+def _tile(frame: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
+    x, y = cell
+    return frame[y * TS:(y + 1) * TS, x * TS:(x + 1) * TS]
+
+
+def _avatar_cell(table: np.ndarray) -> tuple[int, int]:
+    row = table[table[:, IS_AVATAR] > 0.5]
+    assert len(row) == 1
+    return int(row[0, X]), int(row[0, Y])
+
+
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("game", ["ShortMaze", "CoinDash"])
+@pytest.mark.parametrize("level", [0, 2, 4])
+def test_objects_are_the_occupied_cells(game: str, level: int) -> None:
+    env = _env(game)
+    obs, _ = env.reset(seed=0, options={"level": level})
+    table = obs["objects"]
+    perceived = PixelPerceiver(TS).perceive(obs["pixels"])
+    assert perceived.dtype == np.float32 and perceived.shape == (len(perceived), len(TABLE_COLUMNS))
+    occupied = set(_stacks(table))
+    assert len(perceived) == len(occupied)
+    assert set(_by_cell(perceived)) == occupied
+    # what pixels cannot say is zero
+    for col in ("orientation_x", "orientation_y", "is_avatar", "health"):
+        assert not perceived[:, TABLE_COLUMNS.index(col)].any()
+    # rows sorted by (type, id), ids unique
+    keys = perceived[:, [TYPE, ID]].tolist()
+    assert keys == sorted(keys)
+    assert len(set(perceived[:, ID].tolist())) == len(perceived)
+
+
+@pytest.mark.parametrize("game", ["ShortMaze", "CoinDash"])
+def test_same_appearance_same_token(game: str) -> None:
+    env = _env(game)
+    obs, _ = env.reset(seed=0, options={"level": 4})
+    frame = obs["pixels"]
+    p = PixelPerceiver(TS)
+    cells = _by_cell(p.perceive(frame))
+    tiles = {c: _tile(frame, c).tobytes() for c in cells}
+    token_of_tile: dict[bytes, int] = {}
+    tile_of_token: dict[int, bytes] = {}
+    for c, (token, _) in cells.items():
+        assert token_of_tile.setdefault(tiles[c], token) == token
+        assert tile_of_token.setdefault(token, tiles[c]) == tiles[c]
+        np.testing.assert_array_equal(p.appearance(token), _tile(frame, c))
+    # equal sprite stacks look the same, so they get one token
+    token_of_stack: dict[tuple[int, ...], int] = {}
+    for c, stack in _stacks(obs["objects"]).items():
+        assert token_of_stack.setdefault(stack, cells[c][0]) == cells[c][0]
+    assert p.n_types == len(tile_of_token) >= 3  # e.g. floor, wall, avatar on floor
+    assert sorted(tile_of_token) == list(range(p.n_types))  # small tokens from 0
+
+
+@pytest.mark.parametrize("game", ["ShortMaze", "CoinDash"])
+def test_tokens_are_stable_across_resets_and_levels(game: str) -> None:
+    env = _env(game)
+    p = PixelPerceiver(TS)
+    token_of_stack: dict[tuple[int, ...], int] = {}
+    for level in (0, 1, 3, 0):
+        obs, _ = env.reset(seed=level, options={"level": level})
+        p.reset_episode()
+        seen_types = p.n_types
+        cells = _by_cell(p.perceive(obs["pixels"]))
+        stacks = _stacks(obs["objects"])
+        old_tokens = set(token_of_stack.values())
+        for c, stack in stacks.items():
+            assert token_of_stack.setdefault(stack, cells[c][0]) == cells[c][0]
+        # only appearances never seen before get tokens, numbered on from the last one
+        new_tokens = {t for t, _ in cells.values()} - old_tokens
+        assert sorted(new_tokens) == list(range(seen_types, p.n_types))
+    assert len(token_of_stack) >= 3
+
+
+def test_ids_follow_the_moving_avatar_and_static_objects_keep_theirs() -> None:
+    env = _env("ShortMaze")
+    obs, _ = env.reset(seed=0, options={"level": 0})
+    names = env.unwrapped.action_names
+    p = PixelPerceiver(TS)
+    cells = _by_cell(p.perceive(obs["pixels"]))
+    walls = {c: v for c, v in cells.items() if c[0] in (0, 6) or c[1] in (0, 4)}  # the border
+    avatar = _avatar_cell(obs["objects"])
+    avatar_id = cells[avatar][1]
+    moved = 0
+    for action in ("ACTION_RIGHT", "ACTION_RIGHT", "ACTION_LEFT", "ACTION_DOWN", "ACTION_DOWN", "ACTION_UP"):
+        obs, _, terminated, _, _ = env.step(names.index(action))
+        cells = _by_cell(p.perceive(obs["pixels"]))
+        now = _avatar_cell(obs["objects"])
+        assert abs(now[0] - avatar[0]) + abs(now[1] - avatar[1]) == 1
+        assert cells[now][1] == avatar_id, f"avatar lost its id moving {avatar} -> {now}"
+        assert cells[avatar][0] != cells[now][0]  # the cell it left shows floor again
+        avatar = now
+        moved += 1
+        assert {c: cells[c] for c in walls} == walls
+        assert not terminated
+    assert moved == 6
+
+
+def test_random_play_with_objects_between_cells() -> None:
+    """CoinDash's guard moves half a cell per step: cells stay right, static ids stay fixed."""
+    env = _env("CoinDash")
+    obs, _ = env.reset(seed=1, options={"level": 0})
+    p = PixelPerceiver(TS)
+    first = _by_cell(p.perceive(obs["pixels"]))
+    walls = {c: v for c, v in first.items() if c[0] in (0, 11) or c[1] in (0, 6)}
+    rng = np.random.default_rng(0)
+    between = 0
+    for _ in range(40):
+        obs, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
+        perceived = p.perceive(obs["pixels"])
+        table = obs["objects"]
+        between += bool(np.any(table[:, [X, Y]] % 1))
+        cells = _by_cell(perceived)
+        assert set(cells) == _covered(table)
+        assert {c: cells[c] for c in walls} == walls
+        if terminated or truncated:
+            break
+    assert between > 0  # the case the test is about did happen
+
+
+def test_padding_is_empty() -> None:
+    env = _env("ShortMaze")
+    obs, _ = env.reset(seed=0, options={"level": 0})  # 7 x 5, padded to the largest level, 15 x 11
+    frame = obs["pixels"]
+    assert frame.shape == (11 * TS, 15 * TS, 3)
+    perceived = PixelPerceiver(TS).perceive(frame)
+    assert len(perceived) == 7 * 5
+    assert perceived[:, X].max() == 6 and perceived[:, Y].max() == 4
+
+
+def test_reset_episode_forgets_ids_but_keeps_tokens() -> None:
+    env = _env("ShortMaze")
+    obs, _ = env.reset(seed=0, options={"level": 1})
+    p = PixelPerceiver(TS)
+    first = p.perceive(obs["pixels"])
+    n = p.n_types
+    for _ in range(3):
+        obs, *_ = env.step(env.unwrapped.action_names.index("ACTION_RIGHT"))
+        p.perceive(obs["pixels"])
+    obs, _ = env.reset(seed=0, options={"level": 1})
+    p.reset_episode()
+    np.testing.assert_array_equal(p.perceive(obs["pixels"]), first)  # same tokens, ids renumbered alike
+    assert p.n_types == n
+
+
+# ---------------------------------------------------------------------------------------------
+RED, BLUE = (200, 0, 0), (0, 0, 200)
+
+
+def _frame(objects: list[tuple[tuple[int, int, int], int, int]], w: int = 8, h: int = 3) -> np.ndarray:
+    frame = np.zeros((h * TS, w * TS, 3), np.uint8)
+    for color, x, y in objects:
+        frame[y * TS:(y + 1) * TS, x * TS:(x + 1) * TS] = color
+    return frame
+
+
+def _ids(p: PixelPerceiver, objects: list[tuple[tuple[int, int, int], int, int]]) -> dict[tuple[int, int], int]:
+    return {c: i for c, (_, i) in _by_cell(p.perceive(_frame(objects))).items()}
+
+
+def test_tracking_prefers_the_nearest_object_of_the_same_appearance() -> None:
+    p = PixelPerceiver(TS)
+    a = _ids(p, [(RED, 0, 0), (RED, 5, 0), (BLUE, 2, 2)])
+    b = _ids(p, [(RED, 4, 0), (RED, 1, 0), (BLUE, 3, 2)])
+    assert b[(1, 0)] == a[(0, 0)] and b[(4, 0)] == a[(5, 0)] and b[(3, 2)] == a[(2, 2)]
+    # crossing paths: still nearest first
+    c = _ids(p, [(RED, 3, 0), (RED, 0, 0), (BLUE, 3, 2)])
+    assert c[(3, 0)] == a[(5, 0)] and c[(0, 0)] == a[(0, 0)]
+    # one left: the nearer (newer id) of the two keeps tracking it, not the older one
+    d = _ids(p, [(RED, 2, 0)])
+    assert d[(2, 0)] == c[(3, 0)] != c[(0, 0)]
+
+
+def test_tracking_never_matches_across_appearances_or_beyond_max_distance() -> None:
+    p = PixelPerceiver(TS, max_distance=2)
+    a = _ids(p, [(RED, 0, 0), (BLUE, 7, 2)])
+    b = _ids(p, [(BLUE, 1, 0), (RED, 7, 0)])  # both changed colour or jumped 3+ cells
+    assert not set(a.values()) & set(b.values())
+    c = _ids(p, [(BLUE, 2, 1), (RED, 7, 2)])  # 2 cells each: within reach
+    assert c[(2, 1)] == b[(1, 0)] and c[(7, 2)] == b[(7, 0)]
+
+
+def test_tracking_ties_break_deterministically() -> None:
+    p = PixelPerceiver(TS)
+    a = _ids(p, [(RED, 2, 0)])
+    b = _ids(p, [(RED, 1, 0), (RED, 3, 0)])  # both one cell away: the first in row-major order wins
+    assert b[(1, 0)] == a[(2, 0)] and b[(3, 0)] != a[(2, 0)]
+    q = PixelPerceiver(TS)
+    assert [_ids(q, o) for o in ([(RED, 2, 0)], [(RED, 1, 0), (RED, 3, 0)])] == [a, b]
+
+
+def test_background_tiles_and_bad_frames() -> None:
+    p = PixelPerceiver(TS)
+    assert p.perceive(_frame([])).shape == (0, len(TABLE_COLUMNS)) and p.n_types == 0
+    with pytest.raises(ValueError):
+        p.perceive(np.zeros((TS * 2 + 1, TS * 2, 3), np.uint8))
+    with pytest.raises(ValueError):
+        p.perceive(np.zeros((TS * 2, TS * 2, 3), np.float32))
+
+
+def test_fingerprint_collisions_never_merge_appearances() -> None:
+    p = PixelPerceiver(TS)
+    p._weights[:] = 1  # a weak fingerprint (the byte sum): RED and BLUE tiles collide
+    cells = _by_cell(p.perceive(_frame([(RED, 0, 0), (BLUE, 1, 0), (RED, 2, 1)])))
+    assert cells[(0, 0)][0] == cells[(2, 1)][0] != cells[(1, 0)][0]
+    assert p.n_types == 2
