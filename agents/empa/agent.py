@@ -194,7 +194,7 @@ class EMPAAgent(Agent):
             novelty = {t for t in present if t != th.avatar_type and t not in th.walls
                        and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
         movable = {a for (a, b), r in th.rules.items()
-                   if b == th.avatar_type and any(o.outcome in ("push", "bounceForward") for o in r.seen)}
+                   if b == th.avatar_type and any({"push", "bounceForward"} & set(o.outcome.split("+")) for o in r.seen)}
         if th.win_types & present:
             novelty = set()  # a confirmed objective: exploit
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},

@@ -14,7 +14,7 @@ from typing import Any
 
 from agents.empa.perception import MOVES, Frame
 from agents.empa.priors import PriorSet
-from agents.empa.theory import DESTROYING, Movement, Theory
+from agents.empa.theory import Inventory, Movement, Theory, destroys
 
 
 def _dist(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -81,9 +81,10 @@ class Learner:
         self._projectile(prev, action, nxt)
         self._overlaps(nxt)
         if reward and fired:
-            destroying = [p for p in fired if p[0] != th.avatar_type] or list(fired)
-            if len({p for p in destroying}) == 1:
-                rule = th.rules.get(destroying[0])
+            mine = {th.avatar_type, th.projectile}
+            involved = sorted(p for p in fired if p[0] in mine or p[1] in mine) or sorted(fired)
+            if len(involved) == 1:
+                rule = th.rules.get(involved[0])
                 if rule is not None and rule.score != reward:
                     rule.score = reward
                     self.changed = True
@@ -93,7 +94,7 @@ class Learner:
         return self.changed
 
     # -------------------------------------------------------------------------------------------
-    def _record(self, a: int, b: int, outcome: str, inv: frozenset[int], arg: int | None, obj: int) -> None:
+    def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: int | None, obj: int) -> None:
         rule = self.theory.rule(a, b)
         before = rule.outcome(inv, self.priors.deterministic_rules)[:2] if rule.seen else None
         known_before = len(rule.objects)
@@ -110,25 +111,37 @@ class Learner:
         return out
 
     def _from_events(self, prev: Frame, nxt: Frame, events: list[dict[str, Any]]) -> set[tuple[int, int]]:
-        """Prior ``event_log`` (+ ``interaction_library``): rules are the effects the engine reports."""
-        fired = set()
+        """Prior ``event_log`` (+ ``interaction_library``): rules are the effects the engine reports.
+
+        The effects one sprite got from one partner in a tick form one outcome (``stepBack+reverseDirection``);
+        a removing effect whose sprite survived (a condition that did not hold) counts as ``nothing``.
+        """
+        fired: set[tuple[int, int]] = set()
         inv = prev.inventory_key()
+        grouped: dict[tuple[int, int, int], list[str]] = {}
+        args: dict[tuple[int, int, int], int | None] = {}
         for e in events:
             a, b, effect = e["channel1"], e["channel2"], e["effect"]
             if a < 0 or b < 0:
                 continue
-            arg = None
+            key = (a, b, e["id1"])
+            if destroys(effect) and e["id1"] in nxt.objects and effect != "collectResource":
+                grouped.setdefault(key, [])
+                continue
             if effect.startswith("transformTo"):
                 pos = prev.objects.get(e["id1"])
                 if pos is not None:
                     new = nxt.types_at((pos[1], pos[2])) - {a}
-                    arg = min(new) if new else None
-            if effect == "collectResource":
-                if a not in self.theory.resources:
-                    self.theory.resources.add(a)
-                    self.changed = True
-            self._record(a, b, effect, inv, arg, e["id1"])
-            fired.add((a, b))
+                    args[key] = min(new) if new else None
+            if effect == "collectResource" and a not in self.theory.resources:
+                self.theory.resources.add(a)
+                self.changed = True
+            if effect not in grouped.setdefault(key, []):
+                grouped[key].append(effect)
+        for (a, b, oid), effects in grouped.items():
+            self._record(a, b, "+".join(effects) or "nothing", inv, args.get((a, b, oid)), oid)
+            if effects:
+                fired.add((a, b))
         return fired
 
     def _from_state(self, prev: Frame, action: str, nxt: Frame,
@@ -187,7 +200,7 @@ class Learner:
         return fired
 
     def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
-                         target: tuple[int, int], d: tuple[int, int], inv: frozenset[int],
+                         target: tuple[int, int], d: tuple[int, int], inv: Inventory,
                          fired: set[tuple[int, int]]) -> None:
         """The avatar entered ``target``: what happened to each object standing there."""
         for oid in contact_ids:
@@ -311,12 +324,12 @@ class Learner:
         orientation = s.directions.most_common(1)[0][0]
         if not self.priors.movement_library:
             return Movement("random", cooldown, orientation)
-        if s.pairs >= 2 and s.straight >= 0.85 * s.pairs:
-            return Movement("missile", cooldown, orientation)
         if s.moves >= 4 and s.toward >= 0.75 * s.moves:
             return Movement("chaser", cooldown, orientation)
         if s.moves >= 4 and s.away >= 0.75 * s.moves:
             return Movement("fleer", cooldown, orientation)
+        if s.pairs >= 2 and s.straight >= 0.85 * s.pairs:
+            return Movement("missile", cooldown, orientation)
         return Movement("random", cooldown, orientation)
 
     # -------------------------------------------------------------------------------------------
@@ -342,4 +355,4 @@ class Learner:
             self.changed = True
 
     def destroyed_types(self) -> set[int]:
-        return {a for (a, _), r in self.theory.rules.items() if any(o.outcome in DESTROYING for o in r.seen)}
+        return {a for (a, _), r in self.theory.rules.items() if any(destroys(o.outcome) for o in r.seen)}

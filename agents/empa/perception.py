@@ -54,8 +54,8 @@ class Frame:
             return 1, 1
         return (max(x for _, x, _ in self.objects.values()) + 1, max(y for _, _, y in self.objects.values()) + 1)
 
-    def inventory_key(self) -> frozenset[int]:
-        return frozenset(r for r, n in self.inventory.items() if n > 0)
+    def inventory_key(self) -> tuple[tuple[int, int], ...]:
+        return tuple(sorted((int(r), int(n)) for r, n in self.inventory.items() if n > 0))
 
 
 def frame_from_table(table: np.ndarray, use_avatar_flag: bool, inventory: dict[int, int] | None = None) -> Frame:

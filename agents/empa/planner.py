@@ -160,7 +160,7 @@ class Planner:
                 if action == "ACTION_USE" and self.rollout:
                     h = min(h, self._rollout_value(child_game, tokens, goals, root_score, root_count))
                 child.h = h
-                key = self._atoms(cell, ctable, tokens, goals, count)
+                key = self._atoms(cell, ctable, tokens, goals, count, child_game)
                 novel = False
                 for atom in key:
                     k = (atom,) if width <= 1 else (cell, atom)
@@ -192,8 +192,11 @@ class Planner:
 
     @staticmethod
     def _atoms(cell: tuple[int, int] | None, table: np.ndarray, tokens: np.ndarray, goals: Goals,
-               count: int) -> list[Any]:
-        atoms: list[Any] = [("a", cell), ("n", count)]
+               count: int, game: Game) -> list[Any]:
+        """IW atoms: the avatar's cell, the target count, the object count, the inventory, movable objects."""
+        state = game.avatar_state()
+        inventory = tuple(sorted(state["resources"].items())) if state else ()
+        atoms: list[Any] = [("a", cell), ("n", count), ("m", len(table)), ("r", inventory)]
         if goals.movable and len(table):
             types = tokens[table[:, TYPE].astype(np.int64)]
             mask = np.isin(types, list(goals.movable))

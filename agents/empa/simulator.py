@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.empa.perception import Frame
-from agents.empa.theory import OUTCOME_EFFECT, PLAIN_EFFECTS, Theory
+from agents.empa.theory import HARMFUL_TO_AVATAR, OUTCOME_EFFECT, PLAIN_EFFECTS, Inventory, Theory
 from vgdl import load_game
 from vgdl.game import Game
 from vgdl.loading import load_rules
@@ -75,31 +75,45 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
     return lines
 
 
-def _effect(theory: Theory, a: int, b: int, inventory: frozenset[int], deterministic: bool,
-            default_blocking: bool) -> str | None:
-    """The VGDL effect line's right-hand side for ``a b``, or None for no effect."""
-    r = theory.rules.get((a, b))
-    if r is None or not r.seen:
-        return "stepBack" if default_blocking else None
-    pre = r.precondition()
-    if pre is not None and b == theory.avatar_type and pre[0] in ("kill", "killSprite", "killIfOtherHasMore"):
-        return f"killIfOtherHasMore resource={name(pre[2])} limit=1"
-    if pre is not None and a == theory.avatar_type and pre[1] in ("kill", "killSprite", "killIfHasLess") \
-            and pre[0] in ("nothing", "block", "stepBack"):
-        return f"killIfHasLess resource={name(pre[2])} limit=0"
-    outcome, arg, p = r.outcome(inventory, deterministic)
-    harmful = a == theory.avatar_type and outcome in ("kill", "killSprite", "transform", "transformTo")
-    if not deterministic and p < (0.1 if harmful else 0.5):
-        return None
-    effect = OUTCOME_EFFECT.get(outcome, outcome)
+KILLS = {"kill", "killSprite", "killIfOtherHasMore", "killIfHasMore", "killIfHasLess", "collect",
+         "collectResource"}
+
+
+def _one_effect(theory: Theory, a: int, effect: str, arg: int | None) -> str | None:
+    effect = OUTCOME_EFFECT.get(effect, effect)
     effect = APPROXIMATE.get(effect, effect)
     if effect == "transformTo":
         return f"transformTo stype={name(arg)}" if arg is not None and arg in theory.seen_types else "killSprite"
     if effect == "collectResource":
         return "collectResource" if a in theory.resources else "killSprite"
-    if effect in PLAIN_EFFECTS:
-        return effect
-    return None
+    return effect if effect in PLAIN_EFFECTS else None
+
+
+def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic: bool,
+             default_blocking: bool) -> list[str]:
+    """Right-hand sides of the VGDL effect lines for ``a b`` (none: nothing happens)."""
+    r = theory.rules.get((a, b))
+    if r is None or not r.seen:
+        return ["stepBack"] if default_blocking else []
+    pre = r.precondition()
+    if pre is not None:
+        res = f"resource={name(pre.resource)}"
+        with_kills = bool(set(pre.with_resource.split("+")) & KILLS)
+        without_kills = bool(set(pre.without.split("+")) & KILLS)
+        if with_kills and not without_kills:  # e.g. a door that opens for a key holder
+            line = f"killIfOtherHasMore {res} limit={pre.amount}" if b == theory.avatar_type else None
+            if a == theory.avatar_type:
+                line = f"killIfHasMore {res} limit={pre.amount}"
+            if line is not None:
+                rest = [e for e in (_one_effect(theory, a, x, None) for x in pre.without.split("+")) if e]
+                return [line, *[e for e in rest if e != "stepBack"]]
+        if without_kills and not with_kills and a == theory.avatar_type:  # deadly unless holding it
+            return [f"killIfHasLess {res} limit={pre.amount - 1}"]
+    outcome, arg, p = r.outcome(inventory, deterministic)
+    harmful = a == theory.avatar_type and bool(set(outcome.split("+")) & HARMFUL_TO_AVATAR)
+    if not deterministic and p < (0.1 if harmful else 0.5):
+        return []
+    return [e for e in (_one_effect(theory, a, x, arg) for x in outcome.split("+")) if e]
 
 
 def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[int, int]],
@@ -126,10 +140,9 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
                 continue
             if a not in movers and not theory.known(a, b):
                 continue  # static things meeting static things: nothing happens
-            effect = _effect(theory, a, b, inventory, deterministic, default_blocking)
-            if effect is not None:
-                score = theory.rules[(a, b)].score if (a, b) in theory.rules else None
-                bonus = f" scoreChange={int(score)}" if score else ""
+            score = theory.rules[(a, b)].score if (a, b) in theory.rules else None
+            for i, effect in enumerate(_effects(theory, a, b, inventory, deterministic, default_blocking)):
+                bonus = f" scoreChange={int(score)}" if score and i == 0 else ""
                 interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
     # Level: one character per distinct stack of types in a cell.
     width, height = frame.size()

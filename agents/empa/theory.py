@@ -32,11 +32,32 @@ HARMFUL_TO_AVATAR = {"kill", "killSprite", "killIfHasLess", "killIfHasMore", "ki
                      "transform", "transformTo", "subtractHealthPoints"}
 
 
+Inventory = tuple[tuple[int, int], ...]  # sorted (resource type, amount > 0) pairs
+
+
+def destroys(outcome: str) -> bool:
+    """Does this outcome (effects joined by ``+``) remove the first sprite?"""
+    return bool(set(outcome.split("+")) & DESTROYING)
+
+
 @dataclass
 class Observation:
+    """One kind of thing seen (outcome under an inventory), and how often."""
+
     outcome: str
-    inventory: frozenset[int]
-    arg: int | None = None  # transform target type, resource type
+    inventory: Inventory
+    arg: int | None = None  # transform target type
+    count: int = 1
+
+
+@dataclass
+class Precondition:
+    """EMPA's P12: an outcome that happens only while the avatar holds ``amount`` of ``resource``."""
+
+    with_resource: str
+    without: str
+    resource: int
+    amount: int
 
 
 @dataclass
@@ -47,31 +68,48 @@ class Rule:
     objects: set[int] = field(default_factory=set)  # ids of first-type objects it was seen on
     score: float | None = None
 
-    def add(self, outcome: str, inventory: frozenset[int], arg: int | None, obj: int) -> None:
-        self.seen.append(Observation(outcome, inventory, arg))
+    def add(self, outcome: str, inventory: Inventory, arg: int | None, obj: int) -> None:
+        """Record an observation; the list stays ordered by when each kind was last seen."""
         self.objects.add(obj)
-        del self.seen[:-50]  # recent evidence is enough; keeps updates cheap
+        for i, o in enumerate(self.seen):
+            if (o.outcome, o.inventory, o.arg) == (outcome, inventory, arg):
+                o.count += 1
+                self.seen.append(self.seen.pop(i))
+                return
+        self.seen.append(Observation(outcome, inventory, arg))
+        del self.seen[:-64]  # bounded: oldest kinds of evidence go first
 
-    def outcome(self, inventory: frozenset[int], deterministic: bool) -> tuple[str, int | None, float]:
+    def outcome(self, inventory: Inventory, deterministic: bool) -> tuple[str, int | None, float]:
         """The believed outcome under ``inventory``: (outcome, argument, probability)."""
-        same = [o for o in self.seen if o.inventory == inventory] or self.seen
+        pre = self.precondition()
+        same = self.seen
+        if pre is not None:
+            holds = dict(inventory).get(pre.resource, 0) >= pre.amount
+            want = pre.with_resource if holds else pre.without
+            same = [o for o in self.seen if o.outcome == want]
         if deterministic:
             last = same[-1]
             return last.outcome, last.arg, 1.0
-        counts = Counter((o.outcome, o.arg) for o in same)
+        counts: Counter[tuple[str, int | None]] = Counter()
+        for o in same:
+            counts[(o.outcome, o.arg)] += o.count
         (outcome, arg), n = counts.most_common(1)[0]
-        return outcome, arg, n / len(same)
+        return outcome, arg, n / sum(counts.values())
 
-    def precondition(self) -> tuple[str, str, int] | None:
-        """(outcome with the resource, outcome without, resource) when one resource explains a split."""
+    def precondition(self) -> Precondition | None:
+        """A resource threshold that splits the observed outcomes into exactly two, if one does."""
         outcomes = {o.outcome for o in self.seen}
-        if len(outcomes) < 2:
+        if len(outcomes) != 2:
             return None
-        for res in {r for o in self.seen for r in o.inventory}:
-            with_r = {o.outcome for o in self.seen if res in o.inventory}
-            without = {o.outcome for o in self.seen if res not in o.inventory}
-            if len(with_r) == 1 and len(without) == 1 and with_r != without:
-                return next(iter(with_r)), next(iter(without)), res
+        resources = {r for o in self.seen for r, _ in o.inventory}
+        for res in sorted(resources):
+            for out in sorted(outcomes):
+                amounts_with = [dict(o.inventory).get(res, 0) for o in self.seen if o.outcome == out]
+                amounts_without = [dict(o.inventory).get(res, 0) for o in self.seen if o.outcome != out]
+                k = min(amounts_with)
+                if k > 0 and max(amounts_without) < k:
+                    other = next(iter(outcomes - {out}))
+                    return Precondition(out, other, res, k)
         return None
 
 
@@ -110,13 +148,14 @@ class Theory:
 
     def destroyable(self) -> set[int]:
         """Types some observed rule removes: EMPA's win candidates."""
-        return {a for (a, _), r in self.rules.items() if any(o.outcome in DESTROYING for o in r.seen)}
+        return {a for (a, _), r in self.rules.items()
+                if a != self.avatar_type and any(destroys(o.outcome) for o in r.seen)}
 
     def killers_of(self, t: int) -> set[int]:
         return {b for (a, b), r in self.rules.items()
-                if a == t and any(o.outcome in DESTROYING for o in r.seen)}
+                if a == t and any(destroys(o.outcome) for o in r.seen)}
 
-    def harmful(self, deterministic: bool, inventory: frozenset[int] = frozenset()) -> set[int]:
+    def harmful(self, deterministic: bool, inventory: Inventory = ()) -> set[int]:
         """Types believed to harm the avatar on contact (pessimistic when rules may be noisy)."""
         out = set()
         if self.avatar_type is None:
@@ -125,8 +164,8 @@ class Theory:
             if a != self.avatar_type or not r.seen:
                 continue
             if deterministic:
-                if r.outcome(inventory, True)[0] in HARMFUL_TO_AVATAR:
+                if set(r.outcome(inventory, True)[0].split("+")) & HARMFUL_TO_AVATAR:
                     out.add(b)
-            elif any(o.outcome in HARMFUL_TO_AVATAR for o in r.seen):
+            elif any(set(o.outcome.split("+")) & HARMFUL_TO_AVATAR for o in r.seen):
                 out.add(b)
         return out
