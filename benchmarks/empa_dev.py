@@ -16,7 +16,7 @@ import json
 import os
 import statistics
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -76,8 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     off = sorted(resolve_off(args.priors_off))
     games, directory = select_games(args.games)
     with ProcessPoolExecutor(max_workers=args.workers, mp_context=get_context("spawn")) as pool:
-        rows = list(pool.map(run_game, games, [directory] * len(games), [off] * len(games),
-                             [args.budget] * len(games), [args.seed] * len(games)))
+        futures = {pool.submit(run_game, g, directory, off, args.budget, args.seed): g for g in games}
+        done = {}
+        for future in as_completed(futures):
+            row = future.result()
+            done[row["game"]] = row
+            print(f"  done {row['game']}: {row.get('levels_won', 'error')}", file=sys.stderr, flush=True)
+        rows = [done[g] for g in games]
     print(f"priors off: {', '.join(off) or 'none'}; budget {args.budget} steps per level; seed {args.seed}")
     print(f"{'game':<24}{'won':>5}  {'steps per level (* = won)':<42}{'kappa':>9}{'cpu s':>8}{'med dec s':>10}")
     won = levels = 0

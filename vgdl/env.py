@@ -58,7 +58,8 @@ def _avatar(game: Game) -> Any:
     if getattr(beh, "shot", -1) >= 0:
         shots.append(game.rules.kinds[beh.shot].name)  # type: ignore[union-attr]
     return {"type": av.kind.name, "channel": _channel(game, av.kind.name), "class": type(beh).__name__,
-            "shoots": shots, "shoot_channels": [_channel(game, n) for n in shots]}
+            "shoots": shots, "shoot_channels": [_channel(game, n) for n in shots],
+            "x": av.x / game.block_size, "y": av.y / game.block_size}
 
 
 def _inventory(game: Game) -> Any:

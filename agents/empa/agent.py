@@ -86,6 +86,8 @@ class EMPAAgent(Agent):
         self._random_steps = 0
         self._avatar_id: int | None = None
         self._unreachable: set[int] = set()
+        self._unreachable_pairs: set[tuple[int, int]] = set()
+        self._long_failed_at = -1
 
     def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
         """The env arguments this configuration needs: observation type and privileged channels."""
@@ -110,6 +112,7 @@ class EMPAAgent(Agent):
         self._plan = None
         self._replan = True
         self._unreachable = set()
+        self._unreachable_pairs = set()
         if self.pixels is not None:
             self.pixels.reset_episode()
 
@@ -137,7 +140,7 @@ class EMPAAgent(Agent):
             if frame.avatar is not None and th.avatar_type is None:
                 th.avatar_type = frame.objects[frame.avatar][0]
         if frame.avatar is None:
-            if not self.priors.avatar_known and th.avatar_type is None:
+            if th.avatar_type is None:
                 th.avatar_type = self.contingency.avatar_type()
                 if th.avatar_type is not None:
                     th.avatar_class = self._guess_avatar_class()
@@ -195,10 +198,14 @@ class EMPAAgent(Agent):
                        and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
         movable = {a for (a, b), r in th.rules.items()
                    if b == th.avatar_type and any({"push", "bounceForward"} & set(o.outcome.split("+")) for o in r.seen)}
-        if th.win_types & present:
-            novelty = set()  # a confirmed objective: exploit
+        # EMPA's relational novelty: bring things the avatar moves (or shoots) to types they never met.
+        movers = set(movable) | ({th.projectile} if th.projectile is not None else set())
+        pair_novelty = {(m, t) for m in movers for t in present
+                        if m != t and t != th.avatar_type and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
+        if th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
+            novelty, pair_novelty = set(), set()  # a confirmed objective we know how to reach: exploit
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
-                     novelty=novelty, movable=movable, avatar=th.avatar_type,
+                     novelty=novelty, pair_novelty=pair_novelty, movable=movable, avatar=th.avatar_type,
                      resource_bonus=self.priors.resources_good and self.priors.object_state,
                      value_score=not self.priors.objective_form)
 
@@ -211,14 +218,21 @@ class EMPAAgent(Agent):
         game = mental_game(compiled, frame, av_ori, seed=int(self.rng.integers(2**31)))
         tokens = channel_tokens(game, compiled)
         goals = self._goals(frame)
+        if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):
+            # Nothing to seek: wander (EMPA took random steps when it had no plan).
+            self._plan, self._replan = None, False
+            self.decisions.append(Decision(0, time.process_time() - start, "idle", len(frame.objects)))
+            return
         actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
         plan = self.planner.plan(game, tokens, actions, goals, int(self.c["node_budget"]))
         nodes = plan.nodes
-        if not plan.actions:
+        if not plan.actions and self._long_failed_at != th.version:
             plan = self.planner.plan(game, tokens, actions, goals, int(self.c["long_node_budget"]))
             nodes += plan.nodes
-            if not plan.actions and goals.novelty:
+            if not plan.actions:
+                self._long_failed_at = th.version  # not again until the theory changes
                 self._unreachable |= goals.novelty
+                self._unreachable_pairs |= goals.pair_novelty
         if plan.actions and not self.priors.single_map_theory and not self._safe_in_runner_up(frame, plan):
             plan = Plan([], [], "rejected", nodes)
         self._plan, self._step_in_plan, self._replan = plan, 0, False
@@ -243,7 +257,7 @@ class EMPAAgent(Agent):
         nxt = self._perceive(next_observation, info)
         name = self.action_names[int(action)]
         if prev is not None:
-            if not self.priors.avatar_known:
+            if not self.priors.avatar_known or self.theory.avatar_type is None:
                 self.contingency.update(prev, name, nxt)
             events = privileged(info, "events") if self.priors.object_state else None
             if self.learner.update(prev, name, nxt, reward, terminated, info.get("winner"), events):

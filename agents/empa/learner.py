@@ -50,16 +50,22 @@ class Learner:
         self.theory.seen_types |= self.present
         self._overlaps(frame)
 
-    def _overlaps(self, frame: Frame) -> None:
-        """Types sharing the avatar's cell evidently let it stand there (floors, carpets)."""
+    def _overlaps(self, frame: Frame, ids: Any = None) -> None:
+        """Types sharing a cell evidently let each other stand there (floors, carpets, a crate on ice)."""
         th = self.theory
-        cell = frame.avatar_cell()
-        if cell is None or th.avatar_type is None:
-            return
-        for oid in frame.cells.get(cell, ()):
-            t = frame.objects[oid][0]
-            if oid != frame.avatar and t != th.avatar_type and len(th.rule(th.avatar_type, t).objects) < 2:
-                self._record(th.avatar_type, t, "nothing", frame.inventory_key(), None, oid)
+        cells = frame.cells if ids is None else {
+            (frame.objects[o][1], frame.objects[o][2]) for o in ids if o in frame.objects}
+        inv = frame.inventory_key()
+        for cell in cells:
+            stack = frame.cells.get(cell, ())
+            if len(stack) < 2:
+                continue
+            for oid in stack:
+                a = frame.objects[oid][0]
+                for other in stack:
+                    b = frame.objects[other][0]
+                    if a != b and (a, b) not in th.rules:
+                        self._record(a, b, "nothing", inv, None, oid)
 
     def update(self, prev: Frame, action: str, nxt: Frame, reward: float, terminated: bool,
                winner: str | None, events: list[dict[str, Any]] | None) -> bool:
@@ -74,12 +80,14 @@ class Learner:
         touched = self._movement(prev, nxt)
         if self.priors.event_log and events is not None and self.priors.interaction_library:
             fired = self._from_events(prev, nxt, events)
+            self._silent_contacts(prev, action, events)
         else:
             partners = self._event_partners(events) if self.priors.event_log and events is not None else None
             fired = self._from_state(prev, action, nxt, partners)
         fired |= self._passive_contacts(prev, action, nxt, touched)
         self._projectile(prev, action, nxt)
-        self._overlaps(nxt)
+        moved = [o for o, (_, x, y) in nxt.objects.items() if prev.objects.get(o, (0, -1, -1))[1:] != (x, y)]
+        self._overlaps(nxt, moved)
         if reward and fired:
             mine = {th.avatar_type, th.projectile}
             involved = sorted(p for p in fired if p[0] in mine or p[1] in mine) or sorted(fired)
@@ -144,6 +152,18 @@ class Learner:
                 fired.add((a, b))
         return fired
 
+    def _silent_contacts(self, prev: Frame, action: str, events: list[dict[str, Any]]) -> None:
+        """With the event log: a type the avatar ran into with no effect on the avatar does nothing to it."""
+        th = self.theory
+        cell, d = prev.avatar_cell(), MOVES.get(action)
+        if cell is None or d is None or th.avatar_type is None:
+            return
+        hit = {e["channel2"] for e in events if e["channel1"] == th.avatar_type}
+        for oid in prev.cells.get((cell[0] + d[0], cell[1] + d[1]), ()):
+            t = prev.objects[oid][0]
+            if t not in hit and t != th.avatar_type:
+                self._record(th.avatar_type, t, "nothing", prev.inventory_key(), None, oid)
+
     def _from_state(self, prev: Frame, action: str, nxt: Frame,
                     partners: dict[int, set[int]] | None) -> set[tuple[int, int]]:
         """Outcomes of the avatar's move read from the state difference (no effect names)."""
@@ -172,8 +192,8 @@ class Learner:
             for c in cells:
                 cands |= prev.types_at(c, exclude=av) | nxt.types_at(c)
             cands = narrow(cands - {at})
-            unknown = {t for t in cands if not th.known(at, t)} or cands
-            for t in unknown:
+            # Blame what the avatar has not safely stood on; if nothing is left, leave it unexplained.
+            for t in {t for t in cands if not self._passable(at, t)}:
                 self._record(at, t, "kill", inv, None, av)
                 fired.add((at, t))
             return fired
@@ -188,7 +208,7 @@ class Learner:
                         for bt in prev.types_at(beyond):
                             self._record(t, bt, "undo", inv, None, oid)
                             fired.add((t, bt))
-                    elif oid in nxt.objects:
+                    elif oid in nxt.objects and not self._passable(at, t):
                         self._record(at, t, "block", inv, None, av)
                         fired.add((at, t))
             elif new_cell == target:
@@ -198,6 +218,12 @@ class Learner:
                     self._record(at, prev.objects[oid][0], "teleport", inv, None, av)
                     fired.add((at, prev.objects[oid][0]))
         return fired
+
+    def _passable(self, a: int, b: int) -> bool:
+        """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall)?"""
+        r = self.theory.rules.get((a, b))
+        return r is not None and any(o.outcome == "nothing" for o in r.seen) and \
+            not any(o.outcome in ("kill", "block") for o in r.seen)
 
     def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
                          target: tuple[int, int], d: tuple[int, int], inv: Inventory,
@@ -225,21 +251,21 @@ class Learner:
             fired.add((t, at))
 
     def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
-        """Non-avatar objects that vanished: killed by what stood beside them (e.g. shots, boxes on targets)."""
+        """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box)."""
         fired: set[tuple[int, int]] = set()
         if self.priors.event_log and self.priors.interaction_library:
             return fired
         th = self.theory
         inv = prev.inventory_key()
+        moved = {o for o, (_, x, y) in nxt.objects.items()
+                 if o != nxt.avatar and (o not in prev.objects or prev.objects[o][1:] != (x, y))}
+        if not moved:
+            return fired
         for oid, (t, x, y) in prev.objects.items():
-            if oid in nxt.objects or oid == prev.avatar or oid in touched:
+            if oid in nxt.objects or oid == prev.avatar:
                 continue
-            near = set()
-            for cell in ((x, y), (x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
-                near |= {nxt.objects[o][0] for o in nxt.cells.get(cell, ()) if o != oid}
-                near |= {prev.objects[o][0] for o in prev.cells.get(cell, ()) if o != oid and o not in nxt.objects}
-            near -= {t}
-            near.discard(th.avatar_type if th.avatar_type is not None else -1)
+            near = {nxt.objects[o][0] for o in moved if abs(nxt.objects[o][1] - x) + abs(nxt.objects[o][2] - y) <= 1}
+            near -= {t, th.avatar_type if th.avatar_type is not None else -1}
             if len(near) == 1:
                 b = next(iter(near))
                 self._record(t, b, "kill", inv, None, oid)
@@ -324,6 +350,8 @@ class Learner:
         orientation = s.directions.most_common(1)[0][0]
         if not self.priors.movement_library:
             return Movement("random", cooldown, orientation)
+        if s.pairs >= 3 and s.straight >= 0.9 * s.pairs:
+            return Movement("missile", cooldown, orientation)
         if s.moves >= 4 and s.toward >= 0.75 * s.moves:
             return Movement("chaser", cooldown, orientation)
         if s.moves >= 4 and s.away >= 0.75 * s.moves:

@@ -28,6 +28,7 @@ class Goals:
     confirmed: set[int] = field(default_factory=set)            # targets known to win when they reach 0
     killers: dict[int, set[int]] = field(default_factory=dict)  # target -> types that remove it
     novelty: set[int] = field(default_factory=set)              # touch these (unknown interaction)
+    pair_novelty: set[tuple[int, int]] = field(default_factory=set)  # bring a movable type to another
     movable: set[int] = field(default_factory=set)              # types the avatar can displace
     avatar: int | None = None
     resource_bonus: bool = True
@@ -91,6 +92,13 @@ class Planner:
             nmask = np.isin(types, list(goals.novelty))
             if nmask.any():
                 h += c["novelty_goal_weight"] * int(np.abs(xy[nmask] - av).sum(1).min())
+        for m, t in goals.pair_novelty:
+            mm, tm = types == m, types == t
+            if mm.any() and tm.any():
+                d = np.abs(xy[mm][:, None, :] - xy[tm][None, :, :]).sum(2)
+                h += c["novelty_goal_weight"] * int(d.min())
+                if av is not None:
+                    h += c["approach_weight"] * int(np.abs(xy[mm] - av).sum(1).min())
         if goals.resource_bonus:
             state = game.avatar_state()
             if state:
@@ -154,7 +162,7 @@ class Planner:
                             if not np.isin(tokens[ctable[:, TYPE].astype(np.int64)], [t]).any()}
                     reason = "win" if gone & (goals.confirmed or goals.targets) else "subgoal"
                     return Plan(child.actions, child.cells[1:], reason, nodes)
-                if self._touches_novelty(node, action, tokens, goals):
+                if self._touches_novelty(node, action, tokens, goals) or self._pushes_into(node, action, tokens, goals):
                     return Plan(child.actions, child.cells[1:], "novelty", nodes)
                 h = self._value(child_game, ctable, tokens, goals, root_score)
                 if action == "ACTION_USE" and self.rollout:
@@ -175,6 +183,20 @@ class Planner:
         if best is not None and best.h < root_h - 1e-9:
             return Plan(best.actions, best.cells[1:], "gradient", nodes)
         return Plan([], [], "none", nodes)
+
+    @staticmethod
+    def _pushes_into(parent: _Node, action: str, tokens: np.ndarray, goals: Goals) -> bool:
+        """The move shoves a movable object into a type it never met (a relational novelty goal)."""
+        d = DIRS.get(action)
+        cell = parent.cells[-1] if parent.cells else None
+        if d is None or cell is None or not goals.pair_novelty or not len(parent.table):
+            return False
+        t = parent.table
+        types = tokens[t[:, TYPE].astype(np.int64)]
+        xs, ys = np.rint(t[:, X]), np.rint(t[:, Y])
+        near = types[(xs == cell[0] + d[0]) & (ys == cell[1] + d[1])]
+        far = types[(xs == cell[0] + 2 * d[0]) & (ys == cell[1] + 2 * d[1])]
+        return any((int(m), int(f)) in goals.pair_novelty for m in near for f in far)
 
     def _rollout_value(self, game: Game, tokens: np.ndarray, goals: Goals, root_score: float,
                        root_count: int) -> float:

@@ -1,0 +1,637 @@
+"""EMPAAgent end to end on tiny purpose-built games: what it learns, what it is given, what it costs.
+
+Every game here is ours and small (at most 9 x 6 cells), so a run takes a fraction of a second.
+Type tokens are observation channels; the tests (never the agent) turn them into the game's type
+names with ``game.type_names`` to check what was learned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gymnasium
+import numpy as np
+import pytest
+import yaml
+
+from agents.empa import PRIORS, EMPAAgent, EMPAConfig
+from agents.empa.perception import Frame
+from agents.empa.simulator import compile_theory
+from agents.empa.theory import Theory
+from agents.runner import run_protocol
+from vgdl.env import VGDLEnv
+from vgdl.game import Game
+from vgdl.protocol import ProtocolEnv
+from vgdl.rules import GameRules
+
+# ------------------------------------------------------------------------------------------------
+# Games
+
+#: Walking into lava kills; the exit is behind the lava row, reachable around it.
+LAVA = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        exit   > Door color=GREEN
+        lava   > Immovable color=RED
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        e > floor exit
+        l > floor lava
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        avatar lava > killSprite
+        exit avatar > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=exit limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+#: Lava first: the only novel type next to the start is the lava cell to the right.
+LAVA_LEVELS = ["wwwwwww\nwAlllew\nw.....w\nwwwwwww\n"]
+
+#: Push the box onto the target; the target vanishes under it and the level is won.
+SOKO = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        target > Immovable color=GREEN
+        box    > Passive color=BROWN
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        t > floor target
+        b > floor box
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        box avatar > bounceForward
+        box wall > undoAll
+        box box > undoAll
+        target box > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=target limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+#: Level 0 is a straight push; level 1 needs the avatar to walk round to the box first.
+SOKO_LEVELS = ["wwwwwww\nwAb.t.w\nw.....w\nwwwwwww\n",
+               "wwwwwww\nw.....w\nw..b..w\nwA...tw\nwwwwwww\n"]
+
+#: Gems can be picked up (score) but only the exit wins.
+GEMS = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        exit   > Door color=GREEN
+        gem    > Immovable color=BLUE
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        e > floor exit
+        c > floor gem
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        gem avatar > killSprite scoreChange=1
+        exit avatar > killSprite
+    TerminationSet
+        SpriteCounter stype=exit limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+#: The two levels are mirror images: the same distances, so only knowledge can make level 1 shorter.
+GEMS_LEVELS = ["wwwwwww\nwc.A..w\nw.....w\nwc...ew\nwwwwwww\n",
+               "wwwwwww\nw..A.cw\nw.....w\nwe...cw\nwwwwwww\n"]
+
+#: A bit of everything, cheaply: a resource, an exit and a bat bouncing in its own shaft. Level 1's
+#: exit is walled in, so a run stays there and watches the bat bounce many times (a missile, not a
+#: chaser: it moves toward the avatar as often as away from it).
+MIXED = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        exit   > Door color=GREEN
+        gem    > Resource color=BLUE limit=5
+        bat    > Missile orientation=DOWN color=RED
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        e > floor exit
+        c > floor gem
+        b > floor bat
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        bat wall > reverseDirection
+        gem avatar > collectResource scoreChange=1
+        exit avatar > killSprite
+    TerminationSet
+        SpriteCounter stype=exit limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+MIXED_LEVELS = ["wwwwwwwww\nwbwwwwwww\nw.wwwwwww\nw.wwwwwww\nwwA.c..ew\nwwwwwwwww\n",
+                "wwwwwwwww\nwbwwwwwww\nw.wwwwwww\nw.wwwwwww\nwwA.c.wew\nwwwwwwwww\n"]
+
+#: The simplest maze: walk to the goal.
+MAZE = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        goal   > Door color=GREEN
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        g > floor goal
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        goal avatar > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=goal limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+#: Level 0: a tiny maze. Level 1: the goal is walled in, so the budget is always spent.
+MAZE_LEVELS = ["wwwwwww\nwA.w..w\nww...ww\nw..w.gw\nwwwwwww\n",
+               "wwwwwww\nwA...ww\nw....wg\nw....ww\nwwwwwww\n"]
+
+ALL_CHANNELS = sorted({c for p in PRIORS.values() for c in p.privileged})
+LEARNER_OUTCOMES = {"kill", "block", "push", "collect", "transform", "nothing", "undo", "teleport"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Helpers
+
+
+@dataclasses.dataclass
+class LevelRun:
+    won: bool = False
+    steps: int = 0
+    deaths: int = 0
+
+
+@dataclasses.dataclass
+class Run:
+    env: ProtocolEnv
+    levels: list[LevelRun]
+
+    def name(self, token: int) -> str:
+        return str(self.env.unwrapped.game.type_names[token])
+
+    def token(self, type_name: str) -> int:
+        return list(self.env.unwrapped.game.type_names).index(type_name)
+
+
+def make_env(agent: EMPAAgent, game: str, levels: list[str], **extra: Any) -> ProtocolEnv:
+    return ProtocolEnv(VGDLEnv(game_text=game, level_texts=levels, **{**agent.env_kwargs(), **extra}))
+
+
+def play(agent: EMPAAgent, game: str, levels: list[str], budget: int, seed: int = 0,
+         on_end: Callable[[ProtocolEnv, dict[str, Any]], None] | None = None,
+         on_step: Callable[[ProtocolEnv], None] | None = None) -> Run:
+    """The runner's protocol over text games: levels in order, ``budget`` steps each, a win advances."""
+    env = make_env(agent, game, levels)
+    obs, info = env.reset(seed=seed)
+    out = []
+    for level in range(env.n_levels):
+        if env.current != level:
+            env.current = level
+            obs, info = env.reset()
+        agent.reset(env.unwrapped.action_names, env.observation_space)
+        rec = LevelRun()
+        while rec.steps < budget:
+            action = agent.act(obs)
+            obs, reward, terminated, truncated, info = env.step(action)
+            agent.observe(action, reward, obs, terminated, truncated, info)
+            rec.steps += 1
+            if on_step is not None:
+                on_step(env)
+            if terminated or truncated:
+                if on_end is not None:
+                    on_end(env, info)
+                rec.won = info.get("winner") == "WIN"
+                if rec.won:
+                    break
+                rec.deaths += 1
+                obs, info = env.reset()
+                agent.reset(env.unwrapped.action_names, env.observation_space)
+        out.append(rec)
+        if rec.won and level < env.n_levels - 1:
+            obs, info = env.reset()
+    return Run(env, out)
+
+
+def play_steps(agent: EMPAAgent, game: str, levels: list[str], steps: int, seed: int = 0) -> Run:
+    """Exactly ``steps`` steps, episode after episode (after the last level is won, level 0 again)."""
+    env = make_env(agent, game, levels)
+    obs, info = env.reset(seed=seed)
+    agent.reset(env.unwrapped.action_names, env.observation_space)
+    rec = LevelRun()
+    for _ in range(steps):
+        action = agent.act(obs)
+        obs, reward, terminated, truncated, info = env.step(action)
+        agent.observe(action, reward, obs, terminated, truncated, info)
+        rec.steps += 1
+        if terminated or truncated:
+            rec.won |= info.get("winner") == "WIN"
+            rec.deaths += info.get("winner") != "WIN"
+            obs, info = env.reset()
+            agent.reset(env.unwrapped.action_names, env.observation_space)
+    return Run(env, [rec])
+
+
+def believed(agent: EMPAAgent, a: int, b: int) -> str:
+    """The deterministic believed outcome of rule (a, b) under an empty inventory ('' if unknown)."""
+    rule = agent.theory.rules.get((a, b))
+    if rule is None or not rule.seen:
+        return ""
+    return rule.outcome((), True)[0]
+
+
+def untuned_constants() -> dict[str, Any]:
+    blocks = yaml.safe_load(Path(EMPAConfig().planner_file).read_text())
+    return dict(blocks["untuned"])
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. A rule learned from one observation
+
+
+@pytest.mark.parametrize("off", [[], ["event_log"]], ids=["event_log", "state_difference"])
+def test_lava_is_harmful_after_exactly_one_death(off: list[str]) -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=off))
+    harmful_before: list[set[int]] = []
+    at_first_death: dict[str, Any] = {}
+
+    def on_step(env: ProtocolEnv) -> None:
+        if not at_first_death:
+            harmful_before.append(set(agent.theory.harmful(deterministic=True)))
+
+    def on_end(env: ProtocolEnv, info: dict[str, Any]) -> None:
+        if info["winner"] != "WIN" and not at_first_death:
+            lava = list(env.unwrapped.game.type_names).index("lava")
+            avatar = list(env.unwrapped.game.type_names).index("avatar")
+            rule = agent.theory.rules.get((avatar, lava))
+            at_first_death.update(lava=lava, avatar=avatar, harmful=set(agent.theory.harmful(deterministic=True)),
+                                  seen=[(o.outcome, o.count) for o in rule.seen] if rule else [],
+                                  avatar_type=agent.theory.avatar_type)
+
+    run = play(agent, LAVA, LAVA_LEVELS, budget=40, on_end=on_end, on_step=on_step)
+    assert at_first_death, f"the agent never died in lava: {run.levels}"
+    lava = at_first_death["lava"]
+    assert at_first_death["avatar_type"] == at_first_death["avatar"]
+    # Nothing was believed harmful before that death (the step list ends with the dying step).
+    assert all(lava not in h for h in harmful_before[:-1])
+    # One observation: the rule holds exactly one record, seen once, and it is harmful.
+    assert len(at_first_death["seen"]) == 1 and at_first_death["seen"][0][1] == 1, at_first_death["seen"]
+    assert lava in at_first_death["harmful"]
+    # Only the lava is blamed, not the floor it lies on.
+    assert at_first_death["harmful"] == {lava}, {run.name(t) for t in at_first_death["harmful"]}
+
+
+def test_state_difference_learning_does_not_blame_the_floor() -> None:
+    """Without the event log, the floor under walls and lava must never be believed to block or kill.
+
+    Every cell of the level holds a floor sprite, so walking into a wall or into lava meets floor too;
+    but the avatar has stood on floor since the first step (the floor is known to let it pass), and
+    the wall and the lava are there to explain the block and the death.
+    """
+    agent = EMPAAgent(EMPAConfig(priors_off=["event_log"]))
+    blamed: list[tuple[int, str, bool]] = []
+    steps = [0]
+
+    def on_step(env: ProtocolEnv) -> None:
+        steps[0] += 1
+        names = list(env.unwrapped.game.type_names)
+        avatar, floor = names.index("avatar"), names.index("floor")
+        belief = believed(agent, avatar, floor)
+        harmful = floor in agent.theory.harmful(deterministic=True)
+        if belief not in ("", "nothing") or harmful:
+            blamed.append((steps[0], belief, harmful))
+
+    run = play(agent, LAVA, LAVA_LEVELS, budget=120, on_step=on_step)
+    avatar, floor, lava = run.token("avatar"), run.token("floor"), run.token("lava")
+    evidence = [(o.outcome, o.count) for o in agent.theory.rules[(avatar, floor)].seen]
+    assert not blamed, f"(step, belief about floor, floor harmful): {blamed[:5]}; evidence {evidence}"
+    assert {o for o, _ in evidence} == {"nothing"}, evidence
+    assert believed(agent, avatar, lava) == "kill"
+    assert run.levels[0].won, run.levels
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. A push learned and used
+
+
+@pytest.mark.parametrize("off", [[], ["event_log"]], ids=["event_log", "state_difference"])
+def test_push_is_learned_and_used_to_win(off: list[str]) -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=off))
+    run = play(agent, SOKO, SOKO_LEVELS, budget=100)
+    box, avatar, target = run.token("box"), run.token("avatar"), run.token("target")
+    outcome = believed(agent, box, avatar)
+    assert {"push", "bounceForward"} & set(outcome.split("+")), agent.theory.rules.get((box, avatar))
+    if "event_log" in off:
+        assert outcome == "push"  # the state-difference vocabulary, not an effect name
+    else:
+        assert "bounceForward" in outcome.split("+")
+    assert agent.theory.win_types == {target}
+    # The target is removed by the box: the agent knows what kills it (needed to plan level 1).
+    assert box in agent.theory.killers_of(target), {k: [o.outcome for o in r.seen]
+                                                     for k, r in agent.theory.rules.items()}
+    assert [r.won for r in run.levels] == [True, True], run.levels
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. A win condition found, then exploited
+
+
+@pytest.mark.parametrize("off", [[], ["event_log"]], ids=["event_log", "state_difference"])
+def test_win_condition_is_found_and_exploited(off: list[str]) -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=off))
+    wins: list[set[int]] = []
+    run = play(agent, GEMS, GEMS_LEVELS, budget=150,
+               on_end=lambda env, info: wins.append(set(agent.theory.win_types)) if info["winner"] == "WIN" else None)
+    exit_, gem = run.token("exit"), run.token("gem")
+    assert [r.won for r in run.levels] == [True, True], run.levels
+    assert wins[0] == {exit_}, {run.name(t) for t in wins[0]}  # right after the first win
+    assert agent.theory.win_types == {exit_}
+    assert gem not in agent.theory.win_types
+    assert run.levels[1].steps < run.levels[0].steps, run.levels
+
+
+# ------------------------------------------------------------------------------------------------
+# 4. Each prior switched off changes what the agent is given and does
+
+
+def test_default_agent_is_given_every_channel() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    assert agent.env_kwargs() == {"privileged": ALL_CHANNELS, "avatar_flag": True, "obs_type": "objects"}
+    assert agent.describe()["priors_off"] == []
+    assert agent.c == EMPAConfig().constants() != untuned_constants()
+
+
+@pytest.mark.parametrize("prior", sorted(PRIORS))
+def test_prior_off_changes_what_the_agent_is_given(prior: str) -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=[prior]))
+    default = EMPAAgent(EMPAConfig())
+    kwargs = agent.env_kwargs()
+    expected_channels = sorted(set(ALL_CHANNELS) - set(PRIORS[prior].privileged))
+    assert kwargs["privileged"] == expected_channels
+    assert agent.describe()["privileged"] == expected_channels
+    assert agent.describe()["priors_off"] == [prior]
+    assert agent.describe()["config"]["priors_off"] == [prior]
+    assert kwargs["avatar_flag"] is (prior != "avatar_known")
+    if prior == "object_state":
+        assert kwargs["obs_type"] == "pixels" and kwargs["tile_size"] == agent.config.pixel_tile_size
+    else:
+        assert kwargs["obs_type"] == "objects"
+    if prior == "tuned_planner":
+        assert agent.c == untuned_constants() != default.c
+        assert agent.describe()["planner_constants"] == untuned_constants()
+    else:
+        assert agent.c == default.c
+    declared = bool(PRIORS[prior].privileged) or prior in ("object_state", "avatar_known")
+    assert (kwargs != default.env_kwargs()) is declared
+    assert getattr(agent.priors, prior) is False
+    assert all(getattr(agent.priors, p) for p in PRIORS if p != prior)
+
+
+@pytest.mark.parametrize("prior", sorted(PRIORS))
+def test_prior_off_runs_and_behaves_as_declared(prior: str) -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=[prior]))
+    run = play_steps(agent, MIXED, MIXED_LEVELS, steps=150)
+    assert run.levels[0].steps == 150
+    assert run.levels[0].won and run.env.current == 1  # level 0 won, then the walled-in level
+    assert run.env.unwrapped.obs_type == agent.env_kwargs()["obs_type"]
+    game = run.env.unwrapped.game
+    names = list(game.type_names)
+    avatar, wall, bat = names.index("avatar"), names.index("wall"), names.index("bat")
+    th = agent.theory
+    outcomes = {o.outcome for r in th.rules.values() for o in r.seen}
+    frame = agent._prev
+    assert frame is not None
+    goals = agent._goals(frame)
+
+    if prior == "object_state":
+        return  # tokens are the pixel perceiver's own; see test_object_state_off_still_finds_the_avatar
+    assert th.avatar_type == avatar  # told (avatar_known) or found by contingency
+    if prior in ("event_log", "interaction_library"):
+        assert outcomes <= LEARNER_OUTCOMES, outcomes
+    else:
+        assert "stepBack" in outcomes, outcomes  # effect names from the event log
+    if prior == "walls_known":
+        assert th.walls == set()
+    else:
+        assert th.walls == {wall}
+    if prior == "avatar_known":
+        assert agent.contingency.avatar_type() == avatar
+    assert goals.value_score is (prior == "objective_form")
+    assert goals.resource_bonus is (prior != "resources_good")
+    assert agent.planner.rollout is (prior != "projectile_rollout")
+    per_object = [isinstance(k, tuple) for k in agent.learner.stats]
+    assert per_object and all(per_object) if prior == "color_is_type" else not any(per_object)
+    if prior == "movement_library":
+        assert th.movement[bat].kind == "random"
+    else:
+        assert th.movement[bat].kind == "missile", th.movement[bat]
+    if prior == "tuned_planner":
+        assert agent.planner.c == untuned_constants()
+
+
+def test_object_state_off_still_finds_the_avatar() -> None:
+    """Pixels only (avatar_known still on): the agent must locate its avatar and plan, not act at random."""
+    agent = EMPAAgent(EMPAConfig(priors_off=["object_state"]))
+    run = play(agent, MAZE, MAZE_LEVELS[:1], budget=150)
+    assert agent.theory.avatar_type is not None
+    assert agent.decisions, "no plan was ever made"
+    game = run.env.unwrapped.game
+    real = game.avatar()
+    assert real is not None and agent._prev is not None
+    assert agent._prev.avatar_cell() == (real.x // game.block_size, real.y // game.block_size)
+
+
+def test_default_blocking_off_compiles_no_stepback_for_unknown_pairs() -> None:
+    theory = Theory(avatar_type=2, seen_types={0, 1, 2})
+    frame = Frame({10: (0, 0, 0), 11: (1, 1, 0), 12: (2, 2, 0)}, avatar=12)
+    blocking = compile_theory(theory, frame, {}, deterministic=True, default_blocking=True).game_text
+    passing = compile_theory(theory, frame, {}, deterministic=True, default_blocking=False).game_text
+    assert "t2 t0 > stepBack" in blocking and "t2 t1 > stepBack" in blocking
+    assert "t2 t0 >" not in passing and "t2 t1 >" not in passing
+    assert "t2 EOS > stepBack" in passing  # the screen edge is still an edge
+
+
+def test_avatar_known_off_finds_the_avatar_by_contingency() -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=["avatar_known"]))
+    run = play(agent, GEMS, GEMS_LEVELS, budget=150)
+    assert agent.env_kwargs()["avatar_flag"] is False
+    assert agent.theory.avatar_type == run.token("avatar")
+    assert all(r.won for r in run.levels), run.levels
+
+
+def test_objective_form_off_values_score() -> None:
+    on = EMPAAgent(EMPAConfig())
+    off = EMPAAgent(EMPAConfig(priors_off=["objective_form"]))
+    for agent in (on, off):
+        play_steps(agent, GEMS, GEMS_LEVELS[:1], steps=5)
+    assert on._goals(on._prev).value_score is False  # type: ignore[arg-type]
+    assert off._goals(off._prev).value_score is True  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------------
+# 5. All priors off
+
+
+def test_all_priors_off_runs_its_budget_and_wins_the_maze() -> None:
+    agent = EMPAAgent(EMPAConfig(priors_off=["all"]))
+    assert agent.env_kwargs() == {"privileged": [], "avatar_flag": False, "obs_type": "pixels",
+                                  "tile_size": agent.config.pixel_tile_size}
+    assert agent.c == untuned_constants()
+    run = play(agent, MAZE, MAZE_LEVELS, budget=300)
+    assert run.levels[0].won, run.levels
+    assert not run.levels[1].won and run.levels[1].steps == 300  # the walled-in goal: the whole budget
+    assert agent.theory.avatar_type is not None
+    game = run.env.unwrapped.game
+    real = game.avatar()
+    assert real is not None and agent._prev is not None
+    assert agent._prev.avatar_cell() == (real.x // game.block_size, real.y // game.block_size)
+
+
+# ------------------------------------------------------------------------------------------------
+# 6. The agent only sees what the env gives
+
+
+class Sealed:
+    """A stub env that hands out observations and infos only: no game, rules, texts or inner env.
+
+    ``reset`` and ``step`` are closures over the real env, so nothing reachable from this object's
+    attributes leads to the engine; the games the env creates are recorded in ``games`` for the test.
+    """
+
+    __slots__ = ("action_names", "games", "observation_space", "reset", "step")
+
+    def __init__(self, env: ProtocolEnv) -> None:
+        games: list[Game] = []
+
+        def reset(**kwargs: Any) -> tuple[Any, dict]:
+            obs, info = env.reset(**kwargs)
+            games.append(env.unwrapped.game)
+            return obs, info
+
+        self.reset = reset
+        self.step = lambda action: env.step(action)
+        self.action_names = list(env.unwrapped.action_names)
+        self.observation_space = env.observation_space
+        self.games = games
+
+
+def _plain(value: Any) -> bool:
+    """Plain data only (what a JSON record could hold), arrays of numbers included."""
+    if value is None or isinstance(value, str | bool | numbers.Number):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "biuf"
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    return False
+
+
+def _reachable(root: Any) -> list[Any]:
+    """Every object reachable from ``root`` through attributes and containers (not code, modules or classes)."""
+    skip = (type, str, bytes, numbers.Number, np.ndarray, types.ModuleType, types.FunctionType,
+            types.BuiltinFunctionType, types.MethodType)
+    out, seen, stack = [], set(), [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, skip):
+            continue
+        seen.add(id(obj))
+        out.append(obj)
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        else:
+            if hasattr(obj, "__dict__"):
+                stack.extend(vars(obj).values())
+            for cls in type(obj).__mro__:
+                for slot in getattr(cls, "__slots__", ()):
+                    if hasattr(obj, slot):
+                        stack.append(getattr(obj, slot))
+    return out
+
+
+def test_agent_sees_only_observations_and_infos() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    inner = VGDLEnv(game_text=GEMS, level_texts=GEMS_LEVELS, **agent.env_kwargs())
+    action_names, space = list(inner.action_names), inner.observation_space
+    env = Sealed(ProtocolEnv(inner))
+    for name in ("game", "rules", "level_rows", "unwrapped", "env", "game_text", "level_texts"):
+        with pytest.raises(AttributeError):
+            getattr(env, name)
+    obs, info = env.reset(seed=0)
+    assert env.action_names == action_names
+    agent.reset(action_names, space)
+    wins = 0
+    for _ in range(120):
+        assert _plain(obs) and _plain(info), info
+        action = agent.act(obs)
+        obs, reward, terminated, truncated, info = env.step(action)
+        agent.observe(action, reward, obs, terminated, truncated, info)
+        if terminated or truncated:
+            wins += info.get("winner") == "WIN"
+            obs, info = env.reset()
+            agent.reset(action_names, space)
+    assert wins >= 1
+    games = env.games
+    assert len(games) >= 2
+    reached = _reachable(agent)
+    env_objects = {id(g) for g in games} | {id(inner), id(inner.rules), id(env)}
+    leaked = [type(o).__name__ for o in reached if id(o) in env_objects]
+    assert not leaked, leaked
+    assert not any(isinstance(o, gymnasium.Env) for o in reached)
+    # Mental games and rules compiled from the theory are the agent's own (none is held after a plan).
+    own = [o for o in reached if isinstance(o, Game | GameRules)]
+    assert all(o.rules is not inner.rules for o in own if isinstance(o, Game))
+
+
+# ------------------------------------------------------------------------------------------------
+# 7. Cost accounting
+
+
+def test_cost_summary_of_a_fresh_agent_is_zero() -> None:
+    assert EMPAAgent(EMPAConfig()).cost_summary() == {"decisions": 0, "nodes": 0, "cpu_seconds": 0.0,
+                                                      "median_decision_seconds": 0.0}
+
+
+def test_decisions_are_counted_and_summed() -> None:
+    env_id = "EMPATest/Gems-v0"
+    if env_id not in gymnasium.registry:
+        gymnasium.register(env_id, entry_point="vgdl.env:VGDLEnv",
+                           kwargs={"game_text": GEMS, "level_texts": GEMS_LEVELS, "name": "gems"})
+    agent = EMPAAgent(EMPAConfig(priors_off=["event_log"]))
+    result = run_protocol(agent, env_id, budget_per_level=150, seed=0, env_kwargs=agent.env_kwargs())
+    assert result.levels_won == 2
+    decisions = agent.decisions
+    assert decisions
+    searched = [d for d in decisions if d.reason != "idle"]  # idle: nothing to seek, no search run
+    assert searched and all(d.nodes > 0 for d in searched), [(d.nodes, d.reason) for d in decisions]
+    assert all(d.nodes == 0 for d in decisions if d.reason == "idle")
+    assert all(d.seconds >= 0 for d in decisions)
+    assert all(d.objects > 0 and d.reason for d in decisions)
+    cost = agent.cost_summary()
+    assert cost["decisions"] == len(decisions)
+    assert cost["nodes"] == sum(d.nodes for d in decisions)
+    assert cost["cpu_seconds"] == pytest.approx(sum(d.seconds for d in decisions))
+    assert cost["median_decision_seconds"] == pytest.approx(float(np.median([d.seconds for d in decisions])))
+    assert cost["cpu_seconds"] <= sum(r.cpu_seconds for r in result.levels) + 1e-6
