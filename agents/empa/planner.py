@@ -65,35 +65,44 @@ class Planner:
             return None
         return int(round(float(rows[0, X]))), int(round(float(rows[0, Y])))
 
-    def _value(self, game: Game, table: np.ndarray, tokens: np.ndarray, goals: Goals, root_score: float) -> float:
+    def _prepare(self, tokens: np.ndarray, goals: Goals) -> None:
+        """Per-plan channel masks, so each node's evaluation is plain indexing (no set lookups)."""
+        def mask(types: set[int] | list[int]) -> np.ndarray:
+            return np.isin(tokens, list(types)) & (tokens >= 0)
+
+        self._targets = [(mask([t]), mask(goals.killers.get(t, set()) - {goals.avatar}),
+                          goals.avatar in goals.killers.get(t, set())) for t in sorted(goals.targets)]
+        self._any_target = mask(goals.targets)
+        self._novel = mask(goals.novelty)
+        self._pairs = [(mask([m]), mask([t])) for m, t in sorted(goals.pair_novelty)]
+        self._movable = mask(goals.movable)
+
+    def _value(self, game: Game, table: np.ndarray, goals: Goals, root_score: float) -> float:
         c = self.c
-        types = tokens[table[:, TYPE].astype(np.int64)] if len(table) else np.zeros(0, np.int64)
-        xy = np.rint(table[:, X:Y + 1]).astype(np.int64) if len(table) else np.zeros((0, 2), np.int64)
+        ch = table[:, TYPE].astype(np.intp)
+        xy = np.rint(table[:, X:Y + 1]).astype(np.int64)
         av = self._avatar(table)
         h = 0.0
-        for t in goals.targets:
-            mask = types == t
+        for tmask_ch, kmask_ch, avatar_kills in self._targets:
+            mask = tmask_ch[ch]
             n = int(mask.sum())
             if not n:
                 continue
             h += c["count_weight"] * n
-            killers = goals.killers.get(t, set())
-            if goals.avatar in killers and av is not None:
+            if avatar_kills and av is not None:
                 h += c["distance_weight"] * int(np.abs(xy[mask] - av).sum(1).min())
-            other = [k for k in killers if k != goals.avatar]
-            if other:
-                kmask = np.isin(types, other)
-                if kmask.any():
-                    d = np.abs(xy[mask][:, None, :] - xy[kmask][None, :, :]).sum(2)
-                    h += c["distance_weight"] * int(d.min())
-                    if av is not None:
-                        h += c["approach_weight"] * int(np.abs(xy[kmask] - av).sum(1).min())
-        if goals.novelty and av is not None:
-            nmask = np.isin(types, list(goals.novelty))
+            kmask = kmask_ch[ch]
+            if kmask.any():
+                d = np.abs(xy[mask][:, None, :] - xy[kmask][None, :, :]).sum(2)
+                h += c["distance_weight"] * int(d.min())
+                if av is not None:
+                    h += c["approach_weight"] * int(np.abs(xy[kmask] - av).sum(1).min())
+        if av is not None:
+            nmask = self._novel[ch]
             if nmask.any():
                 h += c["novelty_goal_weight"] * int(np.abs(xy[nmask] - av).sum(1).min())
-        for m, t in goals.pair_novelty:
-            mm, tm = types == m, types == t
+        for mm_ch, tm_ch in self._pairs:
+            mm, tm = mm_ch[ch], tm_ch[ch]
             if mm.any() and tm.any():
                 d = np.abs(xy[mm][:, None, :] - xy[tm][None, :, :]).sum(2)
                 h += c["novelty_goal_weight"] * int(d.min())
@@ -107,20 +116,17 @@ class Planner:
             h -= c["score_weight"] * (game.score - root_score)
         return h
 
-    def _target_count(self, table: np.ndarray, tokens: np.ndarray, targets: set[int]) -> int:
-        if not len(table) or not targets:
-            return 0
-        return int(np.isin(tokens[table[:, TYPE].astype(np.int64)], list(targets)).sum())
+    def _target_count(self, table: np.ndarray) -> int:
+        return int(self._any_target[table[:, TYPE].astype(np.intp)].sum())
 
-    def _touches_novelty(self, parent: _Node, action: str, tokens: np.ndarray, goals: Goals) -> bool:
+    def _touches_novelty(self, parent: _Node, action: str, goals: Goals) -> bool:
         d = DIRS.get(action)
         cell = parent.cells[-1] if parent.cells else None
         if d is None or cell is None or not goals.novelty or not len(parent.table):
             return False
-        tx, ty = cell[0] + d[0], cell[1] + d[1]
         t = parent.table
-        at = (np.rint(t[:, X]) == tx) & (np.rint(t[:, Y]) == ty)
-        return bool(np.isin(tokens[t[at, TYPE].astype(np.int64)], list(goals.novelty)).any())
+        at = (np.rint(t[:, X]) == cell[0] + d[0]) & (np.rint(t[:, Y]) == cell[1] + d[1])
+        return bool(self._novel[t[at, TYPE].astype(np.intp)].any())
 
     # -------------------------------------------------------------------------------------------
     def plan(self, root_game: Game, tokens: np.ndarray, actions: list[str], goals: Goals,
@@ -132,8 +138,9 @@ class Planner:
         if root_cell is None:
             return Plan([], [], "none")
         root_score = root_game.score
-        root_count = self._target_count(table, tokens, goals.targets)
-        root_h = self._value(root_game, table, tokens, goals, root_score)
+        self._prepare(tokens, goals)
+        root_count = self._target_count(table)
+        root_h = self._value(root_game, table, goals, root_score)
         root = _Node(root_game, [], [root_cell], root_h, table)
         counter = itertools.count()
         queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, next(counter), root)]
@@ -156,19 +163,19 @@ class Planner:
                 ctable = child_game.object_table()
                 cell = self._avatar(ctable)
                 child = _Node(child_game, node.actions + [action], node.cells + [cell], 0.0, ctable)
-                count = self._target_count(ctable, tokens, goals.targets)
+                count = self._target_count(ctable)
                 if count < root_count:
                     gone = {t for t in goals.targets
                             if not np.isin(tokens[ctable[:, TYPE].astype(np.int64)], [t]).any()}
                     reason = "win" if gone & (goals.confirmed or goals.targets) else "subgoal"
                     return Plan(child.actions, child.cells[1:], reason, nodes)
-                if self._touches_novelty(node, action, tokens, goals) or self._pushes_into(node, action, tokens, goals):
+                if self._touches_novelty(node, action, goals) or self._pushes_into(node, action, tokens, goals):
                     return Plan(child.actions, child.cells[1:], "novelty", nodes)
-                h = self._value(child_game, ctable, tokens, goals, root_score)
+                h = self._value(child_game, ctable, goals, root_score)
                 if action == "ACTION_USE" and self.rollout:
                     h = min(h, self._rollout_value(child_game, tokens, goals, root_score, root_count))
                 child.h = h
-                key = self._atoms(cell, ctable, tokens, goals, count, child_game)
+                key = self._atoms(cell, ctable, count, child_game)
                 novel = False
                 for atom in key:
                     k = (atom,) if width <= 1 else (cell, atom)
@@ -209,19 +216,16 @@ class Planner:
         if g.winner == "LOSE" or g.avatar() is None:
             return float("inf")
         t = g.object_table()
-        bonus = self.c["count_weight"] * (root_count - self._target_count(t, tokens, goals.targets))
-        return self._value(g, t, tokens, goals, root_score) - bonus
+        bonus = self.c["count_weight"] * (root_count - self._target_count(t))
+        return self._value(g, t, goals, root_score) - bonus
 
-    @staticmethod
-    def _atoms(cell: tuple[int, int] | None, table: np.ndarray, tokens: np.ndarray, goals: Goals,
-               count: int, game: Game) -> list[Any]:
+    def _atoms(self, cell: tuple[int, int] | None, table: np.ndarray, count: int, game: Game) -> list[Any]:
         """IW atoms: the avatar's cell, the target count, the object count, the inventory, movable objects."""
         state = game.avatar_state()
         inventory = tuple(sorted(state["resources"].items())) if state else ()
         atoms: list[Any] = [("a", cell), ("n", count), ("m", len(table)), ("r", inventory)]
-        if goals.movable and len(table):
-            types = tokens[table[:, TYPE].astype(np.int64)]
-            mask = np.isin(types, list(goals.movable))
+        mask = self._movable[table[:, TYPE].astype(np.intp)]
+        if mask.any():
             for row in table[mask]:
                 atoms.append(("o", int(row[ID]), int(round(float(row[X]))), int(round(float(row[Y])))))
         return atoms
