@@ -88,6 +88,8 @@ class EMPAAgent(Agent):
         self._unreachable: set[int] = set()
         self._unreachable_pairs: set[tuple[int, int]] = set()
         self._long_failed_at = -1
+        self._stale = 0  # decisions since the last progress (theory change, reward, new level)
+        self._level: int | None = None
 
     def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
         """The env arguments this configuration needs: observation type and privileged channels."""
@@ -170,6 +172,12 @@ class EMPAAgent(Agent):
             self._random_steps = max(0, self._random_steps - 1)
             return self._random_move()
         if self._needs_plan():
+            self._stale += 1
+            if self._stale > self.c["stagnation_decisions"] and self._stale % 2 == 0:
+                # No progress for a while: alternate plans with random walks (cheap, and may find news).
+                self._plan, self._replan = None, False
+                self._random_steps = int(self.c["stagnation_random_steps"]) - 1
+                return self._random_move()
             self._make_plan(frame)
             if self._plan is None or not self._plan.actions:
                 self._random_steps = int(self.c["random_steps_on_failure"])
@@ -262,6 +270,10 @@ class EMPAAgent(Agent):
             events = privileged(info, "events") if self.priors.object_state else None
             if self.learner.update(prev, name, nxt, reward, terminated, info.get("winner"), events):
                 self._replan = True
+                self._stale = 0
+            if reward > 0 or info.get("level") != self._level:
+                self._stale = 0
+                self._level = info.get("level")
             self._check_prediction(prev, nxt)
         self._prev = nxt
 

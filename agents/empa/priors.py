@@ -101,3 +101,16 @@ class PriorSet:
     def privileged(self) -> list[str]:
         """The env's privileged channels this run is given (only those of priors that are on)."""
         return sorted({c for p in PRIORS.values() if p.name not in self.off for c in p.privileged})
+
+
+def markdown_table() -> str:
+    """The registry as a Markdown table (``docs/priors.md`` is this output; a test keeps them equal)."""
+    rows = ["| prior | EMPA | claim (on) | what the agent does when off | privileged channels |",
+            "|---|---|---|---|---|"]
+    for p in PRIORS.values():
+        rows.append(f"| `{p.name}` | {p.source} | {p.claim} | {p.when_off} | {', '.join(p.privileged) or '-'} |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")
