@@ -88,6 +88,7 @@ class EMPAAgent(Agent):
         self._unreachable: set[int] = set()
         self._unreachable_pairs: set[tuple[int, int]] = set()
         self._long_failed_at = -1
+        self._novelty_tries: dict[Any, int] = {}
         self._stale = 0  # decisions since the last progress (theory change, reward, new level)
         self._level: int | None = None
 
@@ -239,6 +240,13 @@ class EMPAAgent(Agent):
             nodes += plan.nodes
             if not plan.actions:
                 self._long_failed_at = th.version  # not again until the theory changes
+                self._unreachable |= goals.novelty
+                self._unreachable_pairs |= goals.pair_novelty
+        if plan.reason == "novelty":
+            # A novelty goal "reached" again and again without anything learned is not informative.
+            key = (th.version, frozenset(goals.novelty), frozenset(goals.pair_novelty))
+            self._novelty_tries[key] = self._novelty_tries.get(key, 0) + 1
+            if self._novelty_tries[key] >= 3:
                 self._unreachable |= goals.novelty
                 self._unreachable_pairs |= goals.pair_novelty
         if plan.actions and not self.priors.single_map_theory and not self._safe_in_runner_up(frame, plan):
