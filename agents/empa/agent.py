@@ -19,7 +19,7 @@ import yaml
 
 from agents.base import Agent, AgentConfig
 from agents.empa.learner import Learner
-from agents.empa.perception import ContingencyTracker, Frame, frame_from_table, privileged
+from agents.empa.perception import ContingencyTracker, Frame, avatar_orientation, frame_from_table, privileged
 from agents.empa.planner import DIRS, Goals, Plan, Planner
 from agents.empa.priors import PriorSet, resolve_off
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game
@@ -150,6 +150,8 @@ class EMPAAgent(Agent):
                     th.version += 1
             self._avatar_id = ContingencyTracker.avatar_id(frame, th.avatar_type, self._avatar_id)
             frame.avatar = self._avatar_id
+            if self.pixels is None:
+                frame.avatar_orientation = avatar_orientation(obs, frame.avatar)
         return frame
 
     def _guess_avatar_class(self) -> str:
@@ -199,22 +201,28 @@ class EMPAAgent(Agent):
         counts = frame.counts()
         present = {t for t, n in counts.items() if n > 0}
         candidates = (th.win_types & present) or ((th.destroyable() - th.falsified) & present)
-        candidates.discard(th.avatar_type if th.avatar_type is not None else -1)
+        if not candidates:
+            # EMPA's MultiSpriteCounter: once every single-type win is falsified, aim to clear them together.
+            candidates = th.destroyable() & th.falsified & present
+        candidates -= {th.avatar_type, th.projectile}
+        candidates = (candidates & self.learner.initial) or candidates  # spawned things (shots, darts) come back
         novelty: set[int] = set()
         if self.config.exploration == "novelty" and th.avatar_type is not None:
             need = 1 if self.priors.color_is_type else 2
             novelty = {t for t in present if t != th.avatar_type and t not in th.walls
                        and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
+        pushes = {"push", "bounceForward"}
         movable = {a for (a, b), r in th.rules.items()
-                   if b == th.avatar_type and any({"push", "bounceForward"} & set(o.outcome.split("+")) for o in r.seen)}
+                   if b == th.avatar_type and any(pushes & set(o.outcome.split("+")) for o in r.seen)}
         # EMPA's relational novelty: bring things the avatar moves (or shoots) to types they never met.
         movers = set(movable) | ({th.projectile} if th.projectile is not None else set())
-        pair_novelty = {(m, t) for m in movers for t in present
-                        if m != t and t != th.avatar_type and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
+        pair_novelty = {(m, t) for m in movers for t in present if m != t and t != th.avatar_type
+                        and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
         if th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
             novelty, pair_novelty = set(), set()  # a confirmed objective we know how to reach: exploit
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
                      novelty=novelty, pair_novelty=pair_novelty, movable=movable, avatar=th.avatar_type,
+                     projectile=th.projectile,
                      resource_bonus=self.priors.resources_good and self.priors.object_state,
                      value_score=not self.priors.objective_form)
 
@@ -223,8 +231,7 @@ class EMPAAgent(Agent):
         th = self.theory
         compiled = compile_theory(th, frame, self.learner.last_dir, self.priors.deterministic_rules,
                                   self.priors.default_blocking)
-        av_ori = None
-        game = mental_game(compiled, frame, av_ori, seed=int(self.rng.integers(2**31)))
+        game = mental_game(compiled, frame, frame.avatar_orientation, seed=int(self.rng.integers(2**31)))
         tokens = channel_tokens(game, compiled)
         goals = self._goals(frame)
         if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):

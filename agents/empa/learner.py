@@ -41,12 +41,14 @@ class Learner:
         self.stats: dict[Any, MoveStats] = defaultdict(MoveStats)
         self.last_dir: dict[int, tuple[int, int]] = {}
         self.present: set[int] = set()  # types present at some point this episode
+        self.initial: set[int] = set()
         self.changed = False
 
     # -------------------------------------------------------------------------------------------
     def start_episode(self, frame: Frame) -> None:
         self.last_dir.clear()
         self.present = set(frame.counts())
+        self.initial = set(self.present)  # types in the level's first frame (not spawned ones)
         self.theory.seen_types |= self.present
         self._overlaps(frame)
 
@@ -80,7 +82,7 @@ class Learner:
         touched = self._movement(prev, nxt)
         if self.priors.event_log and events is not None and self.priors.interaction_library:
             fired = self._from_events(prev, nxt, events)
-            self._silent_contacts(prev, action, events)
+            self._silent_contacts(prev, action, nxt, events)
         else:
             partners = self._event_partners(events) if self.priors.event_log and events is not None else None
             fired = self._from_state(prev, action, nxt, partners)
@@ -152,14 +154,17 @@ class Learner:
                 fired.add((a, b))
         return fired
 
-    def _silent_contacts(self, prev: Frame, action: str, events: list[dict[str, Any]]) -> None:
+    def _silent_contacts(self, prev: Frame, action: str, nxt: Frame, events: list[dict[str, Any]]) -> None:
         """With the event log: a type the avatar ran into with no effect on the avatar does nothing to it."""
         th = self.theory
         cell, d = prev.avatar_cell(), MOVES.get(action)
         if cell is None or d is None or th.avatar_type is None:
             return
+        target = (cell[0] + d[0], cell[1] + d[1])
+        if nxt.avatar_cell() != target:
+            return  # it did not get there (an oriented avatar may only have turned): no evidence
         hit = {e["channel2"] for e in events if e["channel1"] == th.avatar_type}
-        for oid in prev.cells.get((cell[0] + d[0], cell[1] + d[1]), ()):
+        for oid in prev.cells.get(target, ()):
             t = prev.objects[oid][0]
             if t not in hit and t != th.avatar_type:
                 self._record(th.avatar_type, t, "nothing", prev.inventory_key(), None, oid)
@@ -198,7 +203,8 @@ class Learner:
                 fired.add((at, t))
             return fired
         new_cell = (na[1], na[2])
-        if target is not None and contact_ids:
+        turned = prev.avatar_orientation != nxt.avatar_orientation
+        if target is not None and contact_ids and not turned:
             if new_cell == pa:  # did not move: blocked by what stands there (unless that was pushed on)
                 for oid in contact_ids:
                     t = prev.objects[oid][0]

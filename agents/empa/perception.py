@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 #: Columns of the env's object table (``vgdl.observations.TABLE_COLUMNS``).
-TYPE, X, Y, IS_AVATAR, ID = 0, 1, 2, 5, 6
+TYPE, X, Y, ORI_X, ORI_Y, IS_AVATAR, ID = 0, 1, 2, 3, 4, 5, 6
 
 MOVES = {"ACTION_UP": (0, -1), "ACTION_DOWN": (0, 1), "ACTION_LEFT": (-1, 0), "ACTION_RIGHT": (1, 0)}
 
@@ -26,6 +26,7 @@ class Frame:
     objects: dict[int, tuple[int, int, int]]  # id -> (type token, column, row)
     avatar: int | None = None  # id of the avatar object, when known
     inventory: dict[int, int] = field(default_factory=dict)
+    avatar_orientation: tuple[int, int] = (0, 0)
     _cells: dict[tuple[int, int], list[int]] | None = None
 
     @property
@@ -64,7 +65,17 @@ def frame_from_table(table: np.ndarray, use_avatar_flag: bool, inventory: dict[i
     if use_avatar_flag:
         flagged = [int(r[ID]) for r in table if r[IS_AVATAR] > 0.5]
         avatar = flagged[0] if flagged else None
-    return Frame(objects, avatar, dict(inventory or {}))
+    frame = Frame(objects, avatar, dict(inventory or {}))
+    frame.avatar_orientation = avatar_orientation(table, avatar)
+    return frame
+
+
+def avatar_orientation(table: np.ndarray, avatar: int | None) -> tuple[int, int]:
+    """The avatar's facing from the object table (oriented avatars turn before they move)."""
+    if avatar is None:
+        return 0, 0
+    rows = table[table[:, ID] == avatar]
+    return (int(rows[0, ORI_X]), int(rows[0, ORI_Y])) if len(rows) else (0, 0)
 
 
 class ContingencyTracker:

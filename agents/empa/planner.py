@@ -30,6 +30,7 @@ class Goals:
     novelty: set[int] = field(default_factory=set)              # touch these (unknown interaction)
     pair_novelty: set[tuple[int, int]] = field(default_factory=set)  # bring a movable type to another
     movable: set[int] = field(default_factory=set)              # types the avatar can displace
+    projectile: int | None = None                               # what the avatar shoots, if known
     avatar: int | None = None
     resource_bonus: bool = True
     value_score: bool = False
@@ -76,6 +77,20 @@ class Planner:
         self._novel = mask(goals.novelty)
         self._pairs = [(mask([m]), mask([t])) for m, t in sorted(goals.pair_novelty)]
         self._movable = mask(goals.movable)
+        pairs = sorted(goals.pair_novelty)
+        self._shot_pairs = [masks for (m, _), masks in zip(pairs, self._pairs, strict=True) if m == goals.projectile]
+
+    def _shot_meets(self, table: np.ndarray) -> bool:
+        """A projectile is next to a type it never met (it hits it next tick): a novelty goal reached."""
+        if not self._shot_pairs or not len(table):
+            return False
+        ch = table[:, TYPE].astype(np.intp)
+        xy = np.rint(table[:, X:Y + 1]).astype(np.int64)
+        for mm_ch, tm_ch in self._shot_pairs:
+            mm, tm = mm_ch[ch], tm_ch[ch]
+            if mm.any() and tm.any() and np.abs(xy[mm][:, None, :] - xy[tm][None, :, :]).sum(2).min() <= 1:
+                return True
+        return False
 
     def _value(self, game: Game, table: np.ndarray, goals: Goals, root_score: float) -> float:
         c = self.c
@@ -169,7 +184,8 @@ class Planner:
                             if not np.isin(tokens[ctable[:, TYPE].astype(np.int64)], [t]).any()}
                     reason = "win" if gone & (goals.confirmed or goals.targets) else "subgoal"
                     return Plan(child.actions, child.cells[1:], reason, nodes)
-                if self._touches_novelty(node, action, goals) or self._pushes_into(node, action, tokens, goals):
+                if self._touches_novelty(node, action, goals) or self._pushes_into(node, action, tokens, goals) \
+                        or self._shot_meets(ctable):
                     return Plan(child.actions, child.cells[1:], "novelty", nodes)
                 h = self._value(child_game, ctable, goals, root_score)
                 if action == "ACTION_USE" and self.rollout:
