@@ -104,7 +104,7 @@ class Learner:
         return self.changed
 
     # -------------------------------------------------------------------------------------------
-    def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: int | None, obj: int) -> None:
+    def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: Any, obj: int) -> None:
         rule = self.theory.rule(a, b)
         before = rule.outcome(inv, self.priors.deterministic_rules)[:2] if rule.seen else None
         known_before = len(rule.objects)
@@ -129,7 +129,7 @@ class Learner:
         fired: set[tuple[int, int]] = set()
         inv = prev.inventory_key()
         grouped: dict[tuple[int, int, int], list[str]] = {}
-        args: dict[tuple[int, int, int], int | None] = {}
+        args: dict[tuple[int, int, int], Any] = {}
         for e in events:
             a, b, effect = e["channel1"], e["channel2"], e["effect"]
             if a < 0 or b < 0:
@@ -143,6 +143,11 @@ class Learner:
                 if pos is not None:
                     new = nxt.types_at((pos[1], pos[2])) - {a}
                     args[key] = min(new) if new else None
+            if effect == "changeResource":
+                delta = {r: nxt.inventory.get(r, 0) - prev.inventory.get(r, 0)
+                         for r in set(prev.inventory) | set(nxt.inventory)}
+                changed = sorted((r, n) for r, n in delta.items() if n)
+                args[key] = changed[0] if len(changed) == 1 else None
             if effect == "collectResource" and a not in self.theory.resources:
                 self.theory.resources.add(a)
                 self.changed = True

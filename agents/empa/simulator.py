@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -79,13 +80,17 @@ KILLS = {"kill", "killSprite", "killIfOtherHasMore", "killIfHasMore", "killIfHas
          "collectResource"}
 
 
-def _one_effect(theory: Theory, a: int, effect: str, arg: int | None) -> str | None:
+def _one_effect(theory: Theory, a: int, effect: str, arg: Any) -> str | None:
     effect = OUTCOME_EFFECT.get(effect, effect)
     effect = APPROXIMATE.get(effect, effect)
     if effect == "transformTo":
         return f"transformTo stype={name(arg)}" if arg is not None and arg in theory.seen_types else "killSprite"
     if effect == "collectResource":
         return "collectResource" if a in theory.resources else "killSprite"
+    if effect == "changeResource":
+        if isinstance(arg, tuple) and arg[0] in theory.seen_types:
+            return f"changeResource resource={name(arg[0])} value={arg[1]}"
+        return None
     return effect if effect in PLAIN_EFFECTS else None
 
 
@@ -108,7 +113,9 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
                 rest = [e for e in (_one_effect(theory, a, x, None) for x in pre.without.split("+")) if e]
                 return [line, *[e for e in rest if e != "stepBack"]]
         if without_kills and not with_kills and a == theory.avatar_type:  # deadly unless holding it
-            return [f"killIfHasLess {res} limit={pre.amount - 1}"]
+            arg = next((o.arg for o in r.seen if o.outcome == pre.with_resource), None)
+            rest = [e for e in (_one_effect(theory, a, x, arg) for x in pre.with_resource.split("+")) if e]
+            return [f"killIfHasLess {res} limit={pre.amount - 1}", *rest]
     outcome, arg, p = r.outcome(inventory, deterministic)
     harmful = a == theory.avatar_type and bool(set(outcome.split("+")) & HARMFUL_TO_AVATAR)
     if not deterministic and p < (0.1 if harmful else 0.5):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 #: How each outcome is written as a VGDL effect (for the first sprite of the pair).
 OUTCOME_EFFECT = {"kill": "killSprite", "block": "stepBack", "push": "bounceForward", "collect": "collectResource",
@@ -46,7 +47,7 @@ class Observation:
 
     outcome: str
     inventory: Inventory
-    arg: int | None = None  # transform target type
+    arg: Any = None  # transform: target type; changeResource: (resource, change)
     count: int = 1
 
 
@@ -68,7 +69,7 @@ class Rule:
     objects: set[int] = field(default_factory=set)  # ids of first-type objects it was seen on
     score: float | None = None
 
-    def add(self, outcome: str, inventory: Inventory, arg: int | None, obj: int) -> None:
+    def add(self, outcome: str, inventory: Inventory, arg: Any, obj: int) -> None:
         """Record an observation; the list stays ordered by when each kind was last seen."""
         self.objects.add(obj)
         for i, o in enumerate(self.seen):
@@ -79,7 +80,7 @@ class Rule:
         self.seen.append(Observation(outcome, inventory, arg))
         del self.seen[:-64]  # bounded: oldest kinds of evidence go first
 
-    def outcome(self, inventory: Inventory, deterministic: bool) -> tuple[str, int | None, float]:
+    def outcome(self, inventory: Inventory, deterministic: bool) -> tuple[str, Any, float]:
         """The believed outcome under ``inventory``: (outcome, argument, probability)."""
         pre = self.precondition()
         same = self.seen
@@ -90,7 +91,7 @@ class Rule:
         if deterministic:
             last = same[-1]
             return last.outcome, last.arg, 1.0
-        counts: Counter[tuple[str, int | None]] = Counter()
+        counts: Counter[tuple[str, Any]] = Counter()
         for o in same:
             counts[(o.outcome, o.arg)] += o.count
         (outcome, arg), n = counts.most_common(1)[0]
