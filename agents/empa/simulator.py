@@ -35,6 +35,15 @@ def name(token: int, orientation: tuple[int, int] | None = None) -> str:
     return f"t{token}" if orientation is None else f"t{token}{DIRECTIONS[orientation][0].lower()}"
 
 
+def _cardinal(d: tuple[int, int]) -> tuple[int, int]:
+    """One of the four VGDL orientations (tracking can see a diagonal jump)."""
+    if d in DIRECTIONS:
+        return d
+    if d[0]:
+        return (1 if d[0] > 0 else -1), 0
+    return 0, (-1 if d[1] < 0 else 1)
+
+
 @dataclass
 class Compiled:
     game_text: str
@@ -164,7 +173,7 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
         for oid in ids:
             t = frame.objects[oid][0]
             if t in missile:
-                names.append(name(t, orientations.get(oid, theory.movement[t].orientation)))
+                names.append(name(t, _cardinal(orientations.get(oid, theory.movement[t].orientation))))
             else:
                 names.append(name(t))
         key = tuple(sorted(names))

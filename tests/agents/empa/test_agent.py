@@ -635,3 +635,16 @@ def test_decisions_are_counted_and_summed() -> None:
     assert cost["cpu_seconds"] == pytest.approx(sum(d.seconds for d in decisions))
     assert cost["median_decision_seconds"] == pytest.approx(float(np.median([d.seconds for d in decisions])))
     assert cost["cpu_seconds"] <= sum(r.cpu_seconds for r in result.levels) + 1e-6
+
+
+def test_a_diagonal_tracking_jump_still_compiles_to_a_vgdl_orientation() -> None:
+    """Pixel tracking can see a missile jump diagonally; the mental level must still load."""
+    from agents.empa.simulator import mental_game
+    from agents.empa.theory import Movement
+
+    theory = Theory(avatar_type=2, seen_types={0, 1, 2}, movement={1: Movement("missile", 1, (1, 1))})
+    frame = Frame({10: (0, 0, 0), 11: (1, 1, 0), 12: (2, 2, 0)}, avatar=12)
+    compiled = compile_theory(theory, frame, {11: (1, 1)})
+    assert "t1r" in compiled.level_text or "t1r" in compiled.game_text
+    game = mental_game(compiled, frame, None, seed=0)
+    assert len(game.object_table()) == 3
