@@ -59,7 +59,9 @@ def run_game(game: str, directory: str | None, priors_off: list[str], budget: in
     return {"game": game, "levels": [{"won": r.won, "steps": r.steps, "attempts": r.attempts,
                                       "cpu_seconds": r.cpu_seconds} for r in result.levels],
             "levels_won": result.levels_won, "n_levels": result.n_levels, "kappa": result.kappa,
-            "total_steps": result.total_steps, **cost}
+            "total_steps": result.total_steps, **cost,
+            "planning_by_level": {str(k): v for k, v in agent.cost_by_level().items()},
+            "decisions_log": [(d.nodes, d.seconds, d.objects, d.cells) for d in agent.decisions]}
 
 
 def main(argv: list[str] | None = None) -> int:

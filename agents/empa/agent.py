@@ -47,10 +47,14 @@ class EMPAConfig(AgentConfig):
 
 @dataclass
 class Decision:
+    """One planning decision's cost, with what it was planning over (for the compute-scaling plot)."""
+
     nodes: int
     seconds: float
     reason: str
     objects: int
+    level: int | None = None
+    cells: int = 0  # the level's area in cells
 
 
 class EMPAAgent(Agent):
@@ -237,7 +241,8 @@ class EMPAAgent(Agent):
         if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):
             # Nothing to seek: wander (EMPA took random steps when it had no plan).
             self._plan, self._replan = None, False
-            self.decisions.append(Decision(0, time.process_time() - start, "idle", len(frame.objects)))
+            self.decisions.append(Decision(0, time.process_time() - start, "idle", len(frame.objects),
+                                           self._level, frame.size()[0] * frame.size()[1]))
             return
         actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
         plan = self.planner.plan(game, tokens, actions, goals, int(self.c["node_budget"]))
@@ -259,7 +264,8 @@ class EMPAAgent(Agent):
         if plan.actions and not self.priors.single_map_theory and not self._safe_in_runner_up(frame, plan):
             plan = Plan([], [], "rejected", nodes)
         self._plan, self._step_in_plan, self._replan = plan, 0, False
-        self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects)))
+        self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects),
+                                       self._level, frame.size()[0] * frame.size()[1]))
 
     def _safe_in_runner_up(self, frame: Frame, plan: Plan) -> bool:
         """Prior ``single_map_theory`` off: the plan must also survive the pessimistic theory."""
@@ -312,6 +318,16 @@ class EMPAAgent(Agent):
                         return
 
     # -------------------------------------------------------------------------------------------
+    def cost_by_level(self) -> dict[int | None, dict[str, float]]:
+        """Per level: decisions, nodes expanded and planning CPU seconds."""
+        out: dict[int | None, dict[str, float]] = {}
+        for d in self.decisions:
+            row = out.setdefault(d.level, {"decisions": 0, "nodes": 0, "cpu_seconds": 0.0})
+            row["decisions"] += 1
+            row["nodes"] += d.nodes
+            row["cpu_seconds"] += d.seconds
+        return out
+
     def cost_summary(self) -> dict[str, float]:
         """Planning cost so far: decisions, nodes and CPU seconds (for the compute-scaling plot)."""
         if not self.decisions:

@@ -648,3 +648,13 @@ def test_a_diagonal_tracking_jump_still_compiles_to_a_vgdl_orientation() -> None
     assert "t1r" in compiled.level_text or "t1r" in compiled.game_text
     game = mental_game(compiled, frame, None, seed=0)
     assert len(game.object_table()) == 3
+
+
+def test_planning_cost_per_level_adds_up_to_the_run_total() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    play(agent, MAZE, MAZE_LEVELS, budget=60)
+    by_level = agent.cost_by_level()
+    total = agent.cost_summary()
+    assert sum(v["decisions"] for v in by_level.values()) == total["decisions"] > 0
+    assert sum(v["nodes"] for v in by_level.values()) == total["nodes"]
+    assert all(d.cells > 0 and d.objects > 0 for d in agent.decisions)
