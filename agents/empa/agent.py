@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -20,7 +20,7 @@ import yaml
 from agents.base import Agent, AgentConfig
 from agents.empa.learner import Learner
 from agents.empa.perception import ContingencyTracker, Frame, avatar_orientation, frame_from_table, privileged
-from agents.empa.planner import DIRS, Goals, Plan, Planner
+from agents.empa.planner import Goals, Plan, Planner
 from agents.empa.priors import PriorSet, resolve_off
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game
 from agents.empa.theory import Theory
@@ -61,9 +61,6 @@ class EMPAAgent(Agent):
     name = "empa"
     config_class = EMPAConfig
     config: EMPAConfig
-
-    #: Channel names read from ``info["privileged"]`` (all opened only by priors that are on).
-    uses_privileged: ClassVar[tuple[str, ...]] = ("avatar", "events", "inventory", "walls")
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
         super().__init__(config)
@@ -337,4 +334,4 @@ class EMPAAgent(Agent):
                 "cpu_seconds": float(sum(secs)), "median_decision_seconds": float(np.median(secs))}
 
 
-__all__ = ["DIRS", "EMPAAgent", "EMPAConfig"]
+__all__ = ["EMPAAgent", "EMPAConfig"]

@@ -392,6 +392,3 @@ class Learner:
             th.falsified |= newly
             th.win_types -= newly
             self.changed = True
-
-    def destroyed_types(self) -> set[int]:
-        return {a for (a, _), r in self.theory.rules.items() if any(destroys(o.outcome) for o in r.seen)}
