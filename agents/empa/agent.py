@@ -215,17 +215,25 @@ class EMPAAgent(Agent):
         pushes = {"push", "bounceForward"}
         movable = {a for (a, b), r in th.rules.items()
                    if b == th.avatar_type and any(pushes & set(o.outcome.split("+")) for o in r.seen)}
-        # EMPA's relational novelty: bring things the avatar moves (or shoots) to types they never met.
-        movers = set(movable) | ({th.projectile} if th.projectile is not None else set())
+        # EMPA's relational novelty: bring things the avatar moves, herds or lures (or shoots) to types
+        # they never met.
+        herded = self._herded_types()
+        movers = set(movable) | herded | ({th.projectile} if th.projectile is not None else set())
         pair_novelty = {(m, t) for m in movers for t in present if m != t and t != th.avatar_type
                         and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
         if th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
             novelty, pair_novelty = set(), set()  # a confirmed objective we know how to reach: exploit
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
-                     novelty=novelty, pair_novelty=pair_novelty, movable=movable, avatar=th.avatar_type,
+                     novelty=novelty, pair_novelty=pair_novelty, movable=movable, herded=herded, fatal=th.fatal(),
+                     avatar=th.avatar_type,
                      projectile=th.projectile,
                      resource_bonus=self.priors.resources_good and self.priors.object_state,
                      value_score=not self.priors.objective_form)
+
+    def _herded_types(self) -> set[int]:
+        """Types believed to flee or chase the avatar: it can steer them without touching them."""
+        th = self.theory
+        return {t for t, m in th.movement.items() if m.kind in ("fleer", "chaser")} - {th.avatar_type}
 
     def _make_plan(self, frame: Frame) -> None:
         start = time.process_time()
@@ -304,6 +312,12 @@ class EMPAAgent(Agent):
         if cell != predicted:
             self._replan = True
             return
+        if plan.herded:
+            herded = self._herded_types()
+            seen = frozenset((t, x, y) for t, x, y in nxt.objects.values() if t in herded)
+            if seen != plan.herded[self._step_in_plan - 1]:
+                self._replan = True
+                return
         if self.priors.danger_replan and cell is not None:
             harmful = self.theory.harmful(self.priors.deterministic_rules, nxt.inventory_key())
             safe = int(self.c["safe_distance"])

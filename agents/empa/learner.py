@@ -30,6 +30,7 @@ class MoveStats:
     toward: int = 0
     away: int = 0
     directions: Counter[tuple[int, int]] = field(default_factory=Counter)
+    gaps: Counter[int] = field(default_factory=Counter)  # ticks between consecutive moves of one object
 
 
 class Learner:
@@ -40,6 +41,8 @@ class Learner:
         self.priors = priors
         self.stats: dict[Any, MoveStats] = defaultdict(MoveStats)
         self.last_dir: dict[int, tuple[int, int]] = {}
+        self.last_move: dict[int, int] = {}  # object -> step of its last observed move
+        self.steps = 0
         self.present: set[int] = set()  # types present at some point this episode
         self.initial: set[int] = set()
         self.changed = False
@@ -47,6 +50,7 @@ class Learner:
     # -------------------------------------------------------------------------------------------
     def start_episode(self, frame: Frame) -> None:
         self.last_dir.clear()
+        self.last_move.clear()
         self.present = set(frame.counts())
         self.initial = set(self.present)  # types in the level's first frame (not spawned ones)
         self.theory.seen_types |= self.present
@@ -88,6 +92,7 @@ class Learner:
             fired = self._from_state(prev, action, nxt, partners)
         fired |= self._passive_contacts(prev, action, nxt, touched)
         self._projectile(prev, action, nxt)
+        self._endings(fired, terminated and winner == "LOSE" and nxt.avatar_cell() is not None)
         moved = [o for o, (_, x, y) in nxt.objects.items() if prev.objects.get(o, (0, -1, -1))[1:] != (x, y)]
         self._overlaps(nxt, moved)
         if reward and fired:
@@ -283,6 +288,18 @@ class Learner:
                 fired.add((t, b))
         return fired
 
+    def _endings(self, fired: set[tuple[int, int]], lost: bool) -> None:
+        """Count, per pair whose outcome removed something, whether the game was lost on that step."""
+        th = self.theory
+        for pair in fired:
+            rule = th.rules.get(pair)
+            if pair[0] == th.avatar_type or rule is None or not rule.seen or not destroys(rule.seen[-1].outcome):
+                continue
+            before = th.fatal()
+            th.ending.setdefault(pair, [0, 0])[0 if lost else 1] += 1
+            if th.fatal() != before:
+                self.changed = True
+
     def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
         """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile."""
         th = self.theory
@@ -304,6 +321,7 @@ class Learner:
         pa, na = prev.avatar_cell(), nxt.avatar_cell()
         touched = set()
         per_object = not self.priors.color_is_type
+        self.steps += 1
         for oid, (t, x, y) in prev.objects.items():
             if oid == prev.avatar or t == th.avatar_type or t in th.walls:
                 continue
@@ -312,6 +330,7 @@ class Learner:
             if near:
                 touched.add(oid)
             if after is None or near:
+                self.last_move.pop(oid, None)  # unobserved moves would stretch the next gap
                 continue
             s = self.stats[(t, oid) if per_object else t]
             s.seen += 1
@@ -320,6 +339,9 @@ class Learner:
                 continue
             step = (max(-1, min(1, dx)), max(-1, min(1, dy)))
             s.moves += 1
+            if oid in self.last_move:
+                s.gaps[self.steps - self.last_move[oid]] += 1
+            self.last_move[oid] = self.steps
             s.directions[step] += 1
             last = self.last_dir.get(oid)
             if last is not None:
@@ -357,7 +379,11 @@ class Learner:
     def _classify(self, s: MoveStats) -> Movement:
         if s.moves == 0:
             return Movement("static")
-        cooldown = max(1, min(10, round(s.seen / s.moves)))
+        if s.gaps:
+            # The commonest gap between moves: blocked attempts (a fleer in a corner) only add longer gaps.
+            cooldown = max(1, min(10, min(g for g, n in s.gaps.items() if n == max(s.gaps.values()))))
+        else:
+            cooldown = max(1, min(10, round(s.seen / s.moves)))
         orientation = s.directions.most_common(1)[0][0]
         if not self.priors.movement_library:
             return Movement("random", cooldown, orientation)

@@ -30,6 +30,8 @@ class Goals:
     novelty: set[int] = field(default_factory=set)              # touch these (unknown interaction)
     pair_novelty: set[tuple[int, int]] = field(default_factory=set)  # bring a movable type to another
     movable: set[int] = field(default_factory=set)              # types the avatar can displace
+    herded: set[int] = field(default_factory=set)               # types that flee or chase the avatar
+    fatal: set[tuple[int, int]] = field(default_factory=set)    # pairs whose meeting loses the game
     projectile: int | None = None                               # what the avatar shoots, if known
     avatar: int | None = None
     resource_bonus: bool = True
@@ -42,6 +44,7 @@ class Plan:
     predicted: list[tuple[int, int] | None]  # avatar cell after each action
     reason: str  # win | subgoal | novelty | gradient | none
     nodes: int = 0
+    herded: list[frozenset[tuple[int, int, int]]] = field(default_factory=list)  # (type, x, y) after each action
 
 
 @dataclass
@@ -78,15 +81,19 @@ class Planner:
         self._pairs = [(mask([m]), mask([t])) for m, t in sorted(goals.pair_novelty)]
         self._movable = mask(goals.movable)
         pairs = sorted(goals.pair_novelty)
-        self._shot_pairs = [masks for (m, _), masks in zip(pairs, self._pairs, strict=True) if m == goals.projectile]
+        remote = goals.herded | ({goals.projectile} if goals.projectile is not None else set())
+        self._meet_pairs = [masks for (m, _), masks in zip(pairs, self._pairs, strict=True) if m in remote]
 
-    def _shot_meets(self, table: np.ndarray) -> bool:
-        """A projectile is next to a type it never met (it hits it next tick): a novelty goal reached."""
-        if not self._shot_pairs or not len(table):
+    def _meets(self, table: np.ndarray) -> bool:
+        """A shot, or a thing the avatar herds, is next to a type it never met: a novelty goal reached.
+
+        Why next to and not on: the simulator does not know what happens when they touch.
+        """
+        if not self._meet_pairs or not len(table):
             return False
         ch = table[:, TYPE].astype(np.intp)
         xy = np.rint(table[:, X:Y + 1]).astype(np.int64)
-        for mm_ch, tm_ch in self._shot_pairs:
+        for mm_ch, tm_ch in self._meet_pairs:
             mm, tm = mm_ch[ch], tm_ch[ch]
             if mm.any() and tm.any() and np.abs(xy[mm][:, None, :] - xy[tm][None, :, :]).sum(2).min() <= 1:
                 return True
@@ -146,7 +153,26 @@ class Planner:
     # -------------------------------------------------------------------------------------------
     def plan(self, root_game: Game, tokens: np.ndarray, actions: list[str], goals: Goals,
              budget: int) -> Plan:
-        """Best-first search with novelty pruning; returns the first plan that reaches a goal."""
+        """Best-first search with novelty pruning; returns the first plan that reaches a goal.
+
+        With herded types (fleers, chasers) the plan also carries where the simulation put them after
+        each action, so the agent can re-plan when the real ones go elsewhere.
+        """
+        plan = self._search(root_game, tokens, actions, goals, budget)
+        if plan.actions and goals.herded:
+            game = root_game.copy()  # same random future as the search's: copies replay identically
+            for action in plan.actions:
+                game.step(action)
+                table = game.object_table()
+                types = tokens[table[:, TYPE].astype(np.intp)]
+                keep = np.isin(types, list(goals.herded))
+                plan.herded.append(frozenset((int(t), int(round(float(x))), int(round(float(y))))
+                                             for t, x, y in zip(types[keep], table[keep, X], table[keep, Y],
+                                                                strict=True)))
+        return plan
+
+    def _search(self, root_game: Game, tokens: np.ndarray, actions: list[str], goals: Goals,
+                budget: int) -> Plan:
         c = self.c
         table = root_game.object_table()
         root_cell = self._avatar(table)
@@ -154,6 +180,8 @@ class Planner:
             return Plan([], [], "none")
         root_score = root_game.score
         self._prepare(tokens, goals)
+        self._fatal_pairs = goals.fatal
+        self._token_of = {n: int(tokens[i]) for i, n in enumerate(root_game.type_names)}
         root_count = self._target_count(table)
         root_h = self._value(root_game, table, goals, root_score)
         root = _Node(root_game, [], [root_cell], root_h, table)
@@ -173,7 +201,7 @@ class Planner:
                 nodes += 1
                 child_game = node.game.copy()
                 child_game.step(action)
-                if child_game.winner == "LOSE" or child_game.avatar() is None:
+                if child_game.winner == "LOSE" or child_game.avatar() is None or self._fatal(child_game):
                     continue
                 ctable = child_game.object_table()
                 cell = self._avatar(ctable)
@@ -185,7 +213,7 @@ class Planner:
                     reason = "win" if gone & (goals.confirmed or goals.targets) else "subgoal"
                     return Plan(child.actions, child.cells[1:], reason, nodes)
                 if self._touches_novelty(node, action, goals) or self._pushes_into(node, action, tokens, goals) \
-                        or self._shot_meets(ctable):
+                        or self._meets(ctable):
                     return Plan(child.actions, child.cells[1:], "novelty", nodes)
                 h = self._value(child_game, ctable, goals, root_score)
                 if action == "ACTION_USE" and self.rollout:
@@ -206,6 +234,13 @@ class Planner:
         if best is not None and best.h < root_h - 1e-9:
             return Plan(best.actions, best.cells[1:], "gradient", nodes)
         return Plan([], [], "none", nodes)
+
+    def _fatal(self, game: Game) -> bool:
+        """Did an effect fire in the simulation that has always lost the real game?"""
+        if not self._fatal_pairs:
+            return False
+        tok = self._token_of
+        return any((tok.get(e["type1"], -1), tok.get(e["type2"], -1)) in self._fatal_pairs for e in game.events())
 
     @staticmethod
     def _pushes_into(parent: _Node, action: str, tokens: np.ndarray, goals: Goals) -> bool:

@@ -140,6 +140,9 @@ class Theory:
     seen_types: set[int] = field(default_factory=set)
     win_types: set[int] = field(default_factory=set)      # confirmed by an observed win
     falsified: set[int] = field(default_factory=set)      # reached 0 without a win
+    # pair -> [losses, no loss]: how often the pair's removing outcome came with a lost game (a sheep
+    # drowned in a bog) while the avatar lived
+    ending: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     version: int = 0
 
     def rule(self, a: int, b: int) -> Rule:
@@ -152,14 +155,20 @@ class Theory:
         r = self.rules.get((a, b))
         return r is not None and bool(r.seen) and len(r.objects) >= min_objects
 
+    def fatal(self) -> set[tuple[int, int]]:
+        """Pairs whose removing outcome has always lost the game (a loss condition on a count)."""
+        return {p for p, (lost, fine) in self.ending.items() if lost and not fine}
+
     def destroyable(self) -> set[int]:
-        """Types some observed rule removes: EMPA's win candidates."""
-        return {a for (a, _), r in self.rules.items()
-                if a != self.avatar_type and any(destroys(o.outcome) for o in r.seen)}
+        """Types some observed rule removes without losing the game: EMPA's win candidates."""
+        fatal = self.fatal()
+        return {a for (a, b), r in self.rules.items()
+                if a != self.avatar_type and (a, b) not in fatal and any(destroys(o.outcome) for o in r.seen)}
 
     def killers_of(self, t: int) -> set[int]:
+        fatal = self.fatal()
         return {b for (a, b), r in self.rules.items()
-                if a == t and any(destroys(o.outcome) for o in r.seen)}
+                if a == t and (a, b) not in fatal and any(destroys(o.outcome) for o in r.seen)}
 
     def harmful(self, deterministic: bool, inventory: Inventory = ()) -> set[int]:
         """Types believed to harm the avatar on contact (pessimistic when rules may be noisy)."""
