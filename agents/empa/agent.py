@@ -19,7 +19,14 @@ import yaml
 
 from agents.base import Agent, AgentConfig
 from agents.empa.learner import Learner
-from agents.empa.perception import ContingencyTracker, Frame, avatar_orientation, frame_from_table, privileged
+from agents.empa.perception import (
+    MOVES,
+    ContingencyTracker,
+    Frame,
+    avatar_orientation,
+    frame_from_table,
+    privileged,
+)
 from agents.empa.planner import Goals, Plan, Planner
 from agents.empa.priors import PriorSet, resolve_off
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game
@@ -192,12 +199,21 @@ class EMPAAgent(Agent):
         return self.action_names.index(action) if action in self.action_names else self._random_move()
 
     def _random_move(self) -> int:
-        return int(self.rng.integers(len(self.action_names)))
+        """A random action, but not a step onto something the theory says is harmful (EMPA walked safely)."""
+        choices = list(range(len(self.action_names)))
+        frame = self._prev
+        cell = frame.avatar_cell() if frame is not None else None
+        if cell is not None and self.theory.avatar_type is not None:
+            harmful = self.theory.harmful(self.priors.deterministic_rules, frame.inventory_key())
+            safe = [i for i in choices if (d := MOVES.get(self.action_names[i])) is None
+                    or not frame.types_at((cell[0] + d[0], cell[1] + d[1])) & harmful]
+            choices = safe or choices
+        return choices[int(self.rng.integers(len(choices)))]
 
     def _needs_plan(self) -> bool:
         return self._replan or self._plan is None or self._step_in_plan >= len(self._plan.actions)
 
-    def _goals(self, frame: Frame) -> Goals:
+    def _goals(self, frame: Frame, exploit: bool = True) -> Goals:
         th = self.theory
         counts = frame.counts()
         present = {t for t, n in counts.items() if n > 0}
@@ -221,7 +237,7 @@ class EMPAAgent(Agent):
         movers = set(movable) | herded | ({th.projectile} if th.projectile is not None else set())
         pair_novelty = {(m, t) for m in movers for t in present if m != t and t != th.avatar_type
                         and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
-        if th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
+        if exploit and th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
             novelty, pair_novelty = set(), set()  # a confirmed objective we know how to reach: exploit
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
                      novelty=novelty, pair_novelty=pair_novelty, movable=movable, herded=herded, fatal=th.fatal(),
@@ -259,6 +275,12 @@ class EMPAAgent(Agent):
                 self._long_failed_at = th.version  # not again until the theory changes
                 self._unreachable |= goals.novelty
                 self._unreachable_pairs |= goals.pair_novelty
+                explore = self._goals(frame, exploit=False)
+                if explore.novelty or explore.pair_novelty:
+                    # The objective is known but out of reach in the theory: something must be learned first.
+                    goals = explore
+                    plan = self.planner.plan(game, tokens, actions, goals, int(self.c["long_node_budget"]))
+                    nodes += plan.nodes
         if plan.reason == "novelty":
             # A novelty goal "reached" again and again without anything learned is not informative.
             key = (th.version, frozenset(goals.novelty), frozenset(goals.pair_novelty))

@@ -148,6 +148,9 @@ class Learner:
                 if pos is not None:
                     new = nxt.types_at((pos[1], pos[2])) - {a}
                     args[key] = min(new) if new else None
+            if effect == "killAll":  # its argument: the type that vanished everywhere at once
+                gone = set(prev.counts()) - set(nxt.counts()) - {a, b}
+                args[key] = min(gone) if len(gone) == 1 else None
             if effect == "changeResource":
                 delta = {r: nxt.inventory.get(r, 0) - prev.inventory.get(r, 0)
                          for r in set(prev.inventory) | set(nxt.inventory)}

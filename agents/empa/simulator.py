@@ -94,6 +94,8 @@ def _one_effect(theory: Theory, a: int, effect: str, arg: Any) -> str | None:
     effect = APPROXIMATE.get(effect, effect)
     if effect == "transformTo":
         return f"transformTo stype={name(arg)}" if arg is not None and arg in theory.seen_types else "killSprite"
+    if effect == "killAll":
+        return f"killAll stype={name(arg)}" if arg is not None and arg in theory.seen_types else None
     if effect == "collectResource":
         return "collectResource" if a in theory.resources else "killSprite"
     if effect == "changeResource":
