@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import types
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -658,3 +659,155 @@ def test_planning_cost_per_level_adds_up_to_the_run_total() -> None:
     assert sum(v["decisions"] for v in by_level.values()) == total["decisions"] > 0
     assert sum(v["nodes"] for v in by_level.values()) == total["nodes"]
     assert all(d.cells > 0 and d.objects > 0 for d in agent.decisions)
+
+
+# ------------------------------------------------------------------------------------------------
+# 5. Things the avatar moves without touching, losses without a death, switches, safe wandering
+
+#: Herd the sheep (it flees the avatar every second tick) into the pen in the corner.
+HERD = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        pen    > Immovable color=GREEN
+        sheep  > Fleeing stype=avatar cooldown=2 color=YELLOW
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        p > floor pen
+        s > floor sheep
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        sheep wall > stepBack
+        sheep pen > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=sheep limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+HERD_LEVELS = ["wwwwwww\nw....pw\nw..s..w\nwA....w\nwwwwwww\n"]
+
+#: A cart rolls into a pit on its own and the game is lost, with the avatar alive; the exit wins.
+CART = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        exit   > Door color=GREEN
+        pit    > Immovable color=BLACK
+        wreck  > Immovable color=BROWN
+        cart   > Missile orientation=RIGHT cooldown=2 color=ORANGE
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        e > floor exit
+        o > floor pit
+        c > floor cart
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        cart pit > transformTo stype=wreck
+        exit avatar > killSprite
+    TerminationSet
+        SpriteCounter stype=exit limit=0 win=True
+        SpriteCounterMore stype=wreck limit=1 win=False
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+CART_LEVELS = ["wwwwwwwwwww\nwc.ow.....w\nwwwww.....w\nwA.......ew\nwwwwwwwwwww\n"]
+
+#: Touching the switch clears every gate at once; the exit lies behind a gate.
+SWITCH = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        exit   > Door color=GREEN
+        gate   > Immovable color=RED
+        switch > Immovable color=BLUE
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        e > floor exit
+        g > floor gate
+        s > floor switch
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall gate > stepBack
+        switch avatar > killAll stype=gate
+        switch avatar > killSprite
+        exit avatar > killSprite
+    TerminationSet
+        SpriteCounter stype=exit limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+SWITCH_LEVELS = ["wwwwwww\nwA..sww\nw....gw\nwwwwwew\nwwwwwww\n",
+                 "wwwwwwww\nws...Aww\nw.....gw\nwwwwwwew\nwwwwwwww\n"]
+
+
+def test_movement_cooldown_is_the_commonest_gap_between_moves() -> None:
+    """A fleer pinned in a corner stands still for a while: that must not stretch its cooldown."""
+    from agents.empa.learner import Learner, MoveStats
+    from agents.empa.priors import PriorSet
+
+    learner = Learner(Theory(), PriorSet(frozenset()))
+    stats = MoveStats(seen=60, moves=10, pairs=9, away=10, directions=Counter({(1, 0): 10}))
+    stats.gaps.update({2: 6, 9: 2, 11: 1})
+    model = learner._classify(stats)
+    assert (model.kind, model.cooldown) == ("fleer", 2)
+    stats.gaps.clear()  # without gaps, the old estimate: ticks seen per move
+    assert learner._classify(stats).cooldown == 6
+
+
+def test_a_fleeing_type_is_herded_into_what_removes_it() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    run = play(agent, HERD, HERD_LEVELS, budget=400)
+    sheep, pen = run.token("sheep"), run.token("pen")
+    model = agent.theory.movement[sheep]
+    assert (model.kind, model.cooldown) == ("fleer", 2), model
+    assert run.levels[0].won, run.levels
+    assert pen in agent.theory.killers_of(sheep)
+    assert agent.theory.win_types == {sheep}
+
+
+def test_a_loss_without_a_death_marks_the_pair_that_caused_it() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    run = play_steps(agent, CART, CART_LEVELS, steps=12)
+    cart, pit = run.token("cart"), run.token("pit")
+    assert run.levels[0].deaths >= 1  # the cart reached the pit at least once
+    assert (cart, pit) in agent.theory.fatal(), agent.theory.ending
+    # A loss is not a way to clear a type: the cart is no win candidate and the pit no killer of it.
+    assert cart not in agent.theory.destroyable()
+    assert pit not in agent.theory.killers_of(cart)
+
+
+def test_a_pair_that_once_ended_the_game_is_fatal_until_it_happens_without_a_loss() -> None:
+    theory = Theory()
+    theory.ending[(1, 2)] = [1, 0]
+    assert theory.fatal() == {(1, 2)}
+    theory.ending[(1, 2)][1] += 1
+    assert theory.fatal() == set()
+
+
+def test_a_switch_that_clears_a_type_is_learned_with_that_type_and_used() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    run = play(agent, SWITCH, SWITCH_LEVELS, budget=200)
+    switch, avatar, gate = run.token("switch"), run.token("avatar"), run.token("gate")
+    rule = agent.theory.rules[(switch, avatar)]
+    assert any("killAll" in o.outcome.split("+") and o.arg == gate for o in rule.seen), rule.seen
+    frame = Frame({1: (switch, 1, 1), 2: (gate, 2, 1), 3: (avatar, 3, 1)}, avatar=3)
+    assert f"killAll stype=t{gate}" in compile_theory(agent.theory, frame, {}).game_text
+    assert [lv.won for lv in run.levels] == [True, True], run.levels
+    assert run.levels[1].steps <= 12, run.levels  # the second time: switch, then exit, no detour
+
+
+def test_random_steps_never_walk_into_known_harm() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    agent.reset(["ACTION_LEFT", "ACTION_RIGHT", "ACTION_DOWN", "ACTION_UP", "ACTION_NIL"],
+                gymnasium.spaces.Discrete(5))
+    lava, avatar = 1, 2
+    agent.theory.avatar_type = avatar
+    agent.theory.rule(avatar, lava).add("kill", (), None, 7)
+    agent._prev = Frame({7: (lava, 2, 1), 8: (lava, 1, 2), 9: (avatar, 1, 1)}, avatar=9)
+    picks = {agent.action_names[agent._random_move()] for _ in range(200)}
+    assert picks == {"ACTION_LEFT", "ACTION_UP", "ACTION_NIL"}
