@@ -99,6 +99,7 @@ class EMPAAgent(Agent):
         self._novelty_tries: dict[Any, int] = {}
         self._stale = 0  # decisions since the last progress (theory change, reward, new level)
         self._level: int | None = None
+        self._act_mark = 0
 
     def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
         """The env arguments this configuration needs: observation type and privileged channels."""
@@ -173,6 +174,7 @@ class EMPAAgent(Agent):
 
     # -------------------------------------------------------------------------------------------
     def act(self, observation: Any) -> int:
+        self._act_mark = len(self.decisions)  # decisions of this step: labelled with its level in observe
         frame = self._perceive(observation, self._info) if self._prev is None else self._prev
         if self._prev is None:
             self._prev = frame
@@ -322,6 +324,8 @@ class EMPAAgent(Agent):
             if reward > 0 or info.get("level") != self._level:
                 self._stale = 0
                 self._level = info.get("level")
+                for d in self.decisions[self._act_mark:]:  # made on the new level's first frame
+                    d.level = self._level
             self._check_prediction(prev, nxt)
         self._prev = nxt
 

@@ -811,3 +811,14 @@ def test_random_steps_never_walk_into_known_harm() -> None:
     agent._prev = Frame({7: (lava, 2, 1), 8: (lava, 1, 2), 9: (avatar, 1, 1)}, avatar=9)
     picks = {agent.action_names[agent._random_move()] for _ in range(200)}
     assert picks == {"ACTION_LEFT", "ACTION_UP", "ACTION_NIL"}
+
+
+def test_each_decision_is_counted_on_the_level_it_was_made_on() -> None:
+    agent = EMPAAgent(EMPAConfig())
+    at_win: list[int] = []
+    play(agent, MAZE, MAZE_LEVELS, budget=60,
+         on_end=lambda env, info: at_win.append(len(agent.decisions)) if info["winner"] == "WIN" else None)
+    assert at_win, "level 0 was not won"
+    levels = [d.level for d in agent.decisions]
+    assert levels[:at_win[0]] == [0] * at_win[0]
+    assert levels[at_win[0]:] == [1] * (len(levels) - at_win[0]) and len(levels) > at_win[0]
