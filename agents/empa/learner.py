@@ -294,14 +294,14 @@ class Learner:
     def _endings(self, fired: set[tuple[int, int]], lost: bool) -> None:
         """Count, per pair whose outcome removed something, whether the game was lost on that step."""
         th = self.theory
+        before = th.fatal()
         for pair in fired:
             rule = th.rules.get(pair)
             if pair[0] == th.avatar_type or rule is None or not rule.seen or not destroys(rule.seen[-1].outcome):
                 continue
-            before = th.fatal()
             th.ending.setdefault(pair, [0, 0])[0 if lost else 1] += 1
-            if th.fatal() != before:
-                self.changed = True
+        if th.fatal() != before:
+            self.changed = True
 
     def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
         """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile."""
