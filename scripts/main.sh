@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job. For now: a demo that loads a game from games/ and plays seeded random actions.
+# The main job: the default tournament (random, EMPA-like with all priors on and all off, and a
+# small-budget PPO on a few dev and held-out games, one seed) into runs/testbed.sqlite; prints the
+# leaderboard and writes leaderboards/default.md. Extra arguments go to `testbed run`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/setup_env.sh"
 cd "$root"
-exec python -m vgdl.cli demo "$@"
+exec python -m testbed.cli run "$@"

@@ -72,6 +72,8 @@ class RunConfig:
     eval_every: int = 0  # evaluate the greedy policy on the first level every this many steps (0: never)
     stop_when_solved: bool = False  # end the run once the greedy policy wins that level
     hyperparams: dict[str, Any] = field(default_factory=dict)
+    env_id: str = ""  # a registered env id (default: VGDL/<Game>-v0 from ``game``)
+    env_kwargs: dict[str, Any] = field(default_factory=dict)  # extra env arguments, e.g. a variant
 
 
 def env_id_for(game: str) -> str:
@@ -90,13 +92,13 @@ def make_vec_env(cfg: RunConfig, progress: Any) -> Any:
     from vgdl.protocol import SharedProtocolEnv
 
     hp = cfg.hyperparams
-    env_id = env_id_for(cfg.game)
+    env_id = cfg.env_id or env_id_for(cfg.game)
 
     def make(rank: int) -> Any:
         def thunk() -> gym.Env:
-            kwargs: dict[str, Any] = {"obs_type": cfg.input, "max_steps": cfg.max_episode_steps}
+            kwargs: dict[str, Any] = {**cfg.env_kwargs, "obs_type": cfg.input, "max_steps": cfg.max_episode_steps}
             if cfg.input == "pixels":
-                kwargs["tile_size"] = tile_for(gym.make(env_id), hp["image_size"])
+                kwargs["tile_size"] = tile_for(gym.make(env_id, **cfg.env_kwargs), hp["image_size"])
             env = SharedProtocolEnv(gym.make(env_id, **kwargs).unwrapped, progress, cfg.levels)
             env = Monitor(env, info_keywords=("protocol_level", "winner"))
             if cfg.input == "pixels":
@@ -120,12 +122,12 @@ def greedy_wins(model: Any, cfg: RunConfig, level: int, max_steps: int = 200) ->
     from agents.neural.preprocess import SquarePixels, tile_for
 
     hp = cfg.hyperparams
-    env_id = env_id_for(cfg.game)
+    env_id = cfg.env_id or env_id_for(cfg.game)
 
     def thunk() -> gym.Env:
-        kwargs: dict[str, Any] = {"obs_type": cfg.input, "level": level, "max_steps": max_steps}
+        kwargs: dict[str, Any] = {**cfg.env_kwargs, "obs_type": cfg.input, "level": level, "max_steps": max_steps}
         if cfg.input == "pixels":
-            kwargs["tile_size"] = tile_for(gym.make(env_id), hp["image_size"])
+            kwargs["tile_size"] = tile_for(gym.make(env_id, **cfg.env_kwargs), hp["image_size"])
         env = gym.make(env_id, **kwargs)
         if cfg.input == "pixels":
             env = SquarePixels(env, hp["image_size"], hp.get("grayscale", False))
@@ -276,7 +278,8 @@ def train(cfg: RunConfig, resume: bool = False) -> dict[str, Any]:
     run_dir = Path(cfg.run_dir or f"runs/neural/{cfg.algo}_{cfg.input}/{cfg.game}/seed{cfg.seed}")
     cfg.run_dir = str(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    n_levels = len(cfg.levels) if cfg.levels else len(gym.make(env_id_for(cfg.game)).unwrapped.level_rows)
+    env_id = cfg.env_id or env_id_for(cfg.game)
+    n_levels = len(cfg.levels) if cfg.levels else len(gym.make(env_id, **cfg.env_kwargs).unwrapped.level_rows)
     start_steps = latest_checkpoint(run_dir) if resume else None
     if start_steps is not None:
         progress = SharedProgress.from_state(json.loads(

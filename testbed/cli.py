@@ -1,0 +1,322 @@
+"""``testbed``: run agents on games into a results store, export/import results, write leaderboards.
+
+    testbed run                                   # the default tournament -> leaderboards/default.md
+    testbed run --agents random,empa --games heldout --seeds 0-2 --budget 2000 --db runs/study.sqlite
+    testbed export --db runs/study.sqlite --out study.jsonl
+    testbed import study.jsonl --db runs/merged.sqlite
+    testbed leaderboard --db runs/study.sqlite --suite heldout --out leaderboards
+    testbed list
+
+Bad input (an unknown agent, game, prior, variant or config field) prints one line with the valid
+names and exits with status 2 before anything is written. ``run`` exits 1 when any unit failed.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agents.registry import AGENTS, IMPORTED, AgentSpec, SpecError, parse
+from testbed.games import GameRef, GameSelectionError, parse_variants, select_games
+from testbed.store import DEFAULT_DB, Store, StoreError, read_jsonl, write_jsonl
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
+
+#: the default tournament: a few dev and held-out games, one seed, finishing in minutes on 2 cores
+DEFAULT = {
+    "agents": "random,empa,empa-noprior,ppo-grid",
+    "games": "short_maze,coin_dash,ember_crossing,rotten_orchard,lantern_relay",
+    "seeds": "0",
+    "budget": 500,
+    "neural_budget": 10_000,
+}
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr, then exit (2: bad input; nothing was written)."""
+    typer.echo(f"testbed: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _command() -> str:
+    return "testbed " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``"0,1,2"``, ``"0-3"`` (inclusive) or a mix."""
+    seeds: list[int] = []
+    try:
+        for part in (p.strip() for p in text.split(",") if p.strip()):
+            if "-" in part[1:]:
+                lo, hi = part.split("-", 1) if not part.startswith("-") else (part, part)
+                seeds += range(int(lo), int(hi) + 1)
+            else:
+                seeds.append(int(part))
+    except ValueError:
+        raise SpecError(f"seeds must be integers like 0,1,2 or 0-4, got {text!r}") from None
+    if not seeds or any(s < 0 for s in seeds):
+        raise SpecError(f"seeds must be non-negative integers like 0,1,2 or 0-4, got {text!r}")
+    return list(dict.fromkeys(seeds))
+
+
+def _specs(text: str) -> list[AgentSpec]:
+    specs = [parse(s) for s in _split_specs(text)]
+    for spec in specs:
+        if spec.kind == IMPORTED:
+            raise SpecError(f"agent {spec.base!r} is not run by the tournament; use `testbed import-plays`")
+    if not specs:
+        raise SpecError(f"no agents given; valid agents: {', '.join(AGENTS)}")
+    return list({s.name: s for s in specs}.values())
+
+
+def _split_specs(text: str) -> list[str]:
+    """Agents are comma-separated, but so are a spec's overrides: ``empa:-a,-b,random`` -> 2 specs."""
+    out: list[str] = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        base = part.split(":", 1)[0]
+        if out and ":" in out[-1] and base not in AGENTS:
+            out[-1] += "," + part  # an override of the previous spec
+        else:
+            out.append(part)
+    return out
+
+
+@app.command()
+def run(
+    agents: Annotated[str | None, typer.Option(help="agent specs, e.g. random,empa,empa:-walls_known")] = None,
+    games: Annotated[str | None, typer.Option(help="dev | heldout | all | names,... | a directory of games")] = None,
+    variants: Annotated[str, typer.Option(help="none and/or reskin,rename,shuffle-levels")] = "",
+    seeds: Annotated[str | None, typer.Option(help="e.g. 0,1,2 or 0-4")] = None,
+    budget: Annotated[int | None, typer.Option(help="steps per level (online agents)")] = None,
+    neural_budget: Annotated[int | None, typer.Option(help="env steps per game (neural agents)")] = None,
+    db: Annotated[Path, typer.Option(help="results store (SQLite)")] = DEFAULT_DB,
+    backend: Annotated[str, typer.Option(help="local (process pool) or ray")] = "local",
+    workers: Annotated[int, typer.Option(help="parallel units (default: CPU cores)")] = 0,
+    ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster (default: start a local one)")] = None,
+    retry_failed: Annotated[bool, typer.Option(help="run units stored as failed again")] = False,
+    leaderboard: Annotated[Path | None, typer.Option(help="also write <dir>/<suite>.md and .csv")] = None,
+    suite: Annotated[str, typer.Option(help="leaderboard name")] = "tournament",
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """Run every agent on every game and seed; units already in the store are skipped."""
+    import os
+
+    from testbed import leaderboard as lb
+    from testbed.backends import BACKENDS
+    from testbed.tournament import run_tournament
+    from testbed.units import make_units
+
+    is_default = all(v is None for v in (agents, games, seeds, budget, neural_budget))
+    if is_default:
+        leaderboard, suite = leaderboard or Path("leaderboards"), "default"
+    try:
+        specs = _specs(agents or DEFAULT["agents"])
+        refs = select_games(games or DEFAULT["games"])
+        variant_list = parse_variants(variants)
+        seed_list = parse_seeds(seeds or DEFAULT["seeds"])
+        if backend not in BACKENDS:
+            raise SpecError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
+        steps = budget if budget is not None else int(DEFAULT["budget"])
+        nsteps = neural_budget if neural_budget is not None else int(DEFAULT["neural_budget"])
+        if steps <= 0 or nsteps <= 0:
+            raise SpecError("budgets must be positive")
+    except (SpecError, GameSelectionError) as exc:
+        fail(str(exc))
+    units = make_units(specs, refs, variant_list, seed_list, steps, nsteps)
+    n_workers = workers or os.cpu_count() or 1
+    try:
+        store = Store(db)
+        store.lock()
+    except StoreError as exc:
+        fail(str(exc))
+    with store:
+        typer.echo(f"{len(units)} units ({len(specs)} agents x {len(refs)} games x {len(variant_list)} variants x "
+                   f"{len(seed_list)} seeds) -> {db}; backend {backend}, {n_workers} workers", err=True)
+        report = run_tournament(units, store, backend=backend, workers=n_workers, ray_address=ray_address,
+                                retry_failed=retry_failed, command=_command(), show_progress=not quiet)
+        keys = {u.key for u in units}
+        records = [r for r in store.records(details=False) if r["key"] in keys]
+    typer.echo(f"ran {report.ran}, skipped {report.skipped} already stored, failed {len(report.failed)}; "
+               f"{report.wall_seconds:.0f} s", err=True)
+    typer.echo(lb.summary_text(records))
+    if leaderboard is not None:
+        md, _ = lb.write(records, suite, leaderboard, _command())
+        typer.echo(f"wrote {md}", err=True)
+    for label in report.failed:
+        typer.echo(f"FAILED: {label} (`testbed failures --db {db}` shows the traceback)", err=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _records(db: Path | None, source: Path | None) -> list[dict[str, Any]]:
+    if (db is None) == (source is None):
+        fail("give exactly one of --db PATH or --from FILE.jsonl")
+    try:
+        if source is not None:
+            return read_jsonl(source)
+        with Store(db, create=False) as store:  # type: ignore[arg-type]
+            return list(store.records())
+    except (StoreError, OSError) as exc:
+        fail(str(exc))
+    return []
+
+
+def _filter(records: list[dict[str, Any]], agents: str | None, games: str | None) -> list[dict[str, Any]]:
+    try:
+        if agents:
+            wanted = {parse(s).name for s in _split_specs(agents)}
+            records = [r for r in records if r["agent"] in wanted]
+        if games:
+            refs: list[GameRef] = select_games(games)
+            names = {(g.name, g.files_hash) for g in refs}
+            records = [r for r in records if (r["game"], r["game_hash"]) in names]
+    except (SpecError, GameSelectionError) as exc:
+        fail(str(exc))
+    return records
+
+
+@app.command("leaderboard")
+def leaderboard_cmd(
+    suite: Annotated[str, typer.Option(help="the table's name: writes <out>/<suite>.md and .csv")],
+    out: Annotated[Path, typer.Option(help="output directory")] = Path("leaderboards"),
+    db: Annotated[Path | None, typer.Option(help="results store")] = None,
+    source: Annotated[Path | None, typer.Option("--from", help="an export (JSON Lines) instead of a store")] = None,
+    agents: Annotated[str | None, typer.Option(help="only these agent specs")] = None,
+    games: Annotated[str | None, typer.Option(help="only these games (same forms as run --games)")] = None,
+) -> None:
+    """Write a leaderboard (Markdown + CSV) from a store or an export."""
+    from testbed import leaderboard as lb
+
+    records = _filter(_records(db, source), agents, games)
+    if not records:
+        fail("no finished units match")
+    md, csv_path = lb.write(records, suite, out, _command())
+    typer.echo(lb.summary_text(records))
+    typer.echo(f"wrote {md} and {csv_path}", err=True)
+
+
+@app.command("export")
+def export_cmd(
+    db: Annotated[Path, typer.Option(help="results store")],
+    out: Annotated[Path, typer.Option(help="FILE.jsonl (or .jsonl.gz)")],
+    agents: Annotated[str | None, typer.Option(help="only these agent specs")] = None,
+    games: Annotated[str | None, typer.Option(help="only these games")] = None,
+) -> None:
+    """Write one JSON object per finished unit (everything the store holds about it)."""
+    records = _filter(_records(db, None), agents, games)
+    n = write_jsonl(records, out)
+    typer.echo(f"exported {n} units to {out}", err=True)
+
+
+@app.command("import")
+def import_cmd(
+    source: Annotated[Path, typer.Argument(help="an export (JSON Lines)")],
+    db: Annotated[Path, typer.Option(help="results store to merge into")] = DEFAULT_DB,
+) -> None:
+    """Merge an export into a store (idempotent: units already present are kept)."""
+    try:
+        records = read_jsonl(source)
+        with Store(db) as store:
+            store.lock()
+            added = sum(store.put(r) for r in records)
+    except (StoreError, OSError) as exc:
+        fail(str(exc))
+    typer.echo(f"imported {added} new units, {len(records) - added} already present -> {db}", err=True)
+
+
+@app.command("import-plays")
+def import_plays_cmd(
+    folder: Annotated[Path, typer.Argument(help="folder of plays saved by `vgdl play` (e.g. runs/play/)")],
+    db: Annotated[Path, typer.Option(help="results store")] = DEFAULT_DB,
+    player: Annotated[str, typer.Option(help="who played (part of the unit's config)")] = "human",
+) -> None:
+    """Store a person's plays as agent ``human`` (each file is replayed and checked first)."""
+    from testbed.plays import PlayImportError, play_records
+
+    try:
+        records = play_records(folder, player, _command())
+        with Store(db) as store:
+            store.lock()
+            added = sum(store.put(r, replace=True) for r in records)
+    except (PlayImportError, StoreError, GameSelectionError) as exc:
+        fail(str(exc))
+    typer.echo(f"stored {added} games played by {player} -> {db}", err=True)
+
+
+@app.command("trajectory")
+def trajectory_cmd(
+    key: Annotated[str, typer.Option(help="the unit's key (see `testbed export`)")],
+    level: Annotated[int, typer.Option(help="level index")],
+    out: Annotated[Path, typer.Option(help="trajectory file to write (for `vgdl replay`)")],
+    attempt: Annotated[int, typer.Option(help="attempt number on that level, from 1")] = 1,
+    db: Annotated[Path | None, typer.Option(help="results store")] = None,
+    source: Annotated[Path | None, typer.Option("--from", help="an export instead of a store")] = None,
+) -> None:
+    """Write one stored attempt as a trajectory file that `vgdl replay` plays (and turns into a GIF)."""
+    from testbed.plays import PlayImportError, trajectory_of
+
+    records = [r for r in _records(db, source) if r["key"] == key]
+    if not records:
+        fail(f"no finished unit with key {key!r}")
+    try:
+        traj = trajectory_of(records[0], level, attempt)
+    except (PlayImportError, GameSelectionError) as exc:
+        fail(str(exc))
+    traj.save(out)
+    typer.echo(f"wrote {out}: level {level}, attempt {attempt}, {len(traj.actions)} actions, {traj.winner}; "
+               f"vgdl replay {out} --gif replay.gif", err=True)
+
+
+@app.command("failures")
+def failures_cmd(db: Annotated[Path, typer.Option(help="results store")] = DEFAULT_DB) -> None:
+    """Print every failed unit with its traceback."""
+    try:
+        with Store(db, create=False) as store:
+            rows = store.failures()
+    except StoreError as exc:
+        fail(str(exc))
+    for key, label, error in rows:
+        typer.echo(f"== {label} ({key})\n{error}")
+    typer.echo(f"{len(rows)} failed units", err=True)
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """Print the registered agents, the priors and our games (split, family, broken prior tags)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from agents.empa.priors import PRIORS
+    from vgdl.suite import load_manifest
+
+    console = Console()
+    t = Table(title="agents (spec: name[:-prior,+prior,field=value,...])")
+    for col in ("agent", "kind", "description"):
+        t.add_column(col)
+    for e in AGENTS.values():
+        t.add_row(e.name, e.kind, e.description)
+    console.print(t)
+    t = Table(title="priors (switch off with empa:-name)")
+    for col in ("prior", "EMPA", "claim"):
+        t.add_column(col)
+    for p in PRIORS.values():
+        t.add_row(p.name, p.source, p.claim)
+    console.print(t)
+    t = Table(title="games (games/manifest.toml)")
+    for col in ("game", "split", "family", "priors it breaks"):
+        t.add_column(col)
+    for card in load_manifest().values():
+        t.add_row(card.name, card.split, card.family, ", ".join(card.broken_priors()) or "-")
+    console.print(t)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
