@@ -40,8 +40,9 @@ def run_local(units: list[dict[str, Any]], workers: int) -> Iterator[tuple[dict[
 
     if not units:
         return
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
-                             initializer=_init_worker) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
+                               initializer=_init_worker)
+    try:
         # submit a bounded window, so a huge study does not queue everything up front
         todo = list(units)
         running: dict[Any, dict[str, Any]] = {}
@@ -52,6 +53,14 @@ def run_local(units: list[dict[str, Any]], workers: int) -> Iterator[tuple[dict[
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in done:
                 yield running.pop(fut), fut.result()
+    except BaseException:
+        # interrupted (Ctrl-C, an error in the driver): stop the workers now instead of waiting
+        # for the units in flight; those are simply absent from the store and run next time
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def run_ray(units: list[dict[str, Any]], workers: int, address: str | None = None) -> Iterator[

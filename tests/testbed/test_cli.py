@@ -21,7 +21,7 @@ from tests.conftest import GAMES
 
 runner = CliRunner()
 THREE_GAMES = "short_maze,coin_dash,ember_crossing"
-_TIMING = ("cpu_seconds", "wall_seconds", "started_at", "finished_at", "command", "backend", "host")
+_TIMING = ("cpu_seconds", "wall_seconds", "started_at", "finished_at", "command", "backend", "host", "extra")
 
 
 def cli(*args: str) -> Any:
@@ -65,13 +65,16 @@ def test_run_stores_every_unit_once_and_skips_them_next_time(tmp_path: Path) -> 
 
 
 def test_same_units_same_results_in_any_order_and_worker_count(tmp_path: Path) -> None:
-    base = ["--games", "short_maze,coin_dash", "--budget", "80", "--quiet"]
-    cli("run", "--agents", "random,empa", "--seeds", "0,1", "--workers", "2", "--db", str(tmp_path / "a.sqlite"),
-            *base)
+    base = ["--games", "short_maze,coin_dash", "--budget", "80", "--neural-budget", "128", "--quiet"]
+    ppo = "ppo-grid:n_steps=32,batch_size=64,n_envs=2"
+    cli("run", "--agents", f"random,empa,{ppo}", "--seeds", "0,1", "--workers", "2",
+        "--db", str(tmp_path / "a.sqlite"), *base)
     # reversed order of agents and seeds, one worker
-    cli("run", "--agents", "empa,random", "--seeds", "1,0", "--workers", "1", "--db", str(tmp_path / "b.sqlite"),
-            *base)
-    assert export(tmp_path / "a.sqlite", tmp_path / "a.jsonl") == export(tmp_path / "b.sqlite", tmp_path / "b.jsonl")
+    cli("run", "--agents", f"{ppo},empa,random", "--seeds", "1,0", "--workers", "1",
+        "--db", str(tmp_path / "b.sqlite"), *base)
+    a = export(tmp_path / "a.sqlite", tmp_path / "a.jsonl")
+    assert len(a) == 12 and any(r["curve"] for r in a.values())  # the neural units' learning curves
+    assert a == export(tmp_path / "b.sqlite", tmp_path / "b.jsonl")
 
 
 def _done_units(db: Path) -> int:
