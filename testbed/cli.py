@@ -31,8 +31,8 @@ DEFAULT = {
     "agents": "random,empa,empa-noprior,ppo-grid",
     "games": "short_maze,coin_dash,ember_crossing,rotten_orchard,lantern_relay",
     "seeds": "0",
-    "budget": 500,
-    "neural_budget": 10_000,
+    "budget": 1000,
+    "neural_budget": 25_000,
 }
 
 

@@ -111,7 +111,7 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
     cpu = sum(r.get("cpu_seconds") or 0.0 for r in records)
     starts = [r["started_at"] for r in records if r.get("started_at")]
     ends = [r["finished_at"] for r in records if r.get("finished_at")]
-    hosts = sorted({r.get("host") or "?" for r in records})
+    hosts = sorted({r["host"] for r in records if r.get("host")}) or ["?"]
     lines = [f"# Leaderboard: {suite}", "",
              f"- made by: `{command}`",
              *[f"- results from: `{c}`" for c in runs],
@@ -140,8 +140,8 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
                    f"{r.levels_won}/{r.levels} | " + " | ".join(cells) + f" | {_ci(r.improvement, 2)} |")
     agents = [r.agent for r in rows]
     out += ["", "## Per game", "",
-            "Levels won per seed (mean over seeds in brackets when several), then the median steps of won "
-            "levels.", ""]
+            "Levels won out of the game's levels: the mean over seeds, with each seed's count in brackets when "
+            "there are several; then the median steps of the won levels.", ""]
     out.append("| game | " + " | ".join(f"`{a}`" for a in agents) + " |")
     out.append("|---|" + "---|" * len(agents))
     for game, per_agent in by_game.items():
@@ -153,9 +153,9 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
                 continue
             won = [r["levels_won"] for r in recs]
             steps = [lv["steps"] for r in recs for lv in r["levels"] if lv["won"]]
-            text = "/".join(map(str, won)) + f" of {recs[0]['n_levels']}"
+            text = f"{_fmt(statistics.mean(won), 1 if len(won) > 1 else 0)}/{recs[0]['n_levels']}"
             if len(won) > 1:
-                text += f" ({statistics.mean(won):.1f})"
+                text += f" [{' '.join(map(str, won))}]"
             if steps:
                 text += f", {statistics.median(steps):g} st"
             cells.append(text)
