@@ -21,10 +21,12 @@ from typing import Annotated, Any
 import typer
 
 from agents.registry import AGENTS, IMPORTED, AgentSpec, SpecError, parse
+from testbed.audit import audit_command
 from testbed.games import GameRef, GameSelectionError, parse_variants, select_games
 from testbed.store import DEFAULT_DB, Store, StoreError, read_jsonl, write_jsonl
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
+app.command("audit")(audit_command)  # testbed audit: which priors hold in a game (testbed/audit.py)
 
 #: the default tournament: a few dev and held-out games, one seed, finishing in minutes on 2 cores
 DEFAULT = {
@@ -103,6 +105,19 @@ def run(
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Run every agent on every game and seed; units already in the store are skipped."""
+    is_default = all(v is None for v in (agents, games, seeds, budget, neural_budget))
+    if is_default:
+        leaderboard, suite = leaderboard or Path("leaderboards"), "default"
+    _tournament(agents or DEFAULT["agents"], games or DEFAULT["games"], variants, seeds or DEFAULT["seeds"],
+                budget if budget is not None else int(DEFAULT["budget"]),
+                neural_budget if neural_budget is not None else int(DEFAULT["neural_budget"]), db, backend, workers,
+                ray_address, retry_failed, leaderboard, suite, quiet)
+
+
+def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int, neural_budget: int, db: Path,
+                backend: str, workers: int, ray_address: str | None, retry_failed: bool, leaderboard: Path | None,
+                suite: str, quiet: bool) -> None:
+    """Check every argument (exit 2 before writing anything), run the units, print the leaderboard."""
     import os
 
     from testbed import leaderboard as lb
@@ -110,23 +125,18 @@ def run(
     from testbed.tournament import run_tournament
     from testbed.units import make_units
 
-    is_default = all(v is None for v in (agents, games, seeds, budget, neural_budget))
-    if is_default:
-        leaderboard, suite = leaderboard or Path("leaderboards"), "default"
     try:
-        specs = _specs(agents or DEFAULT["agents"])
-        refs = select_games(games or DEFAULT["games"])
+        specs = _specs(agents)
+        refs = select_games(games)
         variant_list = parse_variants(variants)
-        seed_list = parse_seeds(seeds or DEFAULT["seeds"])
+        seed_list = parse_seeds(seeds)
         if backend not in BACKENDS:
             raise SpecError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
-        steps = budget if budget is not None else int(DEFAULT["budget"])
-        nsteps = neural_budget if neural_budget is not None else int(DEFAULT["neural_budget"])
-        if steps <= 0 or nsteps <= 0:
+        if budget <= 0 or neural_budget <= 0:
             raise SpecError("budgets must be positive")
     except (SpecError, GameSelectionError) as exc:
         fail(str(exc))
-    units = make_units(specs, refs, variant_list, seed_list, steps, nsteps)
+    units = make_units(specs, refs, variant_list, seed_list, budget, neural_budget)
     n_workers = workers or os.cpu_count() or 1
     try:
         store = Store(db)
@@ -150,6 +160,54 @@ def run(
         typer.echo(f"FAILED: {label} (`testbed failures --db {db}` shows the traceback)", err=True)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def ablate(
+    games: Annotated[str, typer.Option(help="dev | heldout | all | names,... | a directory of games")] = "dev",
+    seeds: Annotated[str, typer.Option(help="e.g. 0,1,2 or 0-4")] = "0,1,2",
+    budget: Annotated[int, typer.Option(help="steps per level")] = 1000,
+    priors: Annotated[str, typer.Option(help="priors to switch off one at a time (default: every prior)")] = "",
+    db: Annotated[Path, typer.Option(help="results store (SQLite)")] = Path("runs/ablation.sqlite"),
+    backend: Annotated[str, typer.Option(help="local (process pool) or ray")] = "local",
+    workers: Annotated[int, typer.Option(help="parallel units (default: CPU cores)")] = 0,
+    ray_address: Annotated[str | None, typer.Option(help="join this Ray cluster")] = None,
+    retry_failed: Annotated[bool, typer.Option(help="run units stored as failed again")] = False,
+    quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+) -> None:
+    """The prior ablation: random, the symbolic agent with all priors on, each prior off alone, and all off."""
+    from agents.empa.priors import PRIORS
+
+    try:
+        names = [p.strip() for p in priors.split(",") if p.strip()] or list(PRIORS)
+        unknown = [p for p in names if p not in PRIORS]
+        if unknown:
+            raise SpecError(f"unknown prior(s) {', '.join(unknown)}; valid priors: {', '.join(PRIORS)}")
+    except SpecError as exc:
+        fail(str(exc))
+    specs = ",".join(["random", "empa", *[f"empa:-{p}" for p in names], "empa-noprior"])
+    _tournament(specs, games, "", seeds, budget, 1, db, backend, workers, ray_address, retry_failed, None,
+                "ablation", quiet)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option(help="output directory: report.md, index.html, figures/")],
+    db: Annotated[Path | None, typer.Option(help="results store")] = None,
+    source: Annotated[Path | None, typer.Option("--from", help="an export (JSON Lines) instead of a store")] = None,
+    gifs: Annotated[int, typer.Option(help="how many replays to render as GIFs")] = 3,
+) -> None:
+    """The prior-ablation report (Markdown + static HTML with figures) from a store or an export."""
+    from testbed.report import build_report
+
+    records = _records(db, source)
+    if not records:
+        fail("no finished units to report on")
+    try:
+        page = build_report(records, out, _command(), gifs=gifs)
+    except GameSelectionError as exc:
+        fail(f"the report needs the games' files: {exc}")
+    typer.echo(f"wrote {page} and {out / 'report.md'}", err=True)
 
 
 def _records(db: Path | None, source: Path | None) -> list[dict[str, Any]]:

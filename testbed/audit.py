@@ -1,0 +1,703 @@
+"""Static prior audit: which of the EMPA-like agent's priors hold in a game, read from its VGDL alone.
+
+Why: an ablation says what switching a prior off costs; to read it, one must know in which games the
+prior was true to begin with. This module decides that for every prior of
+``agents.empa.priors.PRIORS`` from the game's parsed description (the engine's own parser and
+compiler: typed parameters, class defaults, line numbers) and the level files beside it (which
+characters are used: what can exist). Nothing is run and no game text is ever evaluated.
+
+Each game-side prior has one checker (:data:`CHECKS`); priors about the agent itself are
+``None`` with the reason in :data:`AGENT_SIDE`. A ``False`` names the sprite, rule or
+termination that breaks the prior with its line in the game file.
+
+    testbed audit --games dev --md audit.md          # once the lead registers audit_command
+    python -m testbed.audit --games ../shared/gvgai/games --md leaderboards/priors-gvgai.md
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shlex
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agents.empa.priors import PRIORS
+from agents.empa.simulator import APPROXIMATE
+from agents.empa.theory import OUTCOME_EFFECT, PLAIN_EFFECTS
+from testbed.games import GameRef, GameSelectionError, select_games
+from vgdl.description import GameDescription, InteractionRule, SpriteType, TerminationRule
+from vgdl.errors import VGDLError
+from vgdl.loading import load_rules
+from vgdl.ontology.avatars import FlakAvatar, ShootAvatar
+from vgdl.ontology.effects import EFFECTS
+from vgdl.ontology.registry import typed_values
+from vgdl.ontology.sprites import (
+    AlternateChaser,
+    BomberRandomMissile,
+    Chaser,
+    LOSChaser,
+    PathChaser,
+    RandomBomber,
+    RandomNPC,
+    SpawnPoint,
+    SpawnPointMultiSprite,
+    Spreader,
+)
+from vgdl.rules import GameRules, SpriteKind
+from vgdl.suite import ManifestError
+
+Verdict = tuple[bool, str]
+
+#: Priors about the agent, not the game: the same in every game (one line each on why).
+AGENT_SIDE: dict[str, str] = {
+    "object_state": "agent-side: what the agent perceives (object rows and its inventory) is the env's choice, "
+                    "the same in every game",
+    "event_log": "agent-side: whether the env reports the effects that fired, which it can in every game",
+    "single_map_theory": "agent-side: how the planner uses its theories, not a property of the game",
+    "tuned_planner": "agent-side: the planner's constants, not a property of the game",
+    "danger_replan": "agent-side: when the planner re-plans, not a property of the game",
+}
+
+# --- Effect vocabularies (by what an effect does to its first sprite s1 and its partner s2) ---------
+
+#: Effects that can remove or replace s1 (conditional ones included: they *can*).
+REMOVES_S1 = frozenset({
+    "killSprite", "killBoth", "killIfHasLess", "killIfHasMore", "killIfOtherHasMore", "killIfOtherHasLess",
+    "killIfFromAbove", "killIfAlive", "killIfFrontal", "killIfNotFrontal", "killIfSlow", "killIfFast",
+    "collectResource", "collectResourceIfHeld", "subtractHealthPoints", "transformTo", "transformIfCount",
+    "transformToRandomChild", "transformToSingleton"})
+#: Effects that move s1 (push, carry, teleport, wrap, snap).
+MOVES_S1 = frozenset({"bounceForward", "pullWithIt", "teleportToExit", "wrapAround", "align", "turnAround",
+                      "wallStop", "wallBounce", "wallReverse", "conveySprite", "windGust", "slipForward"})
+#: Effects that harm s1 when s1 is the avatar: it can die or lose health (a transformation is a new body, not
+#: harm: that is ``avatar_known``'s business).
+HARMS_S1 = REMOVES_S1 - {"collectResource", "collectResourceIfHeld", "transformTo", "transformIfCount",
+                         "transformToRandomChild", "transformToSingleton"}
+#: Effects that select sprites of the type named by ``stype`` anywhere (and destroy, replace or hurt them).
+GLOBAL_ON_STYPE = frozenset({"killAll", "transformToAll", "subtractHealthPoints"})
+#: Effects that kill s2 too when the named parameter is set (``killBoth`` always does).
+KILLS_S2_PARAM = {"transformTo": "killSecond", "transformIfCount": "killSecond", "transformToRandomChild": "killSecond",
+                  "transformToAll": "killSecond", "addHealthPoints": "killSecond", "addHealthPointsToMax": "killSecond",
+                  "removeScore": "killSecond", "changeResource": "killResource"}
+#: Effects whose ``prob`` parameter the engine reads (GVGAI ignores ``prob`` on every other effect).
+PROB_EFFECTS = frozenset({"attractGaze", "spawn", "spawnIfHasMore", "spawnIfHasLess", "spawnBehind", "spawnAbove",
+                          "spawnBelow", "spawnLeft", "spawnRight"})
+#: Effects whose outcome is drawn at random whatever their parameters.
+RANDOM_EFFECTS = {"flipDirection": "faces a random direction",
+                  "transformToRandomChild": "becomes a random subtype"}
+#: Effects that create sprites, and the parameters naming what they create.
+CREATES: dict[str, tuple[str, ...]] = {
+    "transformTo": ("stype",), "transformToAll": ("stypeTo",), "transformIfCount": ("stype", "estype"),
+    "transformToRandomChild": ("stype",), "transformToSingleton": ("stype", "stype_other"),
+    "spawn": ("stype",), "spawnIfHasMore": ("stype",), "spawnIfHasLess": ("stype",), "spawnBehind": ("stype",),
+    "spawnAbove": ("stype",), "spawnBelow": ("stype",), "spawnLeft": ("stype",), "spawnRight": ("stype",),
+    "spawnIfCounterSubTypes": ("stype", "estype"), "updateSpawnType": ("stype",)}
+
+#: EMPA's interaction library as our agent has it: effects its mental simulator writes as they are
+#: (agents/empa/theory.py PLAIN_EFFECTS and the outcome effects, plus the ones `_one_effect` writes with
+#: their argument) and the resource-conditioned kills it learns exactly as preconditions (P12).
+PRECONDITIONED = frozenset({"killIfOtherHasMore", "killIfHasMore", "killIfHasLess"})
+INTERACTION_LIBRARY = frozenset(PLAIN_EFFECTS | set(OUTCOME_EFFECT.values())
+                                | {"transformTo", "killAll", "changeResource", "collectResource"} | PRECONDITIONED)
+#: Parameters the simulator drops: with them the effect does more than the library's version.
+LIBRARY_DROPPED_PARAMS: dict[str, tuple[str, ...]] = {
+    "transformTo": ("killSecond",), "changeResource": ("killResource",), "killIfOtherHasMore": ("subtract",),
+    "undoAll": ("notStype",)}
+
+#: Avatar classes whose movement is the player's action, one step each (what the agent is told it controls).
+PLAIN_AVATARS = frozenset({"MovingAvatar", "HorizontalAvatar", "VerticalAvatar", "OrientedAvatar", "ShootAvatar",
+                           "FlakAvatar"})
+#: Classes that differ from another only in how a sprite's orientation is chosen.
+SAME_CLASS = {"RandomMissile": "Missile", "ErraticMissile": "Missile"}
+#: Sprite classes a wall may have and still be static and inert.
+STATIC_WALL_CLASSES = frozenset({"Immovable", "Door", "Passive"})
+#: NPC classes outside the movement library (static, random, missile, chaser, fleer); checked in MRO order.
+OUTSIDE_MOVEMENT = ((LOSChaser, "chases only what is in line with its last step"),
+                    (PathChaser, "follows shortest paths"),
+                    (AlternateChaser, "picks which of several types to chase, some along paths"))
+
+
+# --- The game as the checkers see it -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One (actor, partner) pair of an interaction line, with typed values and the leaf types it touches."""
+
+    ir: InteractionRule
+    values: dict[str, Any]
+    score: int
+    actors: frozenset[str]  # leaf types (or the pseudo-sprite EOS / TIME)
+    partners: frozenset[str]
+
+    @property
+    def effect(self) -> str:
+        return self.ir.effect
+
+    def text(self) -> str:
+        params = "".join(f" {k}={p.raw}" for k, p in self.ir.params.items())
+        return f"line {self.ir.line}: `{self.ir.actor} {self.ir.partner} > {self.ir.effect}{params}`"
+
+    @property
+    def kills_s2(self) -> bool:
+        key = KILLS_S2_PARAM.get(self.effect)
+        return self.effect == "killBoth" or (key is not None and bool(self.values.get(key, False)))
+
+
+@dataclass
+class GameView:
+    """A parsed, compiled game plus the sets every checker needs (leaves, avatars, walls, what can exist)."""
+
+    rules: GameRules
+    level_chars: set[str] | None  # characters used by the levels (None: no level files found)
+    levels: list[list[str]] = field(default_factory=list)
+    interactions: list[Rule] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)  # leaf types that can exist in some level
+
+    @property
+    def desc(self) -> GameDescription:
+        return self.rules.desc
+
+    def kind(self, name: str) -> SpriteKind:
+        return self.rules.kinds[self.rules.itype_of[name]]
+
+    def leaves(self, name: str | None) -> frozenset[str]:
+        if not name or name not in self.desc.types:
+            return frozenset({name}) if name in ("EOS", "TIME") else frozenset()
+        return frozenset(self.desc.leaves_of(name))
+
+    def names(self, value: Any) -> frozenset[str]:
+        """Leaf types named by a parameter value (one name or a tuple of names)."""
+        items = value if isinstance(value, tuple) else (value,) if value else ()
+        return frozenset().union(*(self.leaves(str(v)) for v in items)) if items else frozenset()
+
+    def where(self, name: str) -> str:
+        t: SpriteType = self.desc.types[name]
+        return f"line {t.line}: `{name}`" if t.line else f"built-in `{name}`"
+
+    def cls(self, name: str) -> str:
+        return self.desc.types[name].vgdl_class or "no class"
+
+    @property
+    def avatars(self) -> set[str]:
+        return {n for n in self.present if self.kind(n).is_avatar}
+
+    @property
+    def walls(self) -> set[str]:
+        """The types the env's ``walls`` channel names: those that are, or descend from, one named ``wall``."""
+        return {n for n in self.present if "wall" in self.desc.types[n].ancestry}
+
+    def self_moving(self, name: str) -> bool:
+        """Does a sprite of this type move without being pushed (the avatar, NPCs, drifting missiles)?"""
+        k = self.kind(name)
+        if k.is_avatar:
+            return self.cls(name) not in ("NullAvatar", "ShootOnlyAvatar")
+        if isinstance(k.behaviour, RandomNPC | RandomBomber):
+            return k.speed != 0
+        return not k.is_static and not k.only_active and k.speed != 0 and k.is_oriented
+
+    @property
+    def movers(self) -> set[str]:
+        moved = {a for r in self.interactions if r.effect in MOVES_S1 for a in r.actors}
+        return {n for n in self.present if self.self_moving(n) or n in moved}
+
+    def rules_between(self, actors: Iterable[str], partners: Iterable[str]) -> list[Rule]:
+        a, p = set(actors), set(partners)
+        return [r for r in self.interactions if r.actors & a and r.partners & p]
+
+
+def _typed_rule(rules: GameRules, ir: InteractionRule) -> Rule:
+    spec = EFFECTS.lookup(ir.effect, rules.file, ir.line, ir.column)
+    values = typed_values(spec.fields, {}, ir.params, rules.file, ir.effect, [])
+    raw = ir.params.get("scoreChange")
+    try:
+        score = int(raw.raw.split(",")[0]) if raw is not None else 0
+    except ValueError:
+        score = 0
+    leaves = rules.desc.leaves_of
+    actors = frozenset({ir.actor}) if ir.actor in ("EOS", "TIME") else frozenset(leaves(ir.actor))
+    partners = frozenset({ir.partner}) if ir.partner in ("EOS", "TIME") else frozenset(leaves(ir.partner))
+    return Rule(ir, values, score, actors, partners)
+
+
+def level_files_for(game_file: Path) -> list[Path]:
+    """The level files beside a game file, in our layout (``level0.txt``) or GVGAI's (``name_lvl0.txt``)."""
+    pattern = "level*.txt" if game_file.name == "game.txt" else f"{game_file.stem}_lvl*.txt"
+    found = [p for p in game_file.parent.glob(pattern) if p.stem.rsplit("l", 1)[-1].isdigit()]
+    return sorted(found, key=lambda p: int(p.stem.rsplit("l", 1)[-1]))
+
+
+def _created(g: GameView, name: str) -> frozenset[str]:
+    """Types a sprite of ``name`` creates by itself (spawners, shooters, trails)."""
+    k = g.kind(name)
+    beh, v = k.behaviour, k.values
+    if isinstance(beh, BomberRandomMissile):
+        return g.names(v.get("stypeMissile"))
+    if isinstance(beh, SpawnPointMultiSprite):
+        return g.names(v.get("stypes"))
+    if isinstance(beh, SpawnPoint | Spreader | ShootAvatar | FlakAvatar):
+        return g.names(v.get("stype"))
+    if g.cls(name) == "OngoingTurningAvatar":
+        return g.names(v.get("spawnBehind") or "wall")
+    return frozenset()
+
+
+def _effect_creates(g: GameView, r: Rule) -> frozenset[str]:
+    keys = CREATES.get(r.effect, ())
+    if r.effect == "addTimer":
+        keys = CREATES.get(str(r.values.get("ftype")), ())
+        return frozenset().union(*(g.names(r.ir.params[k].raw) for k in keys if k in r.ir.params))
+    return frozenset().union(*(g.names(r.values.get(k)) for k in keys)) if keys else frozenset()
+
+
+def _present(g: GameView) -> set[str]:
+    """Leaf types that can exist: those the levels place, closed under spawning, shooting and transforming."""
+    mapping = g.desc.level_mapping
+    chars = g.level_chars if g.level_chars is not None else set(mapping)
+    present = {leaf for c in chars if c in mapping for n in mapping[c].types for leaf in g.leaves(n)}
+    while True:
+        new = set().union(*(_created(g, n) for n in present))
+        for r in g.interactions:
+            if (r.actors & present or r.actors <= {"EOS", "TIME"}) and (r.partners & present
+                                                                       or r.partners <= {"EOS", "TIME"}):
+                new |= _effect_creates(g, r)
+        if new <= present:
+            return present
+        present |= new
+
+
+def load(game_file: str | Path, level_files: Sequence[str | Path] | None = None) -> GameView:
+    """Parse and compile ``game_file``; read its levels (given, or found beside it) for what they place."""
+    path = Path(game_file)
+    rules = load_rules(path)
+    files = [Path(p) for p in level_files] if level_files is not None else level_files_for(path)
+    levels = [p.read_text(encoding="utf-8-sig").splitlines() for p in files]
+    chars = {c for rows in levels for row in rows for c in row} if levels else None
+    g = GameView(rules, chars, levels)
+    g.interactions = [_typed_rule(rules, ir) for ir in rules.desc.interactions]
+    g.present = _present(g)
+    return g
+
+
+# --- Checkers: one per game-side prior --------------------------------------------------------------
+
+
+def _unblocked(g: GameView, walls: set[str]) -> Iterable[tuple[str, str, str]]:
+    """(mover, wall, how) for movers that walls do not stop: no rule between them at all.
+
+    Checked for the movers known to reach walls from the VGDL and levels alone: the avatar and its
+    shots (they go wherever the player aims) and movers a level places on a wall's cell. Whether an
+    NPC ever reaches a wall depends on the level's layout and is not decided here.
+    """
+    mapping = g.desc.level_mapping
+    chars = g.level_chars if g.level_chars is not None else set(mapping)
+    stacked = {(leaf, w) for c in chars if c in mapping for n in mapping[c].types for leaf in g.leaves(n)
+               for m in mapping[c].types for w in g.leaves(m) & walls}
+    reach = {(a, w, "moves freely and has no interaction with") for a in g.avatars | {
+        s for a in g.avatars for s in _created(g, a)} for w in walls}
+    reach |= {(m, w, "starts on the cell of") for m, w in stacked}
+    movers = g.movers
+    for m, w, how in sorted(reach, key=lambda x: (g.desc.types[x[0]].line, x[0], x[1])):
+        if m in movers and m not in walls and not g.rules_between({m}, {w}) and not g.rules_between({w}, {m}):
+            yield m, w, how
+
+
+def check_walls_known(g: GameView) -> Verdict:
+    """Walls (what the env would name as walls) must be static and inert: they never change, never harm the
+    avatar, and block every mover."""
+    walls = g.walls
+    if not walls:
+        return True, "no wall types: EMPA is told nothing"
+    for w in sorted(walls, key=lambda n: g.desc.types[n].line):
+        k = g.kind(w)
+        if g.cls(w) not in STATIC_WALL_CLASSES or g.self_moving(w):
+            return False, f"{g.where(w)} is a wall of class {g.cls(w)}: not static"
+        if k.ttl > -1:
+            return False, f"{g.where(w)} is a wall with timeToLive={k.ttl}: it vanishes"
+    avatars = g.avatars
+    for r in g.interactions:
+        if r.actors & walls and r.effect in REMOVES_S1 | MOVES_S1:
+            return False, f"{r.text()} changes a wall (it is destroyed, transformed or moved)"
+        if r.partners & walls and r.kills_s2:
+            return False, f"{r.text()} destroys a wall"
+        if r.effect in GLOBAL_ON_STYPE and g.names(r.values.get("stype")) & walls:
+            return False, f"{r.text()} destroys or replaces walls"
+        if r.actors & avatars and r.partners & walls and (r.effect in HARMS_S1 or r.score < 0):
+            return False, f"{r.text()}: touching a wall harms the avatar (walls are not inert)"
+        if r.actors & walls and r.partners & avatars and r.score < 0:
+            return False, f"{r.text()}: touching a wall costs score (walls are not inert)"
+    for m, w, why in _unblocked(g, walls):
+        return False, f"{g.where(m)} ({g.cls(m)}) {why} wall `{w}`: walls do not block it"
+    return True, f"walls ({', '.join(sorted(walls))}) are static, never change, block movers and harm nothing"
+
+
+def check_interaction_library(g: GameView) -> Verdict:
+    """Every effect must be one the agent's theory can express and its simulator write back."""
+    for r in g.interactions:
+        if "TIME" in r.actors | r.partners:
+            return False, f"{r.text()} is a timed effect (TIME): not in the library"
+        if r.effect not in INTERACTION_LIBRARY:
+            how = f" (simulated as {APPROXIMATE[r.effect]})" if r.effect in APPROXIMATE else ""
+            return False, f"{r.text()}: `{r.effect}` is not in the interaction library{how}"
+        for key in LIBRARY_DROPPED_PARAMS.get(r.effect, ()):
+            if r.values.get(key):
+                return False, f"{r.text()}: `{r.effect}` with {key} is not in the library (the simulator drops it)"
+    return True, "every effect is in the library"
+
+
+def check_avatar_known(g: GameView) -> Verdict:
+    """Exactly one avatar type, of a plain class (it moves one step per action), shooting at most one type."""
+    avatars = g.avatars
+    if not avatars:
+        where = ", ".join(g.where(n) for n in g.desc.types if g.kind(n).is_avatar and g.desc.types[n].is_leaf)
+        return False, f"no avatar can exist in any level (avatar types: {where or 'none'})"
+    if len(avatars) > 1:
+        for r in g.interactions:
+            passed = _effect_creates(g, r) & avatars
+            if passed - r.actors:
+                return False, f"{r.text()} passes control to another avatar type ({', '.join(sorted(passed))})"
+        names = sorted(avatars, key=lambda n: g.desc.types[n].line)
+        return False, f"several avatar types: {', '.join(g.where(n) for n in names)}"
+    (a,) = avatars
+    cls = g.cls(a)
+    if cls not in PLAIN_AVATARS:
+        return False, f"{g.where(a)} is a {cls}: not an avatar that moves one step per action"
+    shots = _created(g, a)
+    if len(shots) > 1:
+        return False, f"{g.where(a)} shoots {len(shots)} types ({', '.join(sorted(shots))}); EMPA is told one"
+    return True, f"one {cls} avatar `{a}`" + (f" shooting `{next(iter(shots))}`" if shots else "")
+
+
+def _count_to_zero(t: TerminationRule, term: Any) -> bool:
+    if term.count_score:
+        return False
+    if t.kind == "SpriteCounter":
+        return term.limit == 0
+    return t.kind == "MultiSpriteCounter" and term.limit == 0 and not term.values.get("min")
+
+
+def check_objective_form(g: GameView) -> Verdict:
+    """Some win must be "the count of a type (or of several together) reaches 0"."""
+    wins = [(t, term) for t, term in zip(g.desc.terminations, g.rules.terminations, strict=True) if term.win]
+    if any(_count_to_zero(t, term) for t, term in wins):
+        line = next(t.line for t, term in wins if _count_to_zero(t, term))
+        return True, f"line {line}: a win when a count reaches 0"
+    if not wins:
+        lines = [str(t.line) for t in g.desc.terminations]
+        where = f"line{'s' if len(lines) > 1 else ''} {', '.join(lines)}: " if lines else ""
+        return False, f"{where}no termination wins the game"
+    t, term = wins[0]
+    params = " ".join(f"{k}={p.raw}" for k, p in t.params.items())
+    what = "the only win is surviving a timer" if t.kind == "Timeout" else \
+        "the winner is decided by score" if term.count_score else "a win that is not a count reaching 0"
+    return False, f"line {t.line}: `{t.kind} {params}`: {what}"
+
+
+def _teleport_exits(g: GameView, r: Rule) -> tuple[int | None, frozenset[str]]:
+    """The most exits any level holds for this teleport's portals (None: unknown), and the exit types."""
+    exits = frozenset().union(*(g.names(g.kind(p).values.get("stype")) for p in r.partners if p in g.desc.types))
+    if not g.levels:
+        return None, exits
+    mapping = g.desc.level_mapping
+    most = 0
+    for rows in g.levels:
+        n = sum(sum(1 for name in mapping[c].types if g.leaves(name) & exits)
+                for row in rows for c in row if c in mapping)
+        most = max(most, n)
+    return most, exits
+
+
+def _singleton_made(g: GameView, r: Rule) -> frozenset[str]:
+    """Types a rule makes while keeping only one of them (``transformToSingleton``'s ``stype``)."""
+    return g.names(r.values.get("stype")) if r.effect == "transformToSingleton" else frozenset()
+
+
+def check_deterministic_rules(g: GameView) -> Verdict:
+    """No interaction outcome, spawn or transformation may be drawn at random (random NPC movement is fine)."""
+    for r in g.interactions:
+        effect = str(r.values.get("ftype")) if r.effect == "addTimer" else r.effect
+        if effect in PROB_EFFECTS and 0 < float(r.values.get("prob", 1.0)) < 1:
+            return False, f"{r.text()} happens with probability {r.values['prob']}"
+        if effect in RANDOM_EFFECTS:
+            return False, f"{r.text()}: {RANDOM_EFFECTS[effect]}"
+        if effect == "teleportToExit":
+            most, exits = _teleport_exits(g, r)
+            singleton = all(g.kind(e).singleton for e in exits) and exits
+            spawned = any(_effect_creates(g, q) & exits - _singleton_made(g, q) for q in g.interactions) or any(
+                _created(g, n) & exits for n in g.present)
+            if not singleton and (most is None or most > 1 or spawned):
+                many = "exits are created in play" if spawned else \
+                    f"a level has {most} exits" if most else "no levels to count exits"
+                return False, f"{r.text()} lands on a random exit ({many})"
+    for n in sorted(g.present, key=lambda n: g.desc.types[n].line):
+        k = g.kind(n)
+        if isinstance(k.behaviour, SpawnPoint) and 0 < float(k.values.get("prob", 1.0)) < 1:
+            return False, f"{g.where(n)} ({g.cls(n)}) spawns with prob={k.values['prob']}"
+        if isinstance(k.behaviour, BomberRandomMissile) and len(_created(g, n)) > 1:
+            return False, f"{g.where(n)} ({g.cls(n)}) spawns a random one of {len(_created(g, n))} types"
+        if isinstance(k.behaviour, Spreader) and 0 < float(k.values.get("spreadprob", 1.0)) < 1:
+            return False, f"{g.where(n)} (Spreader) spreads with spreadprob={k.values['spreadprob']}"
+    return True, "every interaction, spawn and transformation is deterministic"
+
+
+def check_resources_good(g: GameView) -> Verdict:
+    """Holding or collecting a resource must never kill the avatar or cost score."""
+    avatars = g.avatars
+    resources = {n for n in g.present if g.kind(n).is_resource}
+    resources |= {n for r in g.interactions for n in g.names(r.values.get("resource"))}
+    if not resources:
+        return True, "no resources"
+    for r in g.interactions:
+        if r.actors & avatars and r.effect == "killIfHasMore":
+            return False, f"{r.text()}: holding `{r.values.get('resource')}` kills the avatar"
+        on_avatar = (r.actors & avatars and r.partners & resources) or (r.actors & resources and r.partners & avatars)
+        if on_avatar and r.score < 0:
+            return False, f"{r.text()}: picking up or touching a resource costs score"
+        if r.actors & avatars and r.partners & resources and r.effect in HARMS_S1:
+            return False, f"{r.text()}: touching a resource harms the avatar"
+        if r.actors & resources and r.partners & avatars and r.effect == "killBoth":
+            return False, f"{r.text()}: touching a resource kills the avatar"
+        if r.actors & avatars and r.effect == "changeResource" and int(r.values.get("value", 0)) > 0 \
+                and r.score < 0:
+            return False, f"{r.text()}: gaining a resource costs score"
+    return True, f"resources ({', '.join(sorted(resources))}) never harm the avatar"
+
+
+def check_projectile_rollout(g: GameView) -> Verdict:
+    """The avatar's shot must never hurt its shooter, and must die when it hits a wall."""
+    avatars = g.avatars
+    shots = {s: a for a in sorted(avatars) for s in _created(g, a) if g.cls(a) != "OngoingTurningAvatar"}
+    if not shots:
+        return True, "no avatar shoots: the prior is never used"
+    walls = g.walls
+    for s in sorted(shots):
+        for r in g.rules_between(avatars, {s}):
+            if r.effect in HARMS_S1 or r.score < 0:
+                return False, f"{r.text()}: the shot `{s}` hurts its shooter"
+        for r in g.rules_between({s}, avatars):
+            if r.kills_s2 or r.score < 0:
+                return False, f"{r.text()}: the shot `{s}` hurts its shooter"
+        if not g.self_moving(s):
+            continue
+        for w in sorted(walls):
+            hits = g.rules_between({s}, {w})
+            dies = any(r.effect in REMOVES_S1 for r in hits) or any(
+                r.effect == "killBoth" for r in g.rules_between({w}, {s}))
+            if not dies:
+                why = f"{hits[0].text()} does not remove it" if hits else f"no rule with `{w}`: it passes through"
+                return False, f"{g.where(s)}, the avatar's shot, outlives hitting wall `{w}` ({why})"
+    return True, f"the shot ({', '.join(sorted(shots))}) dies on walls and never hurts its shooter"
+
+
+def _appearance(g: GameView, name: str) -> tuple[Any, ...]:
+    k = g.kind(name)
+    if k.invisible:
+        return ("invisible",)
+    return (k.color if k.color is not None else f"glyph:{name}", k.img, k.shrink)
+
+
+def _look(g: GameView, name: str) -> str:
+    k = g.kind(name)
+    if k.invisible:
+        return "invisible"
+    color = g.desc.types[name].params.get("color")
+    return f"color {color.raw if color else 'default'}, img {k.img or 'none'}"
+
+
+def _role(g: GameView, name: str) -> tuple[Any, ...]:
+    """Everything the rules say about a type, its orientation aside: class, parameters, and where it is named.
+
+    Two types drawn alike with the same role differ only in their starting orientation (``cloudleft`` and
+    ``cloudright`` under one ``cloud``): pooling their evidence is exactly right, so they do not break
+    ``color_is_type``.
+    """
+    k = g.kind(name)
+    values = tuple(sorted((key, repr(v)) for key, v in k.values.items() if key != "orientation"))
+    named = []
+    for r in g.interactions:  # where it is an actor, a partner or a parameter (what makes it is no matter)
+        refs = frozenset().union(*(g.names(v) for key, v in r.values.items()
+                                   if isinstance(v, str | tuple) and key not in CREATES.get(r.effect, ())))
+        named.append((name in r.actors, name in r.partners, name in refs))
+    for t in g.desc.terminations:
+        named.append(any(name in g.leaves(p.raw) for p in t.params.values()))
+    for other in sorted(g.present):  # chased, fled or an exit (being spawned or shot is no matter)
+        ov = g.kind(other).values
+        refs = frozenset().union(*(g.names(v) for v in ov.values() if isinstance(v, str | tuple)))
+        named.append(name in refs - _created(g, other))
+    return SAME_CLASS.get(g.cls(name), g.cls(name)), values, tuple(named)
+
+
+def check_color_is_type(g: GameView) -> Verdict:
+    """No two types that can exist may be drawn alike (same colour, image and size, or both invisible), unless
+    they differ only in orientation."""
+    by_look: dict[tuple[Any, ...], list[str]] = {}
+    for n in sorted(g.present, key=lambda n: (g.desc.types[n].line, n)):
+        by_look.setdefault(_appearance(g, n), []).append(n)
+    clashes = []
+    for names in by_look.values():
+        roles: dict[tuple[Any, ...], str] = {}
+        for n in names:
+            roles.setdefault(_role(g, n), n)
+        if len(roles) > 1:
+            clashes.append(list(roles.values()))
+    if not clashes:
+        return True, f"{len(g.present)} types, each drawn differently"
+    a, b = clashes[0][:2]
+    more = sum(len(c) - 1 for c in clashes) - 1
+    extra = f" (+{more} more)" if more else ""
+    return False, f"{g.where(a)} and {g.where(b)} are drawn alike ({_look(g, a)}){extra}"
+
+
+def check_movement_library(g: GameView) -> Verdict:
+    """Every NPC must move as static, random, missile, or a chaser/fleer of the avatar."""
+    avatars = g.avatars
+    for n in sorted(g.present, key=lambda n: g.desc.types[n].line):
+        k = g.kind(n)
+        if k.is_avatar:
+            continue
+        for cls, why in OUTSIDE_MOVEMENT:
+            if isinstance(k.behaviour, cls):
+                return False, f"{g.where(n)} is a {g.cls(n)} ({why}): not in the movement library"
+        if isinstance(k.behaviour, Chaser):
+            target = g.names(k.values.get("stype"))
+            if not target or not target <= avatars:
+                verb = "flees" if k.values.get("fleeing") else "chases"
+                return False, f"{g.where(n)} ({g.cls(n)}) {verb} `{k.values.get('stype')}`, not the avatar: " \
+                              "the library's chasers and fleers target the avatar"
+    return True, "every NPC is static, random, a missile, or chases or flees the avatar"
+
+
+def check_default_blocking(g: GameView) -> Verdict:
+    """The screen edge must block: the simulator always writes ``EOS > stepBack``, so any other edge effect
+    (wrapping, killing, turning) is never learned. Unknown pairs that turn out not to block are learned."""
+    for r in g.interactions:
+        if "EOS" in r.partners | r.actors and r.effect != "stepBack":
+            return False, f"{r.text()}: the screen edge does not just block"
+    return True, "the screen edge only blocks (or is never reached)"
+
+
+#: Game-side priors and their checkers.
+CHECKS: dict[str, Callable[[GameView], Verdict]] = {
+    "walls_known": check_walls_known,
+    "interaction_library": check_interaction_library,
+    "avatar_known": check_avatar_known,
+    "objective_form": check_objective_form,
+    "deterministic_rules": check_deterministic_rules,
+    "resources_good": check_resources_good,
+    "projectile_rollout": check_projectile_rollout,
+    "color_is_type": check_color_is_type,
+    "default_blocking": check_default_blocking,
+    "movement_library": check_movement_library,
+}
+GAME_SIDE = tuple(p for p in PRIORS if p in CHECKS)
+
+
+# --- Public API ---------------------------------------------------------------------------------
+
+
+def audit_game(game_file: str | Path, level_files: Sequence[str | Path] | None = None) -> dict[str, dict]:
+    """``{prior: {"holds": True | False | None, "reason": str}}`` for every prior of the registry.
+
+    Levels (given, or found beside the game file) tell which types can exist and how many teleport
+    exits there are. Raises :class:`VGDLError` for a game the engine cannot load.
+    """
+    unknown = set(PRIORS) - set(CHECKS) - set(AGENT_SIDE)
+    if unknown:
+        raise KeyError(f"the audit does not cover priors {sorted(unknown)}")
+    g = load(game_file, level_files)
+    out: dict[str, dict] = {}
+    for name in PRIORS:
+        if name in AGENT_SIDE:
+            out[name] = {"holds": None, "reason": AGENT_SIDE[name]}
+        else:
+            holds, reason = CHECKS[name](g)
+            out[name] = {"holds": holds, "reason": reason}
+    return out
+
+
+def audit_games(refs: Iterable[GameRef]) -> dict[str, dict]:
+    """``{game: audit_game(...)}`` over tournament game references (their own level files)."""
+    return {ref.name: audit_game(ref.game_file, ref.level_files) for ref in refs}
+
+
+def _counts(results: dict[str, dict], prior: str) -> tuple[int, int, int]:
+    values = [r[prior]["holds"] for r in results.values()]
+    return values.count(True), values.count(False), values.count(None)
+
+
+def all_game_side(result: dict[str, dict]) -> bool:
+    return all(result[p]["holds"] for p in GAME_SIDE)
+
+
+def markdown(results: dict[str, dict], title: str, command: str | None = None) -> str:
+    """Per prior: holds / false / n.a. counts; games satisfying every game-side prior; a per-game table."""
+    n = len(results)
+    lines = [f"# {title}", ""]
+    if command:
+        lines += [f"Made by `{command}` on {datetime.date.today().isoformat()} (static audit of the VGDL "
+                  "descriptions, `testbed/audit.py`).", ""]
+    lines += [f"{n} games. A prior is n.a. where it is about the agent, not the game.", "",
+              "| prior | side | holds | false | n.a. |", "|---|---|---|---|---|"]
+    for p in PRIORS:
+        h, f, na = _counts(results, p)
+        lines.append(f"| `{p}` | {'game' if p in CHECKS else 'agent'} | {h} | {f} | {na} |")
+    ok = [game for game, r in results.items() if all_game_side(r)]
+    names = f" ({', '.join(ok)})" if ok else ""
+    lines += ["", f"**{len(ok)} of {n} games satisfy all {len(GAME_SIDE)} game-side priors**{names}.", "",
+              "| game | " + " | ".join(f"`{p}`" for p in GAME_SIDE) + " | all |",
+              "|---|" + "---|" * (len(GAME_SIDE) + 1)]
+    for game, r in results.items():
+        marks = ["✓" if r[p]["holds"] else "✗" for p in GAME_SIDE]
+        lines.append(f"| {game} | " + " | ".join(marks) + f" | {'✓' if all_game_side(r) else '✗'} |")
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(results: dict[str, dict]) -> str:
+    """One line per prior: how many games it holds in, is false in, or does not apply to."""
+    width = max(len(p) for p in PRIORS)
+    rows = [f"{'prior':<{width}}  holds  false  n.a."]
+    for p in PRIORS:
+        h, f, na = _counts(results, p)
+        rows.append(f"{p:<{width}}  {h:>5}  {f:>5}  {na:>4}")
+    ok = sum(all_game_side(r) for r in results.values())
+    rows.append(f"{ok} of {len(results)} games satisfy all {len(GAME_SIDE)} game-side priors")
+    return "\n".join(rows)
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, exit status 2 (bad input; nothing written), as ``testbed.cli.fail`` does."""
+    typer.echo(f"testbed: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def audit_command(
+    games: Annotated[str, typer.Option(help="dev | heldout | all | names,... | a directory of VGDL games")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="write {game: {prior: {holds, reason}}}")] = None,
+    md: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
+) -> None:
+    """Audit which priors hold in each game, statically from its VGDL; print a summary, write JSON/Markdown."""
+    try:
+        refs = select_games(games)
+        results = audit_games(refs)
+    except (GameSelectionError, ManifestError, VGDLError, OSError) as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    typer.echo(summary_text(results))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        typer.echo(f"wrote {json_out}", err=True)
+    if md is not None:
+        md.parent.mkdir(parents=True, exist_ok=True)
+        command = "testbed audit " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        md.write_text(markdown(results, f"Prior audit: {games}", command))
+        typer.echo(f"wrote {md}", err=True)
+
+
+if __name__ == "__main__":
+    typer.run(audit_command)
