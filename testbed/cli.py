@@ -352,24 +352,21 @@ def list_cmd() -> None:
     from vgdl.suite import load_manifest
 
     console = Console()
-    t = Table(title="agents (spec: name[:-prior,+prior,field=value,...])")
-    for col in ("agent", "kind", "description"):
-        t.add_column(col)
-    for e in AGENTS.values():
-        t.add_row(e.name, e.kind, e.description)
-    console.print(t)
-    t = Table(title="priors (switch off with empa:-name)")
-    for col in ("prior", "EMPA", "claim"):
-        t.add_column(col)
-    for p in PRIORS.values():
-        t.add_row(p.name, p.source, p.claim)
-    console.print(t)
-    t = Table(title="games (games/manifest.toml)")
-    for col in ("game", "split", "family", "priors it breaks"):
-        t.add_column(col)
-    for card in load_manifest().values():
-        t.add_row(card.name, card.split, card.family, ", ".join(card.broken_priors()) or "-")
-    console.print(t)
+
+    def show(title: str, columns: tuple[str, ...], rows: Any) -> None:
+        table = Table(title=title)
+        for col in columns:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+
+    show("agents (spec: name[:-prior,+prior,field=value,...])", ("agent", "kind", "description"),
+         ((e.name, e.kind, e.description) for e in AGENTS.values()))
+    show("priors (switch off with empa:-name)", ("prior", "EMPA", "claim"),
+         ((p.name, p.source, p.claim) for p in PRIORS.values()))
+    show("games (games/manifest.toml)", ("game", "split", "family", "priors it breaks"),
+         ((c.name, c.split, c.family, ", ".join(c.broken_priors()) or "-") for c in load_manifest().values()))
 
 
 def main() -> None:

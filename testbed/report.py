@@ -128,6 +128,16 @@ def _plt() -> Any:
     return plt
 
 
+def _finish(fig: Any, ax: Any, xlabel: str, ylabel: str, path: Path) -> None:
+    """Label, add the legend, save and close a one-axes figure."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    _plt().close(fig)
+
+
 def fig_headline(rows: list[dict[str, Any]], path: Path) -> None:
     plt = _plt()
     priors = [p for p in PRIORS if any(r["prior"] == p for r in rows)]
@@ -166,12 +176,7 @@ def fig_broken(records: list[dict[str, Any]], audit: dict[str, dict], configs: l
         if by_n:
             xs = sorted(by_n)
             ax.plot(xs, [100 * statistics.mean(by_n[x]) for x in xs], marker="o", label=cfg, alpha=0.8)
-    ax.set_xlabel("number of game-side priors the game breaks (audit)")
-    ax.set_ylabel("levels won (%)")
-    ax.legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _finish(fig, ax, "number of game-side priors the game breaks (audit)", "levels won (%)", path)
 
 
 def fig_profiles(records: list[dict[str, Any]], agents: list[str], path: Path) -> None:
@@ -182,12 +187,7 @@ def fig_profiles(records: list[dict[str, Any]], agents: list[str], path: Path) -
         vals = np.array([won_fraction(r) for r in records if r["agent"] == agent])
         if len(vals):
             ax.plot(taus, [(vals >= t).mean() for t in taus], label=agent, alpha=0.8)
-    ax.set_xlabel("tau: fraction of a game's levels won")
-    ax.set_ylabel("fraction of runs with levels won >= tau")
-    ax.legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    _finish(fig, ax, "tau: fraction of a game's levels won", "fraction of runs with levels won >= tau", path)
 
 
 def fig_learning(records: list[dict[str, Any]], path: Path) -> bool:
