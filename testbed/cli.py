@@ -102,6 +102,7 @@ def run(
     retry_failed: Annotated[bool, typer.Option(help="run units stored as failed again")] = False,
     leaderboard: Annotated[Path | None, typer.Option(help="also write <dir>/<suite>.md and .csv")] = None,
     suite: Annotated[str, typer.Option(help="leaderboard name")] = "tournament",
+    unit_timeout: Annotated[float | None, typer.Option(help="wall seconds a unit may take; past it: failed")] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Run every agent on every game and seed; units already in the store are skipped."""
@@ -111,12 +112,12 @@ def run(
     _tournament(agents or DEFAULT["agents"], games or DEFAULT["games"], variants, seeds or DEFAULT["seeds"],
                 budget if budget is not None else int(DEFAULT["budget"]),
                 neural_budget if neural_budget is not None else int(DEFAULT["neural_budget"]), db, backend, workers,
-                ray_address, retry_failed, leaderboard, suite, quiet)
+                ray_address, retry_failed, leaderboard, suite, quiet, unit_timeout)
 
 
 def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int, neural_budget: int, db: Path,
                 backend: str, workers: int, ray_address: str | None, retry_failed: bool, leaderboard: Path | None,
-                suite: str, quiet: bool) -> None:
+                suite: str, quiet: bool, unit_timeout: float | None = None) -> None:
     """Check every argument (exit 2 before writing anything), run the units, print the leaderboard."""
     import os
 
@@ -147,9 +148,10 @@ def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int,
         typer.echo(f"{len(units)} units ({len(specs)} agents x {len(refs)} games x {len(variant_list)} variants x "
                    f"{len(seed_list)} seeds) -> {db}; backend {backend}, {n_workers} workers", err=True)
         report = run_tournament(units, store, backend=backend, workers=n_workers, ray_address=ray_address,
-                                retry_failed=retry_failed, command=_command(), show_progress=not quiet)
+                                retry_failed=retry_failed, command=_command(), show_progress=not quiet,
+                                unit_timeout=unit_timeout)
         keys = {u.key for u in units}
-        records = [r for r in store.records(details=False) if r["key"] in keys]
+        records = [r for r in store.records(status=None, details=False) if r["key"] in keys]
     typer.echo(f"ran {report.ran}, skipped {report.skipped} already stored, failed {len(report.failed)}; "
                f"{report.wall_seconds:.0f} s", err=True)
     typer.echo(lb.summary_text(records))
@@ -217,7 +219,7 @@ def _records(db: Path | None, source: Path | None) -> list[dict[str, Any]]:
         if source is not None:
             return read_jsonl(source)
         with Store(db, create=False) as store:  # type: ignore[arg-type]
-            return list(store.records())
+            return list(store.records(status=None))
     except (StoreError, OSError) as exc:
         fail(str(exc))
     return []

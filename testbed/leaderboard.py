@@ -112,6 +112,7 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
     starts = [r["started_at"] for r in records if r.get("started_at")]
     ends = [r["finished_at"] for r in records if r.get("finished_at")]
     hosts = sorted({r["host"] for r in records if r.get("host")}) or ["?"]
+    failed = [r for r in records if r.get("status") == "failed"]
     lines = [f"# Leaderboard: {suite}", "",
              f"- made by: `{command}`",
              *[f"- results from: `{c}`" for c in runs],
@@ -121,8 +122,13 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
              f"- unit wall time: {wall / 60:.1f} min in all ({cpu / 60:.1f} CPU min), units ran "
              f"{min(starts) if starts else '?'} to {max(ends) if ends else '?'} on {', '.join(hosts)}",
              f"- written {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} ({platform.machine()}, "
-             f"{platform.python_version()})", ""]
-    return lines
+             f"{platform.python_version()})"]
+    if failed:
+        reasons = sorted({(r.get("error") or "?").strip().splitlines()[-1][:100] for r in failed})
+        lines.append(f"- **{len(failed)} units failed** and are left out of the tables: "
+                     + "; ".join(f"`{r['agent']}` on {_game_label(r)} seed {r['seed']}" for r in failed)
+                     + f" (errors: {'; '.join(reasons)})")
+    return lines + [""]
 
 
 def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict[str, Any]]]],

@@ -37,7 +37,7 @@ def unit_record(unit: Unit, result: dict[str, Any], command: str, backend: str) 
 
 def run_tournament(units: list[Unit], store: Store, *, backend: str = "local", workers: int = 2,
                    ray_address: str | None = None, retry_failed: bool = False, command: str = "",
-                   show_progress: bool = True) -> TournamentReport:
+                   show_progress: bool = True, unit_timeout: float | None = None) -> TournamentReport:
     """Run every unit the store lacks; returns counts and the failed units' labels."""
     t0 = time.perf_counter()
     report = TournamentReport(planned=len(units))
@@ -46,7 +46,8 @@ def run_tournament(units: list[Unit], store: Store, *, backend: str = "local", w
     report.skipped = len(units) - len(todo)
     by_key = {u.key: u for u in todo}
     payload = [u.to_dict() for u in todo]
-    results = run_ray(payload, workers, ray_address) if backend == "ray" else run_local(payload, workers)
+    results = (run_ray(payload, workers, ray_address, unit_timeout) if backend == "ray"
+               else run_local(payload, workers, unit_timeout))
     progress, task = _progress(show_progress, len(units), report.skipped)
     try:
         for unit_data, result in results:

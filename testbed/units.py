@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import platform
+import signal
 import time
 import traceback
 from dataclasses import asdict, dataclass
@@ -147,11 +148,21 @@ def _run_neural(unit: Unit) -> dict[str, Any]:
 RUNNERS = {ONLINE: _run_online, NEURAL: _run_neural}
 
 
-def execute(unit_data: dict[str, Any]) -> dict[str, Any]:
+class UnitTimeout(Exception):
+    """The unit ran past the tournament's ``--unit-timeout``."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise UnitTimeout("the unit ran past its time limit (testbed run --unit-timeout)")
+
+
+def execute(unit_data: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
     """Run one unit (given as ``Unit.to_dict()``, so any process or machine can run it); never raises.
 
     Returns the result record: status ``done`` with the per-level outcomes, or ``failed`` with
-    the traceback. CPU and wall seconds cover the whole unit (training included).
+    the traceback. CPU and wall seconds cover the whole unit (training included). ``timeout``
+    (wall seconds) stops a unit that runs too long, as a failure: an execution limit, not part of
+    the unit (``--retry-failed`` with a larger one runs it again).
     """
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -160,6 +171,10 @@ def execute(unit_data: dict[str, Any]) -> dict[str, Any]:
     wall0, cpu0 = time.perf_counter(), time.process_time()
     record: dict[str, Any] = {"key": unit.key, "started_at": started, "host": platform.node(),
                               "versions": _versions()}
+    alarm = bool(timeout) and hasattr(signal, "SIGALRM")
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(timeout))  # type: ignore[arg-type]
     try:
         if unit.kind not in RUNNERS:
             raise ValueError(f"agent {unit.agent!r} ({unit.kind}) cannot be run by the tournament")
@@ -168,6 +183,10 @@ def execute(unit_data: dict[str, Any]) -> dict[str, Any]:
     except Exception:  # noqa: BLE001  (stored as a failed unit; the tournament goes on)
         record.update(status="failed", error=traceback.format_exc(), levels=[], n_levels=0, decisions=[],
                       trajectories=[], curve=[])
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     record["cpu_seconds"] = round(time.process_time() - cpu0, 3)
     record["wall_seconds"] = round(time.perf_counter() - wall0, 3)
     record["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -190,7 +190,19 @@ def test_a_failed_unit_is_stored_the_run_goes_on_and_retry_reruns_it(tmp_path: P
     assert "Traceback" in res.output and "1 failed units" in res.output
     assert "ran 0, skipped 2" in cli(*args).output
     assert "ran 1, skipped 1" in cli(*args, "--retry-failed").output
-    assert len(read_jsonl_from(db, tmp_path)) == 1  # exports hold finished units only
+    exported = read_jsonl_from(db, tmp_path)  # failed units are exported too, with their status and error
+    assert sorted(r["status"] for r in exported) == ["done", "failed"]
+    res = cli("leaderboard", "--db", str(db), "--suite", "f", "--out", str(tmp_path))
+    assert "**1 units failed** and are left out" in (tmp_path / "f.md").read_text()
+
+
+def test_a_unit_past_its_time_limit_is_stored_as_failed(tmp_path: Path) -> None:
+    db = tmp_path / "t.sqlite"
+    res = cli("run", "--agents", "random", "--games", "warp_chute_delivery", "--budget", "100000",
+              "--unit-timeout", "1", "--workers", "1", "--db", str(db), "--quiet")
+    assert res.exit_code == 1
+    (rec,) = read_jsonl_from(db, tmp_path)
+    assert rec["status"] == "failed" and "UnitTimeout" in rec["error"] and rec["wall_seconds"] < 30
 
 
 def read_jsonl_from(db: Path, tmp_path: Path) -> list[dict[str, Any]]:
