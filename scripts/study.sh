@@ -11,17 +11,21 @@ source "$root/scripts/setup_env.sh"
 cd "$root"
 gvgai="${GVGAI_GAMES:-../shared/gvgai/games}"
 run() { testbed run --quiet --workers "${WORKERS:-2}" "$@" || echo "study: some units failed (testbed failures)" >&2; }
+held() { run --games heldout --db runs/heldout.sqlite "$@"; }
+dev() { run --games dev --db runs/dev.sqlite "$@"; }
 
 phase() {
   case "$1" in
-    heldout-symbolic) run --agents random,empa,empa-noprior --games heldout --seeds 0 --budget 2000 --db runs/heldout.sqlite ;;
-    heldout-neural-grid) run --agents ppo-grid,dqn-grid --games heldout --seeds 0 --neural-budget 50000 --db runs/heldout.sqlite ;;
-    heldout-neural-pixels) run --agents ppo-pixels,dqn-pixels --games heldout --seeds 0 --neural-budget 50000 --db runs/heldout.sqlite ;;
-    gvgai) run --agents random,empa --games "$gvgai" --seeds 0 --budget 500 --db runs/gvgai.sqlite ;;
-    dev-symbolic) run --agents random,empa,empa-noprior --games dev --seeds 0 --budget 2000 --db runs/dev.sqlite ;;
-    dev-neural) run --agents ppo-grid,dqn-grid,ppo-pixels,dqn-pixels --games dev --seeds 0 --neural-budget 50000 --db runs/dev.sqlite ;;
-    heldout-seeds) run --agents random,empa,empa-noprior --games heldout --seeds 1,2 --budget 2000 --db runs/heldout.sqlite
-                   run --agents ppo-grid,dqn-grid,ppo-pixels,dqn-pixels --games heldout --seeds 1,2 --neural-budget 50000 --db runs/heldout.sqlite ;;
+    heldout-symbolic) held --agents random,empa,empa-noprior --seeds 0 --budget 2000 ;;
+    heldout-neural-grid) held --agents ppo-grid,dqn-grid --seeds 0 --neural-budget 50000 ;;
+    heldout-ppo-pixels) held --agents ppo-pixels --seeds 0 --neural-budget 50000 ;;
+    heldout-dqn-pixels) held --agents dqn-pixels --seeds 0 --neural-budget 50000 ;;
+    gvgai) run --agents random,empa --games "$gvgai" --seeds 0 --budget 500 --unit-timeout 1200 --db runs/gvgai.sqlite ;;
+    dev-symbolic) dev --agents random,empa,empa-noprior --seeds 0 --budget 2000 ;;
+    dev-neural-grid) dev --agents ppo-grid,dqn-grid --seeds 0 --neural-budget 50000 ;;
+    dev-neural-pixels) dev --agents ppo-pixels,dqn-pixels --seeds 0 --neural-budget 50000 ;;
+    heldout-seeds) held --agents random,empa,empa-noprior --seeds 1,2 --budget 2000
+                   held --agents ppo-grid,dqn-grid,ppo-pixels,dqn-pixels --seeds 1,2 --neural-budget 50000 ;;
     export)
       for s in heldout dev gvgai; do
         [ -f "runs/$s.sqlite" ] || continue
@@ -33,5 +37,6 @@ phase() {
 }
 
 phases=("$@")
-[ ${#phases[@]} -gt 0 ] || phases=(heldout-symbolic heldout-neural-grid gvgai dev-symbolic heldout-neural-pixels heldout-seeds dev-neural export)
+[ ${#phases[@]} -gt 0 ] || phases=(heldout-symbolic heldout-neural-grid gvgai heldout-ppo-pixels dev-symbolic
+                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-neural-pixels export)
 for p in "${phases[@]}"; do phase "$p"; done
