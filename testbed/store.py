@@ -182,12 +182,16 @@ class Store:
         return {k: s for k, s in rows if k in wanted}
 
     def put(self, record: dict[str, Any], replace: bool = False) -> bool:
-        """Write one unit's full record in one transaction; returns False if the key was present."""
+        """Write one unit's full record in one transaction; returns False if the key was kept as it was.
+
+        A present unit is kept unless ``replace``, or unless it failed and the new record is done
+        (merging a store where the unit succeeded fixes a failure).
+        """
         summarize(record)
         values = [json.dumps(record.get(c)) if c in _JSON_COLUMNS else record.get(c) for c in _UNIT_COLUMNS]
         with self.transaction() as cur:
-            old = cur.execute("SELECT id FROM units WHERE key = ?", (record["key"],)).fetchone()
-            if old and not replace:
+            old = cur.execute("SELECT id, status FROM units WHERE key = ?", (record["key"],)).fetchone()
+            if old and not replace and not (old[1] == "failed" and record.get("status") == "done"):
                 return False
             if old:
                 cur.execute("DELETE FROM units WHERE id = ?", (old[0],))

@@ -37,8 +37,10 @@ def test_replace_swaps_a_failed_unit_for_its_retry(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
         store.put(record(status="failed", won=()))
         assert store.status() == {"k1": "failed"}
-        store.put(record(), replace=True)
+        assert not store.put(record(status="failed", won=()))  # a failure does not overwrite a failure
+        assert store.put(record())  # a finished record replaces a failed one (merging another store)
         assert store.status() == {"k1": "done"}
+        assert not store.put(record(status="failed", won=()))  # ... and is never replaced by a failure
         assert store.db.execute("SELECT COUNT(*) FROM levels").fetchone()[0] == 2  # the old rows went
 
 
