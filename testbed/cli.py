@@ -331,6 +331,23 @@ def trajectory_cmd(
                f"vgdl replay {out} --gif replay.gif", err=True)
 
 
+@app.command("status")
+def status_cmd(db: Annotated[Path, typer.Option(help="results store")] = DEFAULT_DB) -> None:
+    """What a store holds: per agent spec and budget, units done and failed, games, seeds, CPU hours."""
+    try:
+        with Store(db, create=False) as store:
+            rows = store.db.execute(
+                "SELECT agent, budget, budget_unit, SUM(status = 'done'), SUM(status = 'failed'), "
+                "COUNT(DISTINCT game), GROUP_CONCAT(DISTINCT seed), SUM(cpu_seconds) FROM units "
+                "GROUP BY agent, budget, budget_unit ORDER BY MIN(id)").fetchall()
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"{'agent':<36}{'budget':>22}{'done':>6}{'failed':>7}{'games':>6}  {'seeds':<12}{'CPU h':>7}")
+    for agent, budget, unit, done, failed, games, seeds, cpu in rows:
+        typer.echo(f"{agent:<36}{f'{budget} {unit}':>22}{done:>6}{failed:>7}{games:>6}  {seeds:<12}"
+                   f"{(cpu or 0) / 3600:>7.2f}")
+
+
 @app.command("failures")
 def failures_cmd(db: Annotated[Path, typer.Option(help="results store")] = DEFAULT_DB) -> None:
     """Print every failed unit with its traceback."""

@@ -56,6 +56,10 @@ def test_run_stores_every_unit_once_and_skips_them_next_time(tmp_path: Path) -> 
     assert "ran 8, skipped 0" in res.output
     res = cli(*args)
     assert "ran 0, skipped 8" in res.output
+    res = cli("status", "--db", str(db))
+    assert res.exit_code == 0 and "empa" in res.output and "60 steps_per_level" in res.output
+    res = cli("list")
+    assert res.exit_code == 0 and "empa-noprior" in res.output and "walls_known" in res.output
     recs = export(db, tmp_path / "a.jsonl")
     assert len(recs) == 8
     rec = next(r for r in recs.values() if r["agent"] == "empa")
