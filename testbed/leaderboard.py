@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agents.registry import AGENTS
 from testbed.stats import iqm_ci, probability_of_improvement
 
 BASELINE = "random"
@@ -61,7 +62,7 @@ def _game_label(rec: dict[str, Any]) -> str:
 
 
 def build(records: list[dict[str, Any]]) -> tuple[list[AgentRow], dict[str, dict[str, list[dict[str, Any]]]]]:
-    """Summary rows (one per agent spec, in first-seen order) and ``{game: {agent: [records]}}``."""
+    """Summary rows (one per agent spec, in the registry's order) and ``{game: {agent: [records]}}``."""
     done = [r for r in records if r.get("status", "done") == "done"]
     by_agent: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_game: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
@@ -78,6 +79,8 @@ def build(records: list[dict[str, Any]]) -> tuple[list[AgentRow], dict[str, dict
         rows.append(AgentRow(agent, len(recs), len({_game_label(r) for r in recs}), sorted({r["seed"] for r in recs}),
                              sum(r["levels_won"] for r in recs), sum(r["n_levels"] for r in recs), metrics,
                              improvement))
+    order = {name: i for i, name in enumerate(AGENTS)}
+    rows.sort(key=lambda r: (order.get(r.agent.split(":", 1)[0], len(order)), r.agent))
     return rows, {g: dict(a) for g, a in sorted(by_game.items())}
 
 
