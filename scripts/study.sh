@@ -4,7 +4,7 @@
 # study. Each phase is one `testbed run`; pass phase names to run only some (default: all, in order).
 #   bash scripts/study.sh                 # everything (many CPU hours on 2 cores)
 #   bash scripts/study.sh heldout-symbolic gvgai
-#   bash scripts/study.sh export          # write leaderboards/results/*.jsonl.gz and the leaderboards
+#   bash scripts/study.sh export          # write leaderboards/results/*.jsonl and the leaderboards
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/setup_env.sh"
@@ -29,8 +29,8 @@ phase() {
     export)
       for s in heldout dev gvgai; do
         [ -f "runs/$s.sqlite" ] || continue
-        testbed export --db "runs/$s.sqlite" --out "leaderboards/results/$s.jsonl.gz"
-        testbed leaderboard --from "leaderboards/results/$s.jsonl.gz" --suite "$s" --out leaderboards
+        testbed export --db "runs/$s.sqlite" --out "leaderboards/results/$s.jsonl"
+        testbed leaderboard --from "leaderboards/results/$s.jsonl" --suite "$s" --out leaderboards
       done ;;
     *) echo "unknown phase $1" >&2; exit 2 ;;
   esac

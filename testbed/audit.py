@@ -694,7 +694,8 @@ def audit_command(
         typer.echo(f"wrote {json_out}", err=True)
     if md is not None:
         md.parent.mkdir(parents=True, exist_ok=True)
-        command = "testbed audit " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        args = sys.argv[1:][1:] if sys.argv[1:2] == ["audit"] else sys.argv[1:]  # `testbed audit` or `-m testbed.audit`
+        command = "testbed audit " + " ".join(shlex.quote(a) for a in args)
         md.write_text(markdown(results, f"Prior audit: {games}", command))
         typer.echo(f"wrote {md}", err=True)
 
