@@ -175,7 +175,7 @@ def _apply(config: dict[str, Any], token: str, base: str) -> None:
 
 
 # hyperparameters SB3 accepts that our blocks do not set (so they may still be overridden)
-_EXTRA_HYPERPARAMS = {"seed_offset", "target_kl", "normalize_advantage", "tau", "exploration_initial_eps",
+_EXTRA_HYPERPARAMS = {"target_kl", "normalize_advantage", "tau", "exploration_initial_eps",
                       "optimize_memory_usage", "learning_starts", "n_epochs", "n_steps"}
 
 
