@@ -627,6 +627,10 @@ class Game:
             out.extend(self._groups[t].values())
         return out
 
+    def sprite_count(self) -> int:
+        """Every sprite in the game (what GVGAI's MAX_SPRITES caps)."""
+        return self._num_sprites
+
     def num_sprites(self, itype: int) -> int:
         """All sprites of the type and its iSubTypes, dead avatars and this tick's kills included."""
         if itype < 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vgdl.errors import VGDLError
+from vgdl.rules import MAX_SPRITES
 
 if TYPE_CHECKING:
     from vgdl.game import Game
@@ -56,6 +57,9 @@ def build_level(game: Game, rows: list[str]) -> tuple[int, int, int]:
                     raise VGDLError(f"level character '{c}' maps to unknown sprite type '{name}'",
                                     game.level_name, i + 1, j + 1)
                 s = game.add_sprite(itype, j * block, i * block)
+                if s is None and game.sprite_count() > MAX_SPRITES:
+                    raise VGDLError(f"the level needs more than {MAX_SPRITES + 1} sprites, the engine's cap "
+                                    "(GVGAI's MAX_SPRITES); it would be cut off here", game.level_name, i + 1, j + 1)
                 if s is not None and s.kind.is_avatar:
                     created_avatars.append(s)
     for extra in created_avatars[1:]:

@@ -18,7 +18,7 @@ from vgdl.ontology.effects import EFFECTS, EffectSpec
 from vgdl.ontology.registry import class_fields, typed_values
 from vgdl.ontology.sprites import SPRITE_CLASSES, SpriteClass
 from vgdl.ontology.terminations import TERMINATIONS, Termination
-from vgdl.values import NONE, Field
+from vgdl.values import MAX_MAGNITUDE, NONE, Field
 
 #: GVGAI's CompetitionParameters.MAX_TIMESTEPS: the game is lost at this tick.
 MAX_TICKS = 2000
@@ -299,8 +299,11 @@ def _score_value(p: Param | None, file: str, warnings: list[str]) -> int:
         return 0
     first = p.raw.split(",")[0]
     try:
-        return int(first)
+        value = int(first)
     except ValueError:
         warnings.append(f"{file}:{p.line}:{p.column}: scoreChange={p.raw} is not an integer; "
                         "GVGAI scores 0 for it")
         return 0
+    if abs(value) >= MAX_MAGNITUDE:
+        raise VGDLError(f"scoreChange={p.raw} is out of range (32-bit integers only)", file, p.line, p.column)
+    return value

@@ -9,6 +9,7 @@ says whether it fits. The constants (directions, colour names) are GVGAI's
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -62,12 +63,24 @@ _FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _HEX_COLOR = re.compile(r"^[0-9a-fA-F]{6}$")
 
 
+#: The largest magnitude a numeric parameter may have. GVGAI's ints are 32-bit; a larger double
+#: (``speed=1e308``) would overflow once it becomes a pixel offset, mid-game.
+MAX_MAGNITUDE = float(1 << 31)
+
+_NOT_FINITE = {"nan", "inf", "infinity"}
+
+
 @dataclass(frozen=True)
 class Field:
-    """A declared parameter: its kind (int, float, bool, str, names, dir, color) and default."""
+    """A declared parameter: its kind (int, float, bool, str, names, dir, color) and default.
+
+    ``minimum`` bounds a numeric parameter from below (a negative speed or cooldown is a load
+    error, not a surprise mid-game).
+    """
 
     kind: str
     default: Any = None
+    minimum: float | None = None
 
 
 def read_value(raw: str) -> tuple[str, Any]:
@@ -88,6 +101,36 @@ def read_value(raw: str) -> tuple[str, Any]:
     if raw.lower() in ("true", "false"):
         return "bool", raw.lower() == "true"
     return "str", raw
+
+
+def number_problem(field: Field, raw: str) -> str | None:
+    """Why ``raw`` cannot be the value of a numeric ``field`` (None when it can, or is not a number).
+
+    GVGAI keeps the default for a value of the wrong type, and so do we (with a warning); but a
+    number that is not finite, out of range, not whole where a whole number is needed, or below the
+    field's minimum is an error: it would crash or silently misbehave mid-game.
+    """
+    if field.kind not in ("int", "float"):
+        return None
+    if raw.lower().lstrip("+-") in _NOT_FINITE:
+        return "is not a finite number"
+    if _INT.match(raw):
+        value: float = int(raw)
+        if abs(value) >= MAX_MAGNITUDE:
+            return "is out of range (32-bit integers only)"
+    elif _FLOAT.match(raw):
+        value = float(raw)
+        if not math.isfinite(value):
+            return "is not a finite number"
+        if abs(value) > MAX_MAGNITUDE:
+            return f"is out of range (magnitude at most {MAX_MAGNITUDE:.0f})"
+        if field.kind == "int":
+            return "must be a whole number"
+    else:
+        return None  # not a number at all: a type misfit (warned, default kept)
+    if field.minimum is not None and value < field.minimum:
+        return f"must be at least {field.minimum:g}"
+    return None
 
 
 def assign(field: Field, param: Param) -> tuple[bool, Any]:

@@ -131,6 +131,44 @@ def test_values_are_never_evaluated() -> None:
     assert rules.kinds[rules.itype_of["enemy"]].speed == 1.0  # RandomNPC's default
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("speed=0.5", "speed=-1e308", "out of range"),
+        ("speed=0.5", "speed=1e308", "out of range"),
+        ("speed=0.5", "speed=1e999999", "not a finite number"),
+        ("speed=0.5", "speed=nan", "not a finite number"),
+        ("speed=0.5", "speed=-inf", "not a finite number"),
+        ("speed=0.5", "speed=-1", "must be at least 0"),
+        ("speed=0.5", "speed=0.5 cooldown=2.5", "must be a whole number"),
+        ("speed=0.5", "speed=0.5 cooldown=99999999999", "32-bit"),
+        ("speed=0.5", "speed=0.5 cooldown=-3", "must be at least 0"),
+        ("scoreChange=1", "scoreChange=99999999999", "32-bit"),
+    ],
+)
+def test_bad_numbers_are_located_errors(old: str, new: str, fragment: str) -> None:
+    err = _error(GOOD.replace(old, new))
+    assert fragment in str(err)
+    line = next(i for i, text in enumerate(GOOD.replace(old, new).splitlines(), 1) if new in text)
+    assert err.line == line and err.column is not None
+
+
+def test_legal_numbers_still_load() -> None:
+    # Negative scores and resource changes are common in GVGAI's games; only bounded fields refuse them.
+    rules = vgdl.load_rules("ok.txt", text=GOOD.replace("scoreChange=1", "scoreChange=-100").replace(
+        "speed=0.5", "speed=0.25 cooldown=0"))
+    assert rules.kinds[rules.itype_of["enemy"]].speed == 0.25
+
+
+def test_level_beyond_the_sprite_cap_is_an_error() -> None:
+    rules = vgdl.load_rules("cap.txt", text=GOOD)
+    side = 101  # 10,201 cells of floor + goal > the cap of 10,001 sprites
+    level = "\n".join("g" * side for _ in range(side)) + "\n"
+    err = pytest.raises(VGDLError, vgdl.load_game, rules, level).value
+    assert "sprites" in str(err) and "cap" in str(err)
+    assert err.line is not None and err.line <= 50 and err.column is not None
+
+
 def test_unknown_parameters_warn_like_gvgai() -> None:
     rules = vgdl.load_rules("w.txt", text=GOOD.replace("speed=0.5", "sped=0.5"))
     assert any("unknown parameter 'sped=0.5'" in w and "did you mean 'speed'" in w for w in rules.warnings)

@@ -33,8 +33,8 @@ EffectFn = Callable[["Game", "Sprite | None", "Sprite | None", "EffectRule"], An
 #: Parameters every effect accepts (GVGAI's Effect fields).
 COMMON_FIELDS: dict[str, Field] = {
     "scoreChange": Field("raw", "0"),
-    "prob": Field("float", 1.0),
-    "repeat": Field("int", 1),
+    "prob": Field("float", 1.0, minimum=0),
+    "repeat": Field("int", 1, minimum=0),
     "enabled": Field("bool", True),
     "applyScore": Field("bool", True),
     "count": Field("bool", True),
@@ -824,7 +824,7 @@ def _compile_add_timer(rules: GameRules, rule: EffectRule, ir: InteractionRule) 
         replace(ir, effect=ftype, column=param.column if param else ir.column), quiet=True)
 
 
-@effect("addTimer", needs="", compile=_compile_add_timer, ftype=Field("str", None), timer=Field("int", 0),
+@effect("addTimer", needs="", compile=_compile_add_timer, ftype=Field("str", None), timer=Field("int", 0, minimum=0),
         repeating=Field("bool", False))
 def add_timer(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     """Schedule the effect ``ftype`` (with this line's other parameters) ``timer`` ticks from now."""

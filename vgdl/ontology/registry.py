@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from vgdl.description import Param
 from vgdl.errors import VGDLError, closest
-from vgdl.values import Field, assign
+from vgdl.values import Field, assign, number_problem
 
 T = TypeVar("T")
 
@@ -74,7 +74,8 @@ def typed_values(fields: dict[str, Field], defaults: dict[str, Any], params: dic
                  where: str, warnings: list[str]) -> dict[str, Any]:
     """Typed values for every declared field: field defaults, class defaults, then ``params``.
 
-    Unknown keys and misfits are recorded in ``warnings`` (GVGAI logs them and goes on).
+    Unknown keys and misfits are recorded in ``warnings`` (GVGAI logs them and goes on); a number
+    that is not finite, out of range or below the field's minimum is a :class:`VGDLError`.
     """
     values = {name: f.default for name, f in fields.items()}
     values.update(defaults)
@@ -84,6 +85,9 @@ def typed_values(fields: dict[str, Field], defaults: dict[str, Any], params: dic
             warnings.append(f"{file}:{param.line}:{param.column}: unknown parameter '{key}={param.raw}' "
                             f"for {where}{closest(key, fields)}; ignored")
             continue
+        problem = number_problem(field, param.raw)
+        if problem is not None:
+            raise VGDLError(f"'{key}={param.raw}' for {where} {problem}", file, param.line, param.column)
         ok, value = assign(field, param)
         if not ok:
             warnings.append(f"{file}:{param.line}:{param.column}: '{key}={param.raw}' does not fit a "

@@ -38,21 +38,21 @@ class SpriteClass:
 
     #: declared parameters common to every sprite (GVGAI's public VGDLSprite fields)
     fields: dict[str, Field] = {
-        "speed": Field("float", 0.0),
-        "cooldown": Field("int", 0),
+        "speed": Field("float", 0.0, minimum=0),
+        "cooldown": Field("int", 0, minimum=0),
         "orientation": Field("dir", NONE),
         "singleton": Field("bool", False),
         "color": Field("color", None),
         "img": Field("str", None),
-        "shrinkfactor": Field("float", 1.0),
+        "shrinkfactor": Field("float", 1.0, minimum=0),
         "autotiling": Field("bool", False),
         "randomtiling": Field("float", -1.0),
         "frameRate": Field("float", -1.0),
         "invisible": Field("raw", "false"),
         "hidden": Field("raw", "false"),
         "healthPoints": Field("int", 0),
-        "limitHealthPoints": Field("int", 1000),
-        "maxHealthPoints": Field("int", 0),
+        "limitHealthPoints": Field("int", 1000, minimum=0),
+        "maxHealthPoints": Field("int", 0, minimum=0),
         "timeToLive": Field("int", -1),
         "rotateInPlace": Field("bool", False),
         "is_static": Field("bool", False),
@@ -64,7 +64,7 @@ class SpriteClass:
         "solid": Field("bool", False),
         "portal": Field("bool", False),
         "draw_arrow": Field("bool", False),
-        "mass": Field("float", 1.0),
+        "mass": Field("float", 1.0, minimum=0),
         "gravity": Field("float", 0.0),
         "friction": Field("float", 0.0),
         "max_speed": Field("float", -1.0),
@@ -173,7 +173,7 @@ class OrientedFlicker(Flicker):
 class Spreader(Flicker):
     """A Flicker that, on its second update, copies itself (or ``stype``) into the 4 neighbours."""
 
-    fields = {"spreadprob": Field("float", 1.0), "stype": Field("str", None)}
+    fields = {"spreadprob": Field("float", 1.0, minimum=0), "stype": Field("str", None)}
 
     def update(self, g: Game, s: Sprite) -> None:
         Flicker.update(self, g, s)
@@ -418,7 +418,7 @@ class AlternateChaser(RandomNPC):
 class _EpsilonRandom:
     """Mixin: with probability ``epsilon`` move at random, else behave as the parent class (one draw first)."""
 
-    fields = {"epsilon": Field("float", 0.0)}
+    fields = {"epsilon": Field("float", 0.0, minimum=0)}
     values: dict[str, Any]
 
     def update(self, g: Game, s: Sprite) -> None:
@@ -521,7 +521,7 @@ class SpawnPoint(SpriteProducer):
     The roll is drawn every update; after ``total`` spawns (0 = unlimited) it dies.
     """
 
-    fields = {"stype": Field("str", None), "prob": Field("float", 1.0), "total": Field("int", 0),
+    fields = {"stype": Field("str", None), "prob": Field("float", 1.0, minimum=0), "total": Field("int", 0, minimum=0),
               "spawnorientation": Field("dir", NONE)}
     defaults = {"cooldown": 1, "is_static": True, "color": (0, 0, 0)}
 
