@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agents.registry import AGENTS, IMPORTED, AgentSpec, SpecError, parse
+from agents.registry import AGENTS, IMPORTED, NEURAL, AgentSpec, SpecError, parse
 from testbed.audit import audit_command
 from testbed.games import GameRef, GameSelectionError, parse_variants, select_games
 from testbed.store import DEFAULT_DB, Store, StoreError, read_jsonl, write_jsonl
@@ -198,6 +198,8 @@ def report(
     db: Annotated[Path | None, typer.Option(help="results store")] = None,
     source: Annotated[Path | None, typer.Option("--from", help="an export (JSON Lines) instead of a store")] = None,
     gifs: Annotated[int, typer.Option(help="how many replays to render as GIFs")] = 3,
+    neural_from: Annotated[Path | None, typer.Option(help="add the neural agents' units of this export "
+                                                     "(learning curves, profiles)")] = None,
 ) -> None:
     """The prior-ablation report (Markdown + static HTML with figures) from a store or an export."""
     from testbed.report import build_report
@@ -205,6 +207,12 @@ def report(
     records = _records(db, source)
     if not records:
         fail("no finished units to report on")
+    if neural_from is not None:
+        neural = [r for r in _records(None, neural_from) if r["kind"] == NEURAL]
+        if not neural:
+            fail(f"{neural_from} holds no neural agents' units")
+        known = {r["key"] for r in records}
+        records += [r for r in neural if r["key"] not in known]
     try:
         page = build_report(records, out, _command(), gifs=gifs)
     except GameSelectionError as exc:

@@ -199,8 +199,13 @@ def fig_learning(records: list[dict[str, Any]], path: Path) -> bool:
     top = max(r["budget"] if r["kind"] == "neural" else r["total_steps"] for r in records)
     grid = np.unique(np.geomspace(10, max(100, top), 200).astype(int))
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    # The symbolic agents only on the games and seeds the neural agents played (they may come from
+    # another study), so that both curves average over the same runs.
+    played = {(r["game"], r["seed"]) for r in records if r["kind"] == "neural"}
     for agent in neural + [a for a in (ALL_ON, ALL_OFF) if any(r["agent"] == a for r in records)]:
-        runs = [curve_levels(r, grid) for r in records if r["agent"] == agent]
+        runs = [curve_levels(r, grid) for r in records if r["agent"] == agent and (r["game"], r["seed"]) in played]
+        if not runs:
+            continue
         mean = 100 * np.mean(runs, axis=0)
         style = "-" if agent in neural else "--"
         ax.plot(grid, mean, style, label=agent)

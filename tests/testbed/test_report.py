@@ -48,15 +48,26 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     res = runner.invoke(app, ["ablate", "--games", "short_maze,coin_dash", "--seeds", "0,1", "--budget", "60",
                               "--priors", "walls_known,object_state", "--workers", "2", "--db", str(db), "--quiet"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["run", "--agents", "ppo-grid:n_steps=32,batch_size=64,n_envs=2", "--games",
+    # The neural agent comes from another study, merged in through its export.
+    neural_db, neural_export = tmp_path / "n.sqlite", tmp_path / "n.jsonl"
+    res = runner.invoke(app, ["run", "--agents", "ppo-grid:n_steps=32,batch_size=64,n_envs=2,random", "--games",
                               "short_maze,coin_dash", "--seeds", "0", "--neural-budget", "256", "--workers", "2",
-                              "--db", str(db), "--quiet"])
+                              "--db", str(neural_db), "--quiet"])
     assert res.exit_code == 0, res.output
+    assert runner.invoke(app, ["export", "--db", str(neural_db), "--out", str(neural_export)]).exit_code == 0
     out = tmp_path / "report"
-    res = runner.invoke(app, ["report", "--db", str(db), "--out", str(out), "--gifs", "2"])
+    assert runner.invoke(app, ["export", "--db", str(db), "--out", str(tmp_path / "s.jsonl")]).exit_code == 0
+    symbolic_only = runner.invoke(app, ["report", "--db", str(db), "--out", str(out),
+                                        "--neural-from", str(tmp_path / "s.jsonl")])
+    assert symbolic_only.exit_code == 2 and "no neural" in symbolic_only.output
+    res = runner.invoke(app, ["report", "--db", str(db), "--out", str(out), "--gifs", "2",
+                              "--neural-from", str(neural_export)])
     assert res.exit_code == 0, res.output
     md = (out / "report.md").read_text()
     assert "| `walls_known` | holds |" in md and "| `object_state` | n/a |" in md
+    assert "`ppo-grid:" in md.split("## Per game")[1]  # the neural agent joins, its study's random does not
+    per_game_header = next(line for line in md.splitlines() if line.startswith("| game | broken |"))
+    assert per_game_header.count("`random`") == 1
     for title in ("Headline", "Performance profiles", "Learning curves", "Planning cost", "Replays", "Per game"):
         assert f"## {title}" in md
     page = (out / "index.html").read_text()
