@@ -5,9 +5,12 @@ measured in the same run:
   * "scan": the same engine with its collision index and contact cache turned off (every pair
     effect compares every sprite of one side with every sprite of the other);
   * "deepcopy": copy.deepcopy of the game instead of the copy-on-write copy();
-  * "ref-render": the plain sprite-by-sprite renderer instead of the cached cell renderer.
+  * "ref-render": the plain sprite-by-sprite renderer instead of the cached cell renderer;
+  * "--against REV" (default HEAD): the engine (``vgdl/``) of another git revision, unpacked to a
+    temporary directory and timed in a subprocess on the same games through the public API only,
+    so a change to the engine is a speed ratio measured in one run.
 Usage:
-    python benchmarks/engine_speed.py [--games aliens,sokoban] [--seconds 0.2] [--json out.json]
+    python benchmarks/engine_speed.py [--games aliens,sokoban] [--seconds 0.2] [--against HEAD~1] [--json out.json]
 """
 
 from __future__ import annotations
@@ -18,13 +21,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: idle BLAS th
 
 import argparse  # noqa: E402
 import copy  # noqa: E402
-import json
+import json  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+# `--engine-root DIR` (the subprocess that times another revision) imports vgdl from DIR instead.
+_ENGINE_ROOT = sys.argv[sys.argv.index("--engine-root") + 1] if "--engine-root" in sys.argv else str(ROOT)
+sys.path.insert(0, _ENGINE_ROOT)
 
 import vgdl  # noqa: E402
 from vgdl.conformance import shared_gvgai_dir  # noqa: E402
@@ -85,6 +93,32 @@ class Player:
             self.observe(g)
 
 
+def bench_public(game_file: Path, level_file: Path, seconds: float) -> dict[str, float]:
+    """Step, copy()+step and pixel rates through the public API only (any revision of the engine has it)."""
+    start = vgdl.load_game(game_file, level_file, seed=0)
+    row = {"step": rate(Player(start), seconds), "pixels": rate(Player(start, lambda g: g.render_rgb(8)), seconds)}
+    mid = start.copy()
+    rng = JavaRandom(3)
+    for _ in range(5):
+        mid.step(mid.actions[rng.next_int(len(mid.actions))])
+    actions = mid.actions
+    row["copy_step"] = rate(lambda: mid.copy().step(actions[rng.next_int(len(actions))]), seconds)
+    return row
+
+
+def time_revision(rev: str, gvgai: Path, games: list[str], seconds: float) -> dict[str, dict[str, float]]:
+    """The public-API rates of revision ``rev``'s engine on ``games`` (its vgdl/ and games/ from git archive)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "vgdl", "games"], capture_output=True,
+                                 check=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        out = Path(tmp) / "rates.json"
+        subprocess.run([sys.executable, __file__, "--engine-root", tmp, "--public-only", "--gvgai", str(gvgai),
+                        "--games", ",".join(games),
+                        "--seconds", str(seconds), "--json", str(out)], check=True, stdout=subprocess.DEVNULL)
+        return json.loads(out.read_text())["games"]
+
+
 def bench_game(game_file: Path, level_file: Path, seconds: float) -> dict[str, float]:
     start = vgdl.load_game(game_file, level_file, seed=0)
     scan_start = ScanningGame(start.rules, start.level_rows, seed=0, level_name=start.level_name)
@@ -117,13 +151,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--games", help="comma-separated game names (default: all shared games)")
     parser.add_argument("--seconds", type=float, default=0.2, help="length of one timed round")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/out/engine_speed.json"))
+    parser.add_argument("--against", default="HEAD", help="git revision whose engine is timed beside this one "
+                        "('' to skip)")
+    parser.add_argument("--engine-root", help=argparse.SUPPRESS)
+    parser.add_argument("--public-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--gvgai", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    gvgai = shared_gvgai_dir()
+    gvgai = args.gvgai or shared_gvgai_dir()
     if gvgai is None:
         print("needs ../shared/gvgai (the GVGAI games) beside the checkout", file=sys.stderr)
         return 2
     index = json.loads((gvgai / "index.json").read_text())["games"]
     wanted = set(args.games.split(",")) if args.games else None
+    if args.public_only:  # the subprocess of --against
+        public = {e["name"]: bench_public(gvgai / e["game_file"], gvgai / e["level_files"][0], args.seconds)
+                  for e in index if not wanted or e["name"] in wanted}
+        args.json.write_text(json.dumps({"games": public}))
+        return 0
     rows = {}
     header = (f"{'game':<18}{'sprites':>8}{'step/s':>9}{'table/s':>9}{'dicts/s':>9}{'pix/s':>9}{'copy+st/s':>11}"
               f"{'pix cost':>9}{'vs scan':>8}{'vs deepcp':>10}{'vs refpix':>10}")
@@ -154,10 +198,19 @@ def main(argv: list[str] | None = None) -> int:
           f"{100 * med['pixel_vs_table']:.0f}% over a step with the object-table observation")
     print("median speed-ups against the in-run baselines: "
           + ", ".join(f"{k} {v:.1f}x" for k, v in ratios.items()))
-    print("goals (one core): median step/s >= 10000, copy()+step/s >= 20000, pixel cost <= 30%")
+    previous = {}
+    if args.against:
+        previous = time_revision(args.against, gvgai, list(rows), args.seconds)
+        for key, label in (("step", "step"), ("copy_step", "copy()+step"), ("pixels", "step+pixels")):
+            ratio = statistics.median(rows[g][key] / previous[g][key] for g in rows)
+            ratios[f"{key}_vs_{args.against}"] = ratio
+            print(f"median {label}/s against the engine of {args.against}: {ratio:.2f}x "
+                  f"({statistics.median(previous[g][key] for g in rows):.0f}/s there)")
+    print("goals (one core): median step/s >= 25000, copy()+step/s >= 25000, pixel cost <= 30%")
     print("reference figures, not measured here: " + GVGAI_REFERENCE)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"median": med, "ratios": ratios, "games": rows}, indent=1))
+    args.json.write_text(json.dumps({"median": med, "ratios": ratios, "games": rows, "previous": previous,
+                                     "against": args.against}, indent=1))
     print(f"wrote {args.json}")
     return 0
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The study behind the committed leaderboards (leaderboards/{heldout,dev,gvgai}.md). Resumable:
-# every command skips the units its store already holds, so run this again to continue a stopped
-# study. Each phase is one `testbed run`; pass phase names to run only some (default: all, in order).
-#   bash scripts/study.sh                 # everything (many CPU hours on 2 cores)
+# The study behind the committed leaderboards (leaderboards/{heldout,dev,gvgai}.md) and the prior
+# ablation (leaderboards/ablation/). Resumable: every command skips the units its store already
+# holds, so run this again to continue a stopped study; on a fresh clone, `restore` first loads the
+# committed exports into runs/*.sqlite. Each phase is one `testbed run` (or `ablate`); pass phase
+# names to run only some (default: all, in order).
+#   bash scripts/study.sh restore ablation export   # continue the ablation from its committed export
 #   bash scripts/study.sh heldout-symbolic gvgai
-#   bash scripts/study.sh export          # write leaderboards/results/*.jsonl and the leaderboards
+#   bash scripts/study.sh export          # write the exports, the leaderboards and the ablation report
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/setup_env.sh"
@@ -26,17 +28,33 @@ phase() {
     dev-neural-pixels) dev --agents ppo-pixels,dqn-pixels --seeds 0 --neural-budget 50000 ;;
     heldout-seeds) held --agents random,empa,empa-noprior --seeds 1,2 --budget 2000
                    held --agents ppo-grid,dqn-grid,ppo-pixels,dqn-pixels --seeds 1,2 --neural-budget 50000 ;;
+    # 18 configurations x 34 games x 3 seeds; 100 steps per level keeps it to a few hours on 2 cores
+    ablation) testbed ablate --quiet --workers "${WORKERS:-2}" --games all --seeds 0,1,2 --budget 100 \
+                --db runs/ablation.sqlite || echo "study: some units failed (testbed failures)" >&2 ;;
+    restore)
+      for s in heldout dev gvgai; do
+        [ -f "runs/$s.sqlite" ] || [ ! -f "leaderboards/results/$s.jsonl" ] \
+          || testbed import "leaderboards/results/$s.jsonl" --db "runs/$s.sqlite"
+      done
+      [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl ] \
+        || testbed import leaderboards/ablation/results.jsonl --db runs/ablation.sqlite ;;
     export)
       for s in heldout dev gvgai; do
         [ -f "runs/$s.sqlite" ] || continue
         testbed export --db "runs/$s.sqlite" --out "leaderboards/results/$s.jsonl"
         testbed leaderboard --from "leaderboards/results/$s.jsonl" --suite "$s" --out leaderboards
-      done ;;
+      done
+      if [ -f runs/ablation.sqlite ]; then
+        mkdir -p leaderboards/ablation
+        testbed export --db runs/ablation.sqlite --out leaderboards/ablation/results.jsonl
+        testbed report --from leaderboards/ablation/results.jsonl --neural-from leaderboards/results/heldout.jsonl \
+          --out leaderboards/ablation
+      fi ;;
     *) echo "unknown phase $1" >&2; exit 2 ;;
   esac
 }
 
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(heldout-symbolic heldout-neural-grid gvgai heldout-ppo-pixels dev-symbolic
-                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-neural-pixels export)
+                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-neural-pixels ablation export)
 for p in "${phases[@]}"; do phase "$p"; done
