@@ -104,6 +104,15 @@ _UNITS = {"steps_per_level": "steps per level", "env_steps": "env steps per game
 _DIGITS = {"levels_won_pct": 1, "median_win_steps": 0, "kappa": 5, "cpu_seconds": 1}
 
 
+def code_revisions(records: list[dict[str, Any]]) -> str:
+    """Which commits made the records, with unit counts (records from before commits were kept: "unrecorded")."""
+    counts: dict[str, int] = {}
+    for r in records:
+        rev = (r.get("versions") or {}).get("code", "unrecorded")
+        counts[rev] = counts.get(rev, 0) + 1
+    return ", ".join(f"{rev} ({n} units)" for rev, n in sorted(counts.items()))
+
+
 def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]:
     """What made this table: commands, budgets, seeds, wall time, date and machine."""
     runs = sorted({r.get("command") or "?" for r in records})
@@ -116,6 +125,7 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
     ends = [r["finished_at"] for r in records if r.get("finished_at")]
     hosts = sorted({r["host"] for r in records if r.get("host")}) or ["?"]
     failed = [r for r in records if r.get("status") == "failed"]
+    code = code_revisions(records)
     lines = [f"# Leaderboard: {suite}", "",
              f"- made by: `{command}`",
              *[f"- results from: `{c}`" for c in runs],
@@ -124,6 +134,7 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
              f"games: {len({_game_label(r) for r in records})}",
              f"- unit wall time: {wall / 60:.1f} min in all ({cpu / 60:.1f} CPU min), units ran "
              f"{min(starts) if starts else '?'} to {max(ends) if ends else '?'} on {', '.join(hosts)}",
+             f"- code: {code}",
              f"- written {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} ({platform.machine()}, "
              f"{platform.python_version()})"]
     if failed:

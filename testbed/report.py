@@ -24,6 +24,7 @@ from scipy import stats
 
 from agents.empa.priors import PRIORS
 from testbed.games import GameRef, select_games
+from testbed.leaderboard import code_revisions
 from testbed.stats import BOOTSTRAP_SEED, CONFIDENCE, N_RESAMPLES
 
 ALL_ON, ALL_OFF = "empa", "empa-noprior"
@@ -372,6 +373,7 @@ def build_report(records: list[dict[str, Any]], out_dir: str | Path, command: st
                                                                                for r in records})],
             f"budgets: {', '.join(budgets)}; seeds: {', '.join(map(str, seeds))}; units: {len(records)}; "
             f"games: {len(games)}", f"unit wall time: {wall / 3600:.2f} h in all",
+            f"code: {code_revisions(records)}",
             f"written {time.strftime('%Y-%m-%d %H:%M %Z')}"]
     (out / "report.md").write_text(_markdown(head, sections))
     html_path = out / "index.html"

@@ -7,8 +7,11 @@ too with ``retry_failed``). Killing the driver loses at most the units in flight
 
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from testbed.backends import run_local, run_ray
@@ -25,9 +28,28 @@ class TournamentReport:
     wall_seconds: float = 0.0
 
 
+@cache
+def code_revision() -> str:
+    """The checkout's commit, ``-dirty`` when the engine, agents, harness or games differ from it.
+
+    The unit key leaves the code out (a study must resume across commits), so each record says
+    which code made it; "unknown" outside a git checkout.
+    """
+    root = Path(__file__).resolve().parent.parent
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                             text=True, timeout=30, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "vgdl", "agents", "testbed",
+                                "games"], capture_output=True, text=True, timeout=30, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{sha}-dirty" if dirty else sha
+
+
 def unit_record(unit: Unit, result: dict[str, Any], command: str, backend: str) -> dict[str, Any]:
-    """The stored/exported record: the unit's identity plus its result."""
+    """The stored/exported record: the unit's identity plus its result (and the code that made it)."""
     g = unit.game
+    result = {**result, "versions": {**(result.get("versions") or {}), "code": code_revision()}}
     return {"key": unit.key, "agent": unit.agent, "agent_base": unit.agent_base, "kind": unit.kind,
             "config": unit.config, "config_hash": unit.config_hash, "game": g.name, "game_hash": unit.game_hash,
             "suite": g.suite, "split": g.split, "family": g.family, "broken_priors": list(g.broken_priors),

@@ -66,6 +66,12 @@ def test_run_stores_every_unit_once_and_skips_them_next_time(tmp_path: Path) -> 
     assert {"agent", "config", "game", "variant", "seed", "budget", "levels", "kappa"} <= set(rec)
     assert rec["decisions"] and rec["trajectories"]  # per-decision cost and replayable attempts
     assert all(len(r["levels"]) == 5 for r in recs.values())
+    head = subprocess.run(["git", "-C", str(GAMES.parent), "rev-parse", "--short=12", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    if head:  # a git checkout: every record names the commit that made it
+        assert {r["versions"]["code"] for r in recs.values()} <= {head, f"{head}-dirty"}
+    res = cli("leaderboard", "--db", str(db), "--suite", "t", "--out", str(tmp_path))
+    assert res.exit_code == 0 and "- code: " in (tmp_path / "t.md").read_text()
 
 
 def test_same_units_same_results_in_any_order_and_worker_count(tmp_path: Path) -> None:
