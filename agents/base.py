@@ -30,7 +30,8 @@ class AgentConfig:
 class Agent(abc.ABC):
     """An agent that acts in an episode and may learn from what it sees.
 
-    Life cycle per episode: ``reset`` once, then ``act`` -> env.step -> ``observe``, repeatedly.
+    Life cycle per episode: ``reset`` once (with the episode's first observation and info), then
+    ``act`` -> env.step -> ``observe``, repeatedly.
     Agents that train offline of the protocol (e.g. deep RL) also implement ``learn``.
     """
 
@@ -42,8 +43,13 @@ class Agent(abc.ABC):
         self.action_names: list[str] = []
         self.observation_space: gym.Space | None = None
 
-    def reset(self, action_names: list[str], observation_space: gym.Space) -> None:
-        """A new episode starts; ``action_names[i]`` is the meaning of action ``i``."""
+    def reset(self, action_names: list[str], observation_space: gym.Space, observation: Any = None,
+              info: dict[str, Any] | None = None) -> None:
+        """A new episode starts; ``action_names[i]`` is the meaning of action ``i``.
+
+        ``observation`` and ``info`` are what ``env.reset`` returned (the runner always passes them),
+        so the first decision of an episode sees its own episode's info, not the previous one's.
+        """
         self.action_names = list(action_names)
         self.observation_space = observation_space
 

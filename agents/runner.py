@@ -65,7 +65,7 @@ def run_protocol(agent: Agent, env_id: str, budget_per_level: int = 5000, seed: 
             env.current = level
             obs, info = env.reset(options=options)
         steps, attempts, won, start = 0, 1, False, time.process_time()
-        agent.reset(env.unwrapped.action_names, env.observation_space)
+        agent.reset(env.unwrapped.action_names, env.observation_space, obs, info)
         start_attempt(level)
         while steps < budget_per_level:
             action = agent.act(obs)
@@ -82,7 +82,7 @@ def run_protocol(agent: Agent, env_id: str, budget_per_level: int = 5000, seed: 
                     break
                 attempts += 1
                 obs, info = env.reset(options=options)
-                agent.reset(env.unwrapped.action_names, env.observation_space)
+                agent.reset(env.unwrapped.action_names, env.observation_space, obs, info)
                 start_attempt(level)
         result.levels.append(LevelResult(level, attempts, steps, won, float(info.get("score", 0.0)),
                                          cpu_seconds=time.process_time() - start))

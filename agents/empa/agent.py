@@ -118,8 +118,11 @@ class EMPAAgent(Agent):
         return out
 
     # -------------------------------------------------------------------------------------------
-    def reset(self, action_names: list[str], observation_space: gym.Space) -> None:
-        super().reset(action_names, observation_space)
+    def reset(self, action_names: list[str], observation_space: gym.Space, observation: Any = None,
+              info: dict[str, Any] | None = None) -> None:
+        super().reset(action_names, observation_space, observation, info)
+        if info is not None:  # the first decision perceives with this episode's info
+            self._info = info
         self._prev = None
         self._plan = None
         self._replan = True

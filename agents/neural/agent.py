@@ -72,8 +72,9 @@ class NeuralAgent(Agent):
                     "tile_size": tile_for(gym.make(env_id), self.config.hyperparams.get("image_size", 64))}
         return {"obs_type": "grid"}
 
-    def reset(self, action_names: list[str], observation_space: gym.Space) -> None:
-        super().reset(action_names, observation_space)
+    def reset(self, action_names: list[str], observation_space: gym.Space, observation: Any = None,
+              info: dict[str, Any] | None = None) -> None:
+        super().reset(action_names, observation_space, observation, info)
         self.stack.clear()
 
     def _features(self, observation: Any) -> np.ndarray:

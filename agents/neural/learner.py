@@ -63,10 +63,11 @@ class NeuralLearner(Agent):
             shutil.rmtree(directory, ignore_errors=True)
         return result
 
-    def reset(self, action_names: list[str], observation_space: gym.Space) -> None:
-        super().reset(action_names, observation_space)
+    def reset(self, action_names: list[str], observation_space: gym.Space, observation: Any = None,
+              info: dict[str, Any] | None = None) -> None:
+        super().reset(action_names, observation_space, observation, info)
         if self.trained is not None:
-            self.trained.reset(action_names, observation_space)
+            self.trained.reset(action_names, observation_space, observation, info)
 
     def act(self, observation: Any) -> int:
         if self.trained is None:

@@ -32,8 +32,10 @@ class ScriptedAgent(Agent):
         self.level = 0
         self.plan: list[str] = []
 
-    def reset(self, action_names: list[str], observation_space: Any) -> None:
-        super().reset(action_names, observation_space)
+    def reset(self, action_names: list[str], observation_space: Any, observation: Any = None,
+              info: dict[str, Any] | None = None) -> None:
+        super().reset(action_names, observation_space, observation, info)
+        assert observation is not None and info is not None and info["level"] == self.level  # this episode's
         self.plan = list(self.solutions[self.level]["actions"])
 
     def act(self, observation: Any) -> int:
