@@ -22,6 +22,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,15 +34,18 @@ from agents.empa.theory import OUTCOME_EFFECT, PLAIN_EFFECTS
 from testbed.games import GameRef, GameSelectionError, select_games
 from vgdl.description import GameDescription, InteractionRule, SpriteType, TerminationRule
 from vgdl.errors import VGDLError
+from vgdl.level import MAX_WINDOW_SIZE
 from vgdl.loading import load_rules
-from vgdl.ontology.avatars import FlakAvatar, ShootAvatar
+from vgdl.ontology.avatars import FlakAvatar, HorizontalAvatar, ShootAvatar, VerticalAvatar
 from vgdl.ontology.effects import EFFECTS
 from vgdl.ontology.registry import typed_values
 from vgdl.ontology.sprites import (
     AlternateChaser,
     BomberRandomMissile,
     Chaser,
+    Flicker,
     LOSChaser,
+    PathAltChaser,
     PathChaser,
     RandomBomber,
     RandomNPC,
@@ -51,6 +55,7 @@ from vgdl.ontology.sprites import (
 )
 from vgdl.rules import GameRules, SpriteKind
 from vgdl.suite import ManifestError
+from vgdl.values import COLORS
 
 Verdict = tuple[bool, str]
 
@@ -105,10 +110,11 @@ CREATES: dict[str, tuple[str, ...]] = {
 PRECONDITIONED = frozenset({"killIfOtherHasMore", "killIfHasMore", "killIfHasLess"})
 INTERACTION_LIBRARY = frozenset(PLAIN_EFFECTS | set(OUTCOME_EFFECT.values())
                                 | {"transformTo", "killAll", "changeResource", "collectResource"} | PRECONDITIONED)
-#: Parameters the simulator drops: with them the effect does more than the library's version.
+#: Parameters the simulator drops: set to other than their default, the effect is not the library's version
+#: (``repeat`` on any effect: the simulator applies it once).
 LIBRARY_DROPPED_PARAMS: dict[str, tuple[str, ...]] = {
     "transformTo": ("killSecond",), "changeResource": ("killResource",), "killIfOtherHasMore": ("subtract",),
-    "undoAll": ("notStype",)}
+    "undoAll": ("notStype",), "collectResource": ("killResource",)}
 
 #: Avatar classes whose movement is the player's action, one step each (what the agent is told it controls).
 PLAIN_AVATARS = frozenset({"MovingAvatar", "HorizontalAvatar", "VerticalAvatar", "OrientedAvatar", "ShootAvatar",
@@ -177,9 +183,30 @@ class GameView:
         items = value if isinstance(value, tuple) else (value,) if value else ()
         return frozenset().union(*(self.leaves(str(v)) for v in items)) if items else frozenset()
 
-    def where(self, name: str) -> str:
+    def where(self, name: str, *keys: str) -> str:
+        """Where a type is defined, plus where each of ``keys`` (parameters, or ``class``) is set when that is
+        another line (a parent type's): the line to fix may be the parent's."""
         t: SpriteType = self.desc.types[name]
-        return f"line {t.line}: `{name}`" if t.line else f"built-in `{name}`"
+        out = f"line {t.line}: `{name}`" if t.line else f"built-in `{name}`"
+        elsewhere: dict[int, list[str]] = {}
+        for key in keys:
+            line = self.origin(name, key)
+            if line is not None and line != t.line:
+                elsewhere.setdefault(line, []).append(key)
+        for line, names in elsewhere.items():
+            out += f" ({', '.join(names)} set on line {line})"
+        return out
+
+    def origin(self, name: str, key: str) -> int | None:
+        """The line that sets a type's parameter ``key`` (or its ``class``): its own, or an ancestor's."""
+        t = self.desc.types[name]
+        if key != "class":
+            p = t.params.get(key)
+            return p.line if p is not None else None
+        for a in t.ancestry:  # GVGAI: an ancestor's class wins over the node's own
+            if self.desc.types[a].declared_class == t.vgdl_class:
+                return self.desc.types[a].line
+        return None
 
     def cls(self, name: str) -> str:
         return self.desc.types[name].vgdl_class or "no class"
@@ -193,14 +220,24 @@ class GameView:
         """The types the env's ``walls`` channel names: those that are, or descend from, one named ``wall``."""
         return {n for n in self.present if "wall" in self.desc.types[n].ancestry}
 
+    @cached_property
+    def block_size(self) -> int:
+        """The largest block size (pixels per cell) of the levels: a speed that moves no whole pixel there never
+        moves (the engine moves ``int(speed * block_size)`` pixels)."""
+        sizes = [self.rules.square_size if self.rules.square_size != -1 else
+                 max(2, MAX_WINDOW_SIZE // max(len(rows[0]), len(rows))) for rows in self.levels if rows]
+        return max(sizes, default=MAX_WINDOW_SIZE)
+
     def self_moving(self, name: str) -> bool:
         """Does a sprite of this type move without being pushed (the avatar, NPCs, drifting missiles)?"""
         k = self.kind(name)
         if k.is_avatar:
             return self.cls(name) not in ("NullAvatar", "ShootOnlyAvatar")
+        if int(k.speed * self.block_size) == 0:
+            return False
         if isinstance(k.behaviour, RandomNPC | RandomBomber):
-            return k.speed != 0
-        return not k.is_static and not k.only_active and k.speed != 0 and k.is_oriented
+            return True
+        return not k.is_static and not k.only_active and k.is_oriented
 
     @property
     def movers(self) -> set[str]:
@@ -288,23 +325,81 @@ def load(game_file: str | Path, level_files: Sequence[str | Path] | None = None)
 # --- Checkers: one per game-side prior --------------------------------------------------------------
 
 
+#: Effects that stop a mover at a wall: undo its step, or bounce it back (a bounce stops only what moves along
+#: its orientation, not the avatar or an NPC that picks its own steps). Removing it stops it too (REMOVES_S1).
+STOPS = frozenset({"stepBack", "undoAll", "wallStop", "turnAround"})
+BOUNCES = frozenset({"reverseDirection", "wallBounce", "wallReverse", "bounceDirection"})
+
+
+def _stops(g: GameView, mover: str, wall: str) -> bool:
+    """Does some rule stop (or remove) ``mover`` when it meets ``wall``?"""
+    k = g.kind(mover)
+    steers = k.is_avatar or isinstance(k.behaviour, RandomNPC | RandomBomber)
+    stops = STOPS | REMOVES_S1 | (frozenset() if steers else BOUNCES)
+    return any(r.effect in stops for r in g.rules_between({mover}, {wall})) or any(
+        r.kills_s2 for r in g.rules_between({wall}, {mover}))
+
+
+def _cells(g: GameView) -> Iterable[tuple[int, int, int, frozenset[str]]]:
+    """(level index, row, column, leaf types placed there) for every mapped cell of every level."""
+    mapping = g.desc.level_mapping
+    for i, rows in enumerate(g.levels):
+        for y, row in enumerate(rows):
+            for x, c in enumerate(row):
+                if c in mapping:
+                    yield i, y, x, frozenset().union(*(g.leaves(n) for n in mapping[c].types))
+
+
+def _lane_hits(g: GameView, mover: str, walls: set[str]) -> set[str]:
+    """Walls that a sprite moving straight along its orientation meets, from where the levels place it.
+
+    The lane ends at the first cell holding a type the mover has a rule with (it may turn or stop there):
+    a wall there is met.
+    """
+    dx, dy = (int(round(v)) for v in g.kind(mover).orientation)
+    if (dx, dy) == (0, 0) or not g.levels:
+        return set()
+    grid = {(i, y, x): types for i, y, x, types in _cells(g)}
+    touched = {p for r in g.interactions if mover in r.actors for p in r.partners} | walls
+    hit: set[str] = set()
+    for (i, y, x), types in grid.items():
+        if mover not in types:
+            continue
+        rows = g.levels[i]
+        cx, cy = x, y
+        while 0 <= cy < len(rows) and 0 <= cx < len(rows[cy]):
+            here = (grid.get((i, cy, cx), frozenset()) - {mover}) & touched
+            if here:
+                hit |= here & walls
+                break
+            cx, cy = cx + dx, cy + dy
+    return hit
+
+
 def _unblocked(g: GameView, walls: set[str]) -> Iterable[tuple[str, str, str]]:
-    """(mover, wall, how) for movers that walls do not stop: no rule between them at all.
+    """(mover, wall, how) for movers that walls do not stop: no rule between them, or none that stops it.
 
     Checked for the movers known to reach walls from the VGDL and levels alone: the avatar and its
-    shots (they go wherever the player aims) and movers a level places on a wall's cell. Whether an
-    NPC ever reaches a wall depends on the level's layout and is not decided here.
+    shots (they go wherever the player aims), what the avatar pushes, NPCs that pick their own steps
+    (random walkers and greedy chasers wander or cut corners into them; path followers go round),
+    sprites moving straight whose lane in a level runs into a wall, and movers a level places on a
+    wall's cell.
     """
-    mapping = g.desc.level_mapping
-    chars = g.level_chars if g.level_chars is not None else set(mapping)
-    stacked = {(leaf, w) for c in chars if c in mapping for n in mapping[c].types for leaf in g.leaves(n)
-               for m in mapping[c].types for w in g.leaves(m) & walls}
-    reach = {(a, w, "moves freely and has no interaction with") for a in g.avatars | {
-        s for a in g.avatars for s in _created(g, a)} for w in walls}
-    reach |= {(m, w, "starts on the cell of") for m, w in stacked}
-    movers = g.movers
-    for m, w, how in sorted(reach, key=lambda x: (g.desc.types[x[0]].line, x[0], x[1])):
-        if m in movers and m not in walls and not g.rules_between({m}, {w}) and not g.rules_between({w}, {m}):
+    avatars = g.avatars
+    stacked = {(m, w) for _, _, _, types in _cells(g) for m in types for w in types & walls}
+    pushed = {a for r in g.interactions if r.effect in MOVES_S1 and r.partners & avatars for a in r.actors}
+    wander = {n for n in g.present if isinstance(g.kind(n).behaviour, RandomNPC | RandomBomber)
+              and not isinstance(g.kind(n).behaviour, PathChaser | PathAltChaser)}  # paths go round obstacles
+    everywhere = avatars | {s for a in avatars for s in _created(g, a)} | pushed | wander
+    movers = g.movers - walls
+    for m in sorted(movers, key=lambda n: (g.desc.types[n].line, n)):
+        reach = walls if m in everywhere else _lane_hits(g, m, walls) | {w for n, w in stacked if n == m}
+        for w in sorted(reach):
+            if _stops(g, m, w):
+                continue
+            rules = g.rules_between({m}, {w}) + g.rules_between({w}, {m})
+            how = f"has only {rules[0].text()} with" if rules else \
+                "starts on the cell of" if (m, w) in stacked else "moves and has no interaction with"
             yield m, w, how
 
 
@@ -317,9 +412,9 @@ def check_walls_known(g: GameView) -> Verdict:
     for w in sorted(walls, key=lambda n: g.desc.types[n].line):
         k = g.kind(w)
         if g.cls(w) not in STATIC_WALL_CLASSES or g.self_moving(w):
-            return False, f"{g.where(w)} is a wall of class {g.cls(w)}: not static"
+            return False, f"{g.where(w, 'class')} is a wall of class {g.cls(w)}: not static"
         if k.ttl > -1:
-            return False, f"{g.where(w)} is a wall with timeToLive={k.ttl}: it vanishes"
+            return False, f"{g.where(w, 'timeToLive')} is a wall with timeToLive={k.ttl}: it vanishes"
     avatars = g.avatars
     for r in g.interactions:
         if r.actors & walls and r.effect in REMOVES_S1 | MOVES_S1:
@@ -333,7 +428,7 @@ def check_walls_known(g: GameView) -> Verdict:
         if r.actors & walls and r.partners & avatars and r.score < 0:
             return False, f"{r.text()}: touching a wall costs score (walls are not inert)"
     for m, w, why in _unblocked(g, walls):
-        return False, f"{g.where(m)} ({g.cls(m)}) {why} wall `{w}`: walls do not block it"
+        return False, f"{g.where(m)} ({g.cls(m)}) {why} wall `{w}`: walls do not stop it"
     return True, f"walls ({', '.join(sorted(walls))}) are static, never change, block movers and harm nothing"
 
 
@@ -345,9 +440,11 @@ def check_interaction_library(g: GameView) -> Verdict:
         if r.effect not in INTERACTION_LIBRARY:
             how = f" (simulated as {APPROXIMATE[r.effect]})" if r.effect in APPROXIMATE else ""
             return False, f"{r.text()}: `{r.effect}` is not in the interaction library{how}"
-        for key in LIBRARY_DROPPED_PARAMS.get(r.effect, ()):
-            if r.values.get(key):
-                return False, f"{r.text()}: `{r.effect}` with {key} is not in the library (the simulator drops it)"
+        fields = EFFECTS.lookup(r.effect, g.rules.file, r.ir.line, r.ir.column).fields
+        for key in (*LIBRARY_DROPPED_PARAMS.get(r.effect, ()), "repeat"):
+            if key in r.ir.params and r.values.get(key) != fields[key].default:
+                return False, f"{r.text()}: `{r.effect}` with {key}={r.ir.params[key].raw} is not in the library " \
+                              "(the simulator drops it)"
     return True, "every effect is in the library"
 
 
@@ -360,14 +457,18 @@ def check_avatar_known(g: GameView) -> Verdict:
     if len(avatars) > 1:
         for r in g.interactions:
             passed = _effect_creates(g, r) & avatars
-            if passed - r.actors:
+            if any(passed - {a} for a in r.actors):  # the actor may be a parent type of the new avatar too
                 return False, f"{r.text()} passes control to another avatar type ({', '.join(sorted(passed))})"
         names = sorted(avatars, key=lambda n: g.desc.types[n].line)
         return False, f"several avatar types: {', '.join(g.where(n) for n in names)}"
     (a,) = avatars
     cls = g.cls(a)
     if cls not in PLAIN_AVATARS:
-        return False, f"{g.where(a)} is a {cls}: not an avatar that moves one step per action"
+        return False, f"{g.where(a, 'class')} is a {cls}: not an avatar that moves one step per action"
+    k = g.kind(a)
+    if k.speed not in (0, 1) or k.cooldown > 1:  # speed 0 means 1 for an avatar; cooldown 1 waits no tick
+        key = "speed" if k.speed not in (0, 1) else "cooldown"
+        return False, f"{g.where(a, key)} has {key}={k.values[key]}: it does not move one cell per action"
     shots = _created(g, a)
     if len(shots) > 1:
         return False, f"{g.where(a)} shoots {len(shots)} types ({', '.join(sorted(shots))}); EMPA is told one"
@@ -382,21 +483,62 @@ def _count_to_zero(t: TerminationRule, term: Any) -> bool:
     return t.kind == "MultiSpriteCounter" and term.limit == 0 and not term.values.get("min")
 
 
+def _placed(g: GameView) -> set[str]:
+    """Leaf types the levels place (all that the mapping names when there are no level files)."""
+    mapping = g.desc.level_mapping
+    chars = g.level_chars if g.level_chars is not None else set(mapping)
+    return {leaf for c in chars if c in mapping for n in mapping[c].types for leaf in g.leaves(n)}
+
+
+def _removable(g: GameView, name: str) -> bool:
+    """Can a sprite of this type disappear: die of age, spend itself, or be killed, collected or replaced?"""
+    k = g.kind(name)
+    if k.ttl > -1 or isinstance(k.behaviour, Flicker) or (isinstance(k.behaviour, SpawnPoint)
+                                                          and int(k.values.get("total", 0)) > 0):
+        return True
+    for r in g.interactions:
+        if name in r.actors and r.effect in REMOVES_S1 or name in r.partners and r.kills_s2:
+            return True
+        if r.effect in GLOBAL_ON_STYPE | {"transformToSingleton"} and name in g.names(r.values.get("stype")):
+            return True
+    return False
+
+
+def _stuck(g: GameView, t: TerminationRule) -> list[str]:
+    """Types a counter counts that the levels place and that nothing can remove: its count never reaches 0."""
+    keys = ("stype",) if t.kind == "SpriteCounter" else ("stype1", "stype2", "stype3")
+    counted = frozenset().union(*(g.leaves(t.params[k].raw) for k in keys if k in t.params))
+    return sorted(n for n in counted & _placed(g) if not _removable(g, n))
+
+
 def check_objective_form(g: GameView) -> Verdict:
-    """Some win must be "the count of a type (or of several together) reaches 0"."""
-    wins = [(t, term) for t, term in zip(g.desc.terminations, g.rules.terminations, strict=True) if term.win]
-    if any(_count_to_zero(t, term) for t, term in wins):
-        line = next(t.line for t, term in wins if _count_to_zero(t, term))
-        return True, f"line {line}: a win when a count reaches 0"
+    """Some win must be "the count of a type (or of several together) reaches 0", and that count must be able
+    to fall to 0 (every type it counts that a level places can be removed)."""
+    ends = list(zip(g.desc.terminations, g.rules.terminations, strict=True))
+    wins = [(t, term) for t, term in ends if term.win or term.count_score]  # count_score: the higher score wins
+    counts = [(t, term) for t, term in wins if _count_to_zero(t, term)]
+    for t, _ in counts:
+        if not _stuck(g, t):
+            return True, f"line {t.line}: a win when a count reaches 0"
     if not wins:
         lines = [str(t.line) for t in g.desc.terminations]
         where = f"line{'s' if len(lines) > 1 else ''} {', '.join(lines)}: " if lines else ""
         return False, f"{where}no termination wins the game"
-    t, term = wins[0]
-    params = " ".join(f"{k}={p.raw}" for k, p in t.params.items())
-    what = "the only win is surviving a timer" if t.kind == "Timeout" else \
-        "the winner is decided by score" if term.count_score else "a win that is not a count reaching 0"
-    return False, f"line {t.line}: `{t.kind} {params}`: {what}"
+    stuck = "".join(f" (line {t.line}: `{t.kind}` counts {', '.join(f'`{n}`' for n in _stuck(g, t))}, which "
+                    "nothing removes: that count never reaches 0)" for t, _ in counts)
+    others = [(t, term) for t, term in wins if not _count_to_zero(t, term)]
+    if not others:
+        t = counts[0][0]
+        return False, f"line {t.line}: `{t.kind} {_params(t)}`: the only win is a count that never reaches 0{stuck}"
+    t, term = others[0]
+    what = "the winner is decided by score" if term.count_score else \
+        "the only win is surviving a timer" if t.kind == "Timeout" and len(others) == 1 else \
+        "a win that is not a count reaching 0"
+    return False, f"line {t.line}: `{t.kind} {_params(t)}`: {what}{stuck}"
+
+
+def _params(t: TerminationRule) -> str:
+    return " ".join(f"{k}={p.raw}" for k, p in t.params.items())
 
 
 def _teleport_exits(g: GameView, r: Rule) -> tuple[int | None, frozenset[str]]:
@@ -438,11 +580,12 @@ def check_deterministic_rules(g: GameView) -> Verdict:
     for n in sorted(g.present, key=lambda n: g.desc.types[n].line):
         k = g.kind(n)
         if isinstance(k.behaviour, SpawnPoint) and 0 < float(k.values.get("prob", 1.0)) < 1:
-            return False, f"{g.where(n)} ({g.cls(n)}) spawns with prob={k.values['prob']}"
+            return False, f"{g.where(n, 'prob')} ({g.cls(n)}) spawns with prob={k.values['prob']}"
         if isinstance(k.behaviour, BomberRandomMissile) and len(_created(g, n)) > 1:
-            return False, f"{g.where(n)} ({g.cls(n)}) spawns a random one of {len(_created(g, n))} types"
+            many = len(_created(g, n))
+            return False, f"{g.where(n, 'stypeMissile')} ({g.cls(n)}) spawns a random one of {many} types"
         if isinstance(k.behaviour, Spreader) and 0 < float(k.values.get("spreadprob", 1.0)) < 1:
-            return False, f"{g.where(n)} (Spreader) spreads with spreadprob={k.values['spreadprob']}"
+            return False, f"{g.where(n, 'spreadprob')} (Spreader) spreads with spreadprob={k.values['spreadprob']}"
     return True, "every interaction, spawn and transformation is deterministic"
 
 
@@ -466,6 +609,10 @@ def check_resources_good(g: GameView) -> Verdict:
         if r.actors & avatars and r.effect == "changeResource" and int(r.values.get("value", 0)) > 0 \
                 and r.score < 0:
             return False, f"{r.text()}: gaining a resource costs score"
+        made = g.names(r.values.get("stype")) if r.actors & avatars and r.effect == "spawnIfHasMore" else set()
+        if any(q.effect in HARMS_S1 for q in g.rules_between(avatars, made)) or any(
+                q.kills_s2 for q in g.rules_between(made, avatars)):
+            return False, f"{r.text()}: holding `{r.values.get('resource')}` makes what harms the avatar"
     return True, f"resources ({', '.join(sorted(resources))}) never harm the avatar"
 
 
@@ -483,6 +630,9 @@ def check_projectile_rollout(g: GameView) -> Verdict:
         for r in g.rules_between({s}, avatars):
             if r.kills_s2 or r.score < 0:
                 return False, f"{r.text()}: the shot `{s}` hurts its shooter"
+        for r in g.interactions:
+            if s in r.actors | r.partners and r.effect in GLOBAL_ON_STYPE and g.names(r.values.get("stype")) & avatars:
+                return False, f"{r.text()}: what the shot `{s}` hits hurts its shooter"
         if not g.self_moving(s):
             continue
         for w in sorted(walls):
@@ -496,10 +646,15 @@ def check_projectile_rollout(g: GameView) -> Verdict:
 
 
 def _appearance(g: GameView, name: str) -> tuple[Any, ...]:
+    """How the renderer (``vgdl/render.py``) draws a type: a square of the colour the file gives it (an image
+    name is then unused), else a glyph of its image name, else a square of its class's default colour (or of
+    a colour made from its name); shrunk by ``shrinkfactor``; not at all when invisible."""
     k = g.kind(name)
     if k.invisible:
         return ("invisible",)
-    return (k.color if k.color is not None else f"glyph:{name}", k.img, k.shrink)
+    if "color" not in g.desc.types[name].params and k.img:
+        return ("img", k.img, k.shrink)
+    return ("color", k.color if k.color is not None else f"glyph:{name}", k.shrink)
 
 
 def _look(g: GameView, name: str) -> str:
@@ -507,7 +662,16 @@ def _look(g: GameView, name: str) -> str:
     if k.invisible:
         return "invisible"
     color = g.desc.types[name].params.get("color")
-    return f"color {color.raw if color else 'default'}, img {k.img or 'none'}"
+    if color is None and k.img:
+        return f"image {k.img} (line {g.origin(name, 'img')})"
+    if color is None or color.raw not in COLORS:  # an unknown colour name leaves the class's default colour
+        return f"{g.cls(name)}'s default color" + (f" (line {color.line}: unknown color {color.raw})" if color else "")
+    return f"color {color.raw} (line {color.line})"
+
+
+#: Parameters that only say how a type is drawn (or which way it starts facing): no part of its role.
+LOOKS = frozenset({"orientation", "color", "img", "shrinkfactor", "autotiling", "randomtiling", "frameRate",
+                   "invisible", "hidden", "draw_arrow"})
 
 
 def _role(g: GameView, name: str) -> tuple[Any, ...]:
@@ -518,7 +682,7 @@ def _role(g: GameView, name: str) -> tuple[Any, ...]:
     ``color_is_type``.
     """
     k = g.kind(name)
-    values = tuple(sorted((key, repr(v)) for key, v in k.values.items() if key != "orientation"))
+    values = tuple(sorted((key, repr(v)) for key, v in k.values.items() if key not in LOOKS))
     named = []
     for r in g.interactions:  # where it is an actor, a partner or a parameter (what makes it is no matter)
         refs = frozenset().union(*(g.names(v) for key, v in r.values.items()
@@ -534,8 +698,9 @@ def _role(g: GameView, name: str) -> tuple[Any, ...]:
 
 
 def check_color_is_type(g: GameView) -> Verdict:
-    """No two types that can exist may be drawn alike (same colour, image and size, or both invisible), unless
-    they differ only in orientation."""
+    """No two types that can exist may be drawn alike (as ``vgdl/render.py`` draws them: same colour square, or
+    same image glyph when no colour is given, at the same size; or both invisible), unless they differ only in
+    how they look and which way they start facing."""
     by_look: dict[tuple[Any, ...], list[str]] = {}
     for n in sorted(g.present, key=lambda n: (g.desc.types[n].line, n)):
         by_look.setdefault(_appearance(g, n), []).append(n)
@@ -563,13 +728,13 @@ def check_movement_library(g: GameView) -> Verdict:
             continue
         for cls, why in OUTSIDE_MOVEMENT:
             if isinstance(k.behaviour, cls):
-                return False, f"{g.where(n)} is a {g.cls(n)} ({why}): not in the movement library"
+                return False, f"{g.where(n, 'class')} is a {g.cls(n)} ({why}): not in the movement library"
         if isinstance(k.behaviour, Chaser):
             target = g.names(k.values.get("stype"))
             if not target or not target <= avatars:
                 verb = "flees" if k.values.get("fleeing") else "chases"
-                return False, f"{g.where(n)} ({g.cls(n)}) {verb} `{k.values.get('stype')}`, not the avatar: " \
-                              "the library's chasers and fleers target the avatar"
+                return False, f"{g.where(n, 'class', 'stype')} ({g.cls(n)}) {verb} `{k.values.get('stype')}`, " \
+                              "not the avatar: the library's chasers and fleers target the avatar"
     return True, "every NPC is static, random, a missile, or chases or flees the avatar"
 
 
@@ -579,7 +744,39 @@ def check_default_blocking(g: GameView) -> Verdict:
     for r in g.interactions:
         if "EOS" in r.partners | r.actors and r.effect != "stepBack":
             return False, f"{r.text()}: the screen edge does not just block"
+    for a in sorted(g.avatars - {a for r in g.interactions if "EOS" in r.partners for a in r.actors}):
+        level = _walks_off(g, a)
+        if level is not None:
+            return False, f"{g.where(a)} has no rule with EOS and can reach the edge of level {level} through " \
+                          "cells of nothing it interacts with: it walks off the screen"
     return True, "the screen edge only blocks (or is never reached)"
+
+
+def _walks_off(g: GameView, mover: str) -> int | None:
+    """The first level in which ``mover`` can walk from where it is placed off the screen, along the directions
+    its class moves in, through cells of nothing it interacts with (anything else may stop it, end the game
+    or kill it first: None, no such level)."""
+    if not g.self_moving(mover):
+        return None
+    dirs = ((0, -1), (0, 1)) if isinstance(g.kind(mover).behaviour, HorizontalAvatar) else \
+        ((-1, 0), (1, 0)) if isinstance(g.kind(mover).behaviour, VerticalAvatar) else \
+        ((-1, 0), (1, 0), (0, -1), (0, 1))
+    grid: dict[tuple[int, int, int], frozenset[str]] = {(i, y, x): t for i, y, x, t in _cells(g)}
+    blocked = {n: bool(g.rules_between({mover}, {n}) or g.rules_between({n}, {mover})) for n in g.present}
+    for i, rows in enumerate(g.levels):
+        height, width = len(rows), max((len(r) for r in rows), default=0)
+        todo = [(y, x) for y, row in enumerate(rows) for x in range(len(row)) if mover in grid.get((i, y, x), ())]
+        seen = set(todo)
+        while todo:
+            y, x = todo.pop()
+            for dy, dx in dirs:
+                ny, nx = y + dy, x + dx
+                if not (0 <= ny < height and 0 <= nx < width):
+                    return i
+                if (ny, nx) not in seen and not any(blocked.get(n) for n in grid.get((i, ny, nx), ())):
+                    seen.add((ny, nx))
+                    todo.append((ny, nx))
+    return None
 
 
 #: Game-side priors and their checkers.

@@ -115,6 +115,246 @@ CASES = [
     ("chases a coin", "movement_library",
      [("guard  > Chaser stype=avatar cooldown=2 color=RED", ["guard  > Chaser stype=coin cooldown=2 color=RED"])],
      "guard  > Chaser"),
+    # --- more ways to break each prior ---
+    ("wall wanders", "walls_known",
+     [("wall   > Immovable color=GRAY", ["wall   > RandomNPC cooldown=4 color=GRAY"])], "wall   > RandomNPC"),
+    ("wall times out", "walls_known",
+     [("wall   > Immovable color=GRAY", ["wall   > Immovable color=GRAY timeToLive=50"])], "wall   > Immovable"),
+    ("coin clears every wall", "walls_known",
+     [("coin avatar > killSprite scoreChange=1", ["coin avatar > killSprite scoreChange=1",
+                                                  "avatar coin > killAll stype=wall"])], "avatar coin > killAll"),
+    ("soft wall subtype", "walls_known",
+     [("wall   > Immovable color=GRAY", ["wall   > Immovable", "    hardwall > color=GRAY",
+                                          "    softwall > color=BROWN"]),
+      ("w > floor wall", ["w > floor hardwall", "s > floor softwall"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "softwall guard > killSprite"])],
+     "softwall guard > killSprite"),
+    # (the screen edge still stops the avatar: walls are all that is broken)
+    ("avatar walks through walls", "walls_known", [("avatar wall > stepBack", ["avatar EOS > stepBack"])],
+     "avatar > MovingAvatar"),
+    ("wall only turns the avatar", "walls_known",
+     [("avatar wall > stepBack", ["avatar wall > reverseDirection", "avatar EOS > stepBack"])],
+     "avatar wall > reverseDirection"),
+    ("random walker passes walls", "walls_known",
+     [("guard  > Chaser stype=avatar cooldown=2 color=RED", ["guard  > RandomNPC cooldown=2 color=RED"]),
+      ("guard wall > stepBack", [])], "guard  > RandomNPC"),
+    ("clone", "interaction_library",
+     [("guard wall > stepBack", ["guard wall > stepBack", "guard coin > cloneSprite"])], "guard coin > cloneSprite"),
+    ("transform kills the partner", "interaction_library",
+     [("guard wall > stepBack", ["guard wall > stepBack", "coin guard > transformTo stype=floor killSecond=True"])],
+     "killSecond"),
+    ("timed effect", "interaction_library",
+     [("guard wall > stepBack", ["guard wall > stepBack", "guard TIME > reverseDirection timer=10 repeating=True"])],
+     "guard TIME"),
+    ("sure spawn", "interaction_library",
+     [("guard wall > stepBack", ["guard wall > stepBack", "guard coin > spawn stype=floor"])], "guard coin > spawn"),
+    ("undo all but some", "interaction_library",
+     [("guard wall > stepBack", ["guard wall > undoAll notStype=coin"])], "guard wall > undoAll"),
+    ("control passes on a parent's line", "avatar_known",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > color=WHITE", "    walker > MovingAvatar color=WHITE",
+                                             "    runner > MovingAvatar color=PINK"]),
+      ("A > floor avatar", ["A > floor walker"]),
+      ("coin avatar > killSprite scoreChange=1", ["coin avatar > killSprite scoreChange=1",
+                                                  "avatar coin > transformTo stype=runner"])],
+     "avatar coin > transformTo"),
+    ("two avatars placed", "avatar_known",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > color=WHITE", "    walker > MovingAvatar color=WHITE",
+                                             "    runner > MovingAvatar color=PINK"]),
+      ("A > floor avatar", ["A > floor walker", "B > floor runner"])], "runner > MovingAvatar"),
+    ("missile avatar", "avatar_known",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > MissileAvatar color=WHITE"])], "avatar > MissileAvatar"),
+    ("ongoing class on a parent", "avatar_known",
+     [("avatar > MovingAvatar color=WHITE", ["player > OngoingAvatar", "    avatar > color=WHITE"])],
+     "player > OngoingAvatar"),
+    ("shoots two types", "avatar_known",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > ShootAvatar stype=bolt,dart color=WHITE",
+                                             "bolt   > Missile color=LIGHTBLUE", "dart   > Missile color=BLUE"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "bolt wall > killSprite", "dart wall > killSprite"])],
+     "avatar > ShootAvatar"),
+    ("slow avatar", "avatar_known",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > MovingAvatar cooldown=3 color=WHITE"])],
+     "avatar > MovingAvatar"),
+    ("count down to a number", "objective_form",
+     [("SpriteCounter stype=coin limit=0 win=True", ["SpriteCounter stype=coin limit=1 win=True"])],
+     "SpriteCounter stype=coin limit=1"),
+    ("several counts to a number", "objective_form",
+     [("SpriteCounter stype=coin limit=0 win=True", ["MultiSpriteCounter stype1=coin stype2=guard limit=1 win=True"])],
+     "MultiSpriteCounter"),
+    ("count above a number", "objective_form",
+     [("SpriteCounter stype=coin limit=0 win=True", ["MultiSpriteCounter stype1=coin limit=0 min=True win=True"])],
+     "MultiSpriteCounter"),
+    ("highest score wins", "objective_form",
+     [("SpriteCounter stype=coin limit=0 win=True", ["Timeout limit=200 count_score=True"])], "Timeout limit=200"),
+    ("coins lose, the timer wins", "objective_form",
+     [("SpriteCounter stype=coin limit=0 win=True", ["SpriteCounter stype=coin limit=0 win=False",
+                                                     "Timeout limit=300 win=True"])], "Timeout limit=300"),
+    ("only the timer can win", "objective_form",
+     [("SpriteCounter stype=coin limit=0 win=True", ["SpriteCounter stype=wall limit=0 win=True",
+                                                     "Timeout limit=300 win=True"])], "Timeout limit=300"),
+    ("coins cannot be taken", "objective_form",
+     [("coin avatar > killSprite scoreChange=1", [])], "SpriteCounter stype=coin"),
+    ("bomber drops at random", "deterministic_rules",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD",
+                                          "hole   > Bomber stype=guard prob=0.2 cooldown=5 color=BLACK"]),
+      ("g > floor guard", ["g > floor guard hole"])], "hole   > Bomber"),
+    ("spawn prob on a parent", "deterministic_rules",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD",
+                                          "spawner > SpawnPoint prob=0.5 cooldown=5 color=BLACK",
+                                          "    hole > stype=guard"]),
+      ("g > floor guard", ["g > floor guard hole"])], "spawner > SpawnPoint"),
+    ("random missile type", "deterministic_rules",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD",
+                                          "hole   > BomberRandomMissile stypeMissile=guard,coin cooldown=5"]),
+      ("g > floor guard", ["g > floor guard hole"])], "hole   > BomberRandomMissile"),
+    ("fire spreads at random", "deterministic_rules",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD",
+                                          "fire   > Spreader spreadprob=0.3 limit=3 color=ORANGE"]),
+      ("g > floor guard", ["g > floor guard fire"])], "fire   > Spreader"),
+    ("collecting costs", "resources_good",
+     [("coin   > Immovable color=GOLD", ["coin   > Resource color=GOLD limit=5"]),
+      ("coin avatar > killSprite scoreChange=1", ["coin avatar > collectResource scoreChange=-1"])],
+     "coin avatar > collectResource"),
+    ("resource burns", "resources_good",
+     [("coin   > Immovable color=GOLD", ["coin   > Resource color=GOLD limit=5"]),
+      ("coin avatar > killSprite scoreChange=1", ["avatar coin > killSprite", "coin avatar > collectResource"])],
+     "avatar coin > killSprite"),
+    ("holding kills, on a parent", "resources_good",
+     [("coin   > Immovable color=GOLD", ["coin   > Resource color=GOLD limit=5"]),
+      ("avatar > MovingAvatar color=WHITE", ["player > MovingAvatar color=WHITE", "    avatar > color=WHITE"]),
+      ("coin avatar > killSprite scoreChange=1", ["coin avatar > collectResource scoreChange=1",
+                                                  "player floor > killIfHasMore resource=coin limit=3"])],
+     "player floor > killIfHasMore"),
+    ("gaining a curse", "resources_good",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD", "curse  > Resource color=LIGHTRED limit=3"]),
+      ("coin avatar > killSprite scoreChange=1",
+       ["coin avatar > killSprite scoreChange=1",
+        "avatar coin > changeResource resource=curse value=1 scoreChange=-2"])],
+     "avatar coin > changeResource"),
+    ("shot sticks to walls", "projectile_rollout",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > ShootAvatar stype=bolt color=WHITE",
+                                             "bolt   > Missile color=LIGHTBLUE"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "bolt wall > stepBack"])], "bolt wall > stepBack"),
+    ("shot explodes on its shooter", "projectile_rollout",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > ShootAvatar stype=bolt color=WHITE",
+                                             "bolt   > Missile color=LIGHTBLUE"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "bolt wall > killSprite", "bolt avatar > killBoth"])],
+     "bolt avatar > killBoth"),
+    ("every missile hurts, its own too", "projectile_rollout",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > ShootAvatar stype=bolt color=WHITE",
+                                             "missile > Missile", "    bolt > color=LIGHTBLUE"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "missile wall > killSprite", "avatar missile > killSprite"])],
+     "avatar missile > killSprite"),
+    ("flak hurts the gunner", "projectile_rollout",
+     [("avatar > MovingAvatar color=WHITE", ["avatar > FlakAvatar stype=bolt color=WHITE",
+                                             "bolt   > Missile orientation=UP color=LIGHTBLUE"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "bolt wall > killSprite",
+                                 "avatar bolt > killSprite scoreChange=-1"])], "avatar bolt > killSprite"),
+    ("colour from the parent", "color_is_type",
+     [("coin   > Immovable color=GOLD", ["item   > Immovable color=GOLD", "    coin > Immovable",
+                                          "    trap > Immovable"]),
+      ("g > floor guard", ["g > floor guard trap"]),
+      ("avatar guard > killSprite scoreChange=-1", ["avatar guard trap > killSprite scoreChange=-1"])],
+     "item   > Immovable"),
+    ("shared image", "color_is_type",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable img=oryx/gem"]),
+      ("guard  > Chaser stype=avatar cooldown=2 color=RED", ["guard  > Chaser stype=avatar cooldown=2 img=oryx/gem"])],
+     "guard  > Chaser"),
+    ("same colour, another image", "color_is_type",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD img=oryx/coin"]),
+      ("guard  > Chaser stype=avatar cooldown=2 color=RED",
+       ["guard  > Chaser stype=avatar cooldown=2 color=GOLD img=oryx/guard"])], "guard  > Chaser"),
+    ("class default colour", "color_is_type",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable"])], "coin   > Immovable"),
+    ("turns into a look-alike", "color_is_type",
+     [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD", "gold   > Immovable color=GOLD"]),
+      ("coin avatar > killSprite scoreChange=1", ["coin guard > transformTo stype=gold",
+                                                  "coin avatar > killSprite scoreChange=1"])], "gold   > Immovable"),
+    ("edge reverses", "default_blocking",
+     [("guard wall > stepBack", ["guard wall > stepBack", "guard EOS > reverseDirection"])], "guard EOS"),
+    ("edge kills, on a parent", "default_blocking",
+     [("avatar > MovingAvatar color=WHITE", ["player > MovingAvatar color=WHITE", "    avatar > color=WHITE"]),
+      ("guard wall > stepBack", ["guard wall > stepBack", "player EOS > killSprite"])], "player EOS"),
+    ("edge in a multi-partner line", "default_blocking",
+     [("guard wall > stepBack", ["guard wall > stepBack", "guard coin EOS > reverseDirection"])], "guard coin EOS"),
+    ("avatar walks off the screen", "default_blocking", [], "avatar > MovingAvatar"),
+    ("line-of-sight chaser", "movement_library",
+     [("guard  > Chaser stype=avatar cooldown=2 color=RED", ["guard  > LOSChaser stype=avatar cooldown=2 color=RED"])],
+     "guard  > LOSChaser"),
+    ("alternate chaser", "movement_library",
+     [("guard  > Chaser stype=avatar cooldown=2 color=RED",
+       ["guard  > AlternateChaser stype1=avatar stype2=coin cooldown=2 color=RED"])], "guard  > AlternateChaser"),
+    ("flees a coin", "movement_library",
+     [("guard  > Chaser stype=avatar cooldown=2 color=RED", ["guard  > Fleeing stype=coin cooldown=2 color=RED"])],
+     "guard  > Fleeing"),
+    ("chases a parent of the avatar and more", "movement_library",
+     [("guard  > Chaser stype=avatar cooldown=2 color=RED", ["guard  > Chaser stype=thing cooldown=2 color=RED"]),
+      ("avatar > MovingAvatar color=WHITE", ["thing  >", "    avatar > MovingAvatar color=WHITE",
+                                             "    gem > Immovable color=BLUE"]),
+      ("g > floor guard", ["g > floor guard gem"])], "guard  > Chaser"),
+    ("path class on a parent", "movement_library",
+     [("guard  > Chaser stype=avatar cooldown=2 color=RED", ["npc    > PathChaser stype=avatar cooldown=2",
+                                                             "    guard > color=RED"])], "npc    > PathChaser"),
+]
+
+#: Cases that need their own level (the default is LEVEL).
+LEVELS = {
+    "soft wall subtype": "wwwwwww\nwA.c.gw\nw..c.sw\nwwwwwww\n",
+    "two avatars placed": "wwwwwww\nwA.c.gw\nw..c.Bw\nwwwwwww\n",
+    "avatar walks off the screen": "ww.wwww\nwA.c.gw\nw..c..w\nwwwwwww\n",
+}
+
+#: Games that look as if they broke a prior but do not: every game-side prior holds. (case, changes, level)
+NEAR_MISSES = [
+    # One stepBack line for several movers (a parent type, or several partners on one line) blocks them all.
+    ("movers share one stepBack", [("avatar > MovingAvatar color=WHITE", []),
+                                   ("guard  > Chaser stype=avatar cooldown=2 color=RED",
+                                    ["mover  >", "    guard  > Chaser stype=avatar cooldown=2 color=RED",
+                                     "    avatar > MovingAvatar color=WHITE"]),
+                                   ("avatar wall > stepBack", ["mover wall > stepBack"]),
+                                   ("guard wall > stepBack", [])], None),
+    ("walls and the edge on one line", [("avatar wall > stepBack", ["avatar wall EOS > stepBack"])],
+     "ww.wwww\nwA.c.gw\nw..c..w\nwwwwwww\n"),
+    # A resource needed to open a door, or lost at a trap, is still good to hold.
+    ("resource opens a door", [("coin   > Immovable color=GOLD", ["coin   > Resource color=GOLD limit=5",
+                                                                   "door   > Immovable color=BROWN"]),
+                               ("g > floor guard", ["g > floor guard", "d > floor door"]),
+                               ("coin avatar > killSprite scoreChange=1",
+                                ["coin avatar > collectResource scoreChange=1", "avatar door > stepBack",
+                                 "door avatar > killIfOtherHasMore resource=coin limit=2"])],
+     "wwwwwww\nwA.c.gw\nw..cd.w\nwwwwwww\n"),
+    ("trap takes coins", [("coin   > Immovable color=GOLD", ["coin   > Resource color=GOLD limit=5",
+                                                              "trap   > Immovable color=LIGHTRED"]),
+                          ("g > floor guard", ["g > floor guard trap"]),
+                          ("coin avatar > killSprite scoreChange=1",
+                           ["coin avatar > collectResource scoreChange=1",
+                            "avatar trap > changeResource resource=coin value=-1"])], None),
+    # GVGAI reads ``prob`` only on the spawn effects and attractGaze: killSprite with prob is deterministic.
+    ("prob that the engine ignores", [("coin avatar > killSprite scoreChange=1",
+                                       ["coin avatar > killSprite prob=0.5 scoreChange=1"])], None),
+    ("spawn point that always spawns", [("coin   > Immovable color=GOLD",
+                                         ["coin   > Immovable color=GOLD",
+                                          "hole   > SpawnPoint stype=guard prob=1 cooldown=5 total=2 color=BLACK"]),
+                                        ("g > floor guard", ["g > floor guard hole"])], None),
+    ("random walker, fleer", [("guard  > Chaser stype=avatar cooldown=2 color=RED",
+                               ["guard  > RandomNPC cooldown=2 color=RED", "sheep  > Fleeing stype=avatar color=PINK"]),
+                              ("g > floor guard", ["g > floor guard", "s > floor sheep"]),
+                              ("guard wall > stepBack", ["guard sheep wall > stepBack", "sheep wall > stepBack"])],
+     "wwwwwww\nwA.c.gw\nw..c.sw\nwwwwwww\n"),
+    # The shot vanishing on its own shooter does it no harm; it dies on walls through its parent's line.
+    ("shot vanishes on its shooter", [("avatar > MovingAvatar color=WHITE",
+                                       ["avatar > ShootAvatar stype=bolt color=WHITE", "missile > Missile",
+                                        "    bolt > color=LIGHTBLUE"]),
+                                      ("guard wall > stepBack", ["guard wall > stepBack", "missile wall > killSprite",
+                                                                 "bolt avatar > killSprite"])], None),
+    # Drawn with the colour the file gives; the image name is then unused.
+    ("same image, other colours", [("coin   > Immovable color=GOLD", ["coin   > Immovable color=GOLD img=oryx/gem"]),
+                                   ("guard  > Chaser stype=avatar cooldown=2 color=RED",
+                                    ["guard  > Chaser stype=avatar cooldown=2 color=RED img=oryx/gem"])], None),
+    ("two counts together reach 0", [("SpriteCounter stype=coin limit=0 win=True",
+                                      ["MultiSpriteCounter stype1=coin stype2=guard limit=0 win=True",
+                                       "Timeout limit=500 win=False"]),
+                                     ("guard wall > stepBack", ["guard wall > stepBack", "guard coin > killSprite"])],
+     None),
 ]
 
 
@@ -154,13 +394,57 @@ def test_base_game_satisfies_every_game_side_prior(tmp_path: Path) -> None:
         assert verdict["reason"]
 
 
+def test_cases_are_distinct() -> None:
+    assert len({c[0] for c in CASES}) == len(CASES) and set(LEVELS) <= {c[0] for c in CASES}
+    assert {c[1] for c in CASES} == set(GAME_SIDE), "every game-side prior has cases"
+
+
 @pytest.mark.parametrize(("case", "prior", "changes", "marker"), CASES, ids=[c[0] for c in CASES])
 def test_one_broken_prior(tmp_path: Path, case: str, prior: str, changes: list, marker: str) -> None:
+    """The case breaks its prior, the reason names the line, and every other game-side prior still holds."""
     text = variant(changes)
-    result = audit_game(write_game(tmp_path, text))
+    result = audit_game(write_game(tmp_path, text, LEVELS.get(case, LEVEL)))
     broken = [p for p, v in result.items() if v["holds"] is False]
     assert broken == [prior], {p: result[p]["reason"] for p in broken}
+    assert all(result[p]["holds"] is True for p in GAME_SIDE if p != prior)
     assert re.search(rf"\bline {line_of(text, marker)}\b", result[prior]["reason"]), result[prior]["reason"]
+
+
+@pytest.mark.parametrize(("case", "changes", "level"), NEAR_MISSES, ids=[c[0] for c in NEAR_MISSES])
+def test_near_miss_breaks_nothing(tmp_path: Path, case: str, changes: list, level: str | None) -> None:
+    result = audit_game(write_game(tmp_path, variant(changes), level or LEVEL))
+    assert all(result[p]["holds"] is True for p in GAME_SIDE), \
+        {p: result[p]["reason"] for p in GAME_SIDE if not result[p]["holds"]}
+
+
+#: Games that break two priors at once, legitimately: (case, changes, the priors broken, line marker per prior).
+DOUBLE_BREAKS = [
+    # A shot with no rule with walls flies through them: walls do not stop it, and it outlives the hit.
+    ("shot passes walls", [("avatar > MovingAvatar color=WHITE", ["avatar > ShootAvatar stype=bolt color=WHITE",
+                                                                 "bolt   > Missile color=LIGHTBLUE"])],
+     {"walls_known": "bolt   > Missile", "projectile_rollout": "bolt   > Missile"}),
+    # Every effect that reads prob is outside the interaction library.
+    ("chance spawn effect",
+     [("guard wall > stepBack", ["guard wall > stepBack", "guard coin > spawn stype=floor prob=0.3"])],
+     {"deterministic_rules": "guard coin > spawn", "interaction_library": "guard coin > spawn"}),
+    ("avatars swap for all", [("avatar > MovingAvatar color=WHITE", ["avatar > color=WHITE",
+                                                                     "    walker > MovingAvatar color=WHITE",
+                                                                     "    runner > MovingAvatar color=PINK"]),
+                              ("A > floor avatar", ["A > floor walker"]),
+                              ("coin avatar > killSprite scoreChange=1",
+                               ["coin avatar > killSprite scoreChange=1",
+                                "coin avatar > transformToAll stype=walker stypeTo=runner"])],
+     {"avatar_known": "transformToAll", "interaction_library": "transformToAll"}),
+]
+
+
+@pytest.mark.parametrize(("case", "changes", "priors"), DOUBLE_BREAKS, ids=[c[0] for c in DOUBLE_BREAKS])
+def test_two_broken_priors(tmp_path: Path, case: str, changes: list, priors: dict[str, str]) -> None:
+    text = variant(changes)
+    result = audit_game(write_game(tmp_path, text))
+    assert {p for p in GAME_SIDE if result[p]["holds"] is False} == set(priors)
+    for prior, marker in priors.items():
+        assert re.search(rf"\bline {line_of(text, marker)}\b", result[prior]["reason"]), result[prior]["reason"]
 
 
 def test_needing_a_resource_is_not_harm(tmp_path: Path) -> None:
