@@ -16,6 +16,7 @@ import math
 import statistics
 import time
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -376,17 +377,26 @@ def build_report(records: list[dict[str, Any]], out_dir: str | Path, command: st
 
     seeds = sorted({r["seed"] for r in records})
     budgets = sorted({f"{r['budget']} {r['budget_unit']}" for r in records})
-    wall = sum(r.get("wall_seconds") or 0 for r in records)
-    head = [f"command: `{command}`", *[f"results from: `{c}`" for c in sorted({r.get('command') or '?'
-                                                                               for r in records})],
+    head = [f"command: `{command}`", *[_source_line(c, [r for r in records if (r.get("command") or "?") == c])
+                                       for c in sorted({r.get("command") or "?" for r in records})],
             f"budgets: {', '.join(budgets)}; seeds: {', '.join(map(str, seeds))}; units: {len(records)}; "
-            f"games: {len(games)}", f"unit wall time: {wall / 3600:.2f} h in all",
+            f"games: {len(games)}",
             f"code: {code_revisions(records)}",
             f"written {time.strftime('%Y-%m-%d %H:%M %Z')}"]
     (out / "report.md").write_text(_markdown(head, sections))
     html_path = out / "index.html"
     html_path.write_text(_html(head, sections))
     return html_path
+
+
+def _source_line(command: str, records: list[dict[str, Any]]) -> str:
+    """One results command: its units, when they ran (elapsed wall time) and their summed unit time."""
+    stamps = [datetime.strptime(t, "%Y-%m-%dT%H:%M:%S%z") for r in records
+              for t in (r.get("started_at"), r.get("finished_at")) if t]
+    unit_hours = sum(r.get("wall_seconds") or 0 for r in records) / 3600
+    when = (f"ran {min(stamps):%Y-%m-%d %H:%M} to {max(stamps):%H:%M %Z}, "
+            f"{(max(stamps) - min(stamps)).total_seconds() / 3600:.2f} h elapsed, " if stamps else "")
+    return f"results from: `{command}` ({len(records)} units; {when}{unit_hours:.2f} unit-hours)"
 
 
 def _md_table(rows: list[list[str]], header: list[str]) -> list[str]:
