@@ -29,7 +29,7 @@ phase() {
     heldout-seeds) held --agents random,empa,empa-noprior --seeds 1,2 --budget 2000
                    held --agents ppo-grid,dqn-grid,ppo-pixels,dqn-pixels --seeds 1,2 --neural-budget 50000 ;;
     # 18 configurations x every game x 3 seeds; 50 steps per level keeps it under 2 hours on 2 cores
-    # (at 100 the planner's cost on a few games made it about 3.5 hours)
+    # (at 100, an estimated 3.3 hours: the planner is slow on a few games)
     ablation) testbed ablate --quiet --workers "${WORKERS:-2}" --games all --seeds 0,1,2 --budget 50 \
                 --db runs/ablation.sqlite || echo "study: some units failed (testbed failures)" >&2 ;;
     restore)

@@ -14,6 +14,7 @@ from testbed.cli import app
 from testbed.report import growth_exponent, mean_ci, prior_effects
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -70,15 +71,31 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert per_game_header.count("`random`") == 1
     for title in ("Headline", "Performance profiles", "Learning curves", "Planning cost", "Replays", "Per game"):
         assert f"## {title}" in md
-    page = (out / "index.html").read_text()
-    n_images, n_tables = page.count("<img "), page.count("<table>")
-    assert n_images >= 7 and n_tables == 3
+    assert_renders(out / "index.html", tmp_path, min_images=6, tables=3)  # five figures and at least one GIF
+
+
+def test_committed_ablation_report_renders(tmp_path: Path) -> None:
+    """The study's report in leaderboards/ablation opens from the file system with every image loaded."""
+    page = ROOT / "leaderboards" / "ablation" / "index.html"
+    assert page.exists(), "leaderboards/ablation/index.html is committed (bash scripts/study.sh export)"
+    md = (page.parent / "report.md").read_text()
+    for title in ("Headline", "Levels won against", "Performance profiles", "Learning curves", "Planning cost",
+                  "Replays", "Per game"):
+        assert f"## {title}" in md
+    assert_renders(page, tmp_path, min_images=8, tables=3)
+
+
+def assert_renders(page: Path, tmp_path: Path, min_images: int, tables: int) -> None:
+    """Every table is in the page and, in headless Chromium, every image loaded."""
+    text = page.read_text()
+    n_images, n_tables = text.count("<img "), text.count("<table>")
+    assert n_images >= min_images and n_tables == tables
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (.ci/run installs Debian's chromium)")
     dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
                           f"--user-data-dir={tmp_path / 'chrome'}", "--virtual-time-budget=15000", "--dump-dom",
-                          (out / "index.html").resolve().as_uri()], capture_output=True, text=True, timeout=120).stdout
+                          page.resolve().as_uri()], capture_output=True, text=True, timeout=120).stdout
     loaded = re.search(r'data-images="([^"]*)"', dom)
     assert loaded, "the page's load check did not run"
     states = loaded.group(1).split()
