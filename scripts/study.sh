@@ -37,8 +37,8 @@ phase() {
         [ -f "runs/$s.sqlite" ] || [ ! -f "leaderboards/results/$s.jsonl" ] \
           || testbed import "leaderboards/results/$s.jsonl" --db "runs/$s.sqlite"
       done
-      [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl ] \
-        || testbed import leaderboards/ablation/results.jsonl --db runs/ablation.sqlite ;;
+      [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl.gz ] \
+        || testbed import leaderboards/ablation/results.jsonl.gz --db runs/ablation.sqlite ;;
     export)
       for s in heldout dev gvgai; do
         [ -f "runs/$s.sqlite" ] || continue
@@ -47,8 +47,8 @@ phase() {
       done
       if [ -f runs/ablation.sqlite ]; then
         mkdir -p leaderboards/ablation
-        testbed export --db runs/ablation.sqlite --out leaderboards/ablation/results.jsonl
-        testbed report --from leaderboards/ablation/results.jsonl --neural-from leaderboards/results/heldout.jsonl \
+        testbed export --db runs/ablation.sqlite --out leaderboards/ablation/results.jsonl.gz
+        testbed report --from leaderboards/ablation/results.jsonl.gz --neural-from leaderboards/results/heldout.jsonl \
           --out leaderboards/ablation
       fi ;;
     *) echo "unknown phase $1" >&2; exit 2 ;;
