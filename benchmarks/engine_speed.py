@@ -93,14 +93,20 @@ class Player:
             self.observe(g)
 
 
-def bench_public(game_file: Path, level_file: Path, seconds: float) -> dict[str, float]:
-    """Step, copy()+step and pixel rates through the public API only (any revision of the engine has it)."""
-    start = vgdl.load_game(game_file, level_file, seed=0)
-    row = {"step": rate(Player(start), seconds), "pixels": rate(Player(start, lambda g: g.render_rgb(8)), seconds)}
+def mid_game(start: Game) -> tuple[Game, JavaRandom]:
+    """A copy of the level five seeded random steps in (copies are timed from there) and its generator."""
     mid = start.copy()
     rng = JavaRandom(3)
     for _ in range(5):
         mid.step(mid.actions[rng.next_int(len(mid.actions))])
+    return mid, rng
+
+
+def bench_public(game_file: Path, level_file: Path, seconds: float) -> dict[str, float]:
+    """Step, copy()+step and pixel rates through the public API only (any revision of the engine has it)."""
+    start = vgdl.load_game(game_file, level_file, seed=0)
+    row = {"step": rate(Player(start), seconds), "pixels": rate(Player(start, lambda g: g.render_rgb(8)), seconds)}
+    mid, rng = mid_game(start)
     actions = mid.actions
     row["copy_step"] = rate(lambda: mid.copy().step(actions[rng.next_int(len(actions))]), seconds)
     return row
@@ -131,10 +137,7 @@ def bench_game(game_file: Path, level_file: Path, seconds: float) -> dict[str, f
         "ref_pixels": rate(Player(start, lambda g: render_reference(g, 8)), seconds, rounds=1),
         "scan_step": rate(Player(scan_start), seconds, rounds=1),
     }
-    mid = start.copy()
-    rng = JavaRandom(3)
-    for _ in range(5):
-        mid.step(mid.actions[rng.next_int(len(mid.actions))])
+    mid, rng = mid_game(start)
     actions = mid.actions
     row["copy_step"] = rate(lambda: mid.copy().step(actions[rng.next_int(len(actions))]), seconds)
     # the rules and the lineage-wide caches are shared by copies: share them with the deep copies too
