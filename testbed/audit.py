@@ -28,9 +28,8 @@ from typing import Annotated, Any
 
 import typer
 
+from agents.empa.outcomes import OUTCOMES
 from agents.empa.priors import PRIORS
-from agents.empa.simulator import APPROXIMATE
-from agents.empa.theory import OUTCOME_EFFECT, PLAIN_EFFECTS
 from testbed.games import GameRef, GameSelectionError, select_games
 from vgdl.description import GameDescription, InteractionRule, SpriteType, TerminationRule
 from vgdl.errors import VGDLError
@@ -104,12 +103,13 @@ CREATES: dict[str, tuple[str, ...]] = {
     "spawnAbove": ("stype",), "spawnBelow": ("stype",), "spawnLeft": ("stype",), "spawnRight": ("stype",),
     "spawnIfCounterSubTypes": ("stype", "estype"), "updateSpawnType": ("stype",)}
 
-#: EMPA's interaction library as our agent has it: effects its mental simulator writes as they are
-#: (agents/empa/theory.py PLAIN_EFFECTS and the outcome effects, plus the ones `_one_effect` writes with
-#: their argument) and the resource-conditioned kills it learns exactly as preconditions (P12).
+#: EMPA's interaction library as our agent has it: the engine effects its mental simulator writes as
+#: they are (agents/empa/outcomes.py rows whose effect is themselves) and the resource-conditioned kills
+#: it learns exactly as preconditions (P12).
 PRECONDITIONED = frozenset({"killIfOtherHasMore", "killIfHasMore", "killIfHasLess"})
-INTERACTION_LIBRARY = frozenset(PLAIN_EFFECTS | set(OUTCOME_EFFECT.values())
-                                | {"transformTo", "killAll", "changeResource", "collectResource"} | PRECONDITIONED)
+INTERACTION_LIBRARY = frozenset({k.name for k in OUTCOMES.values() if k.effect == k.name} | PRECONDITIONED)
+#: Effects the simulator runs as another (a conditional kill as the kill it was when it fired).
+APPROXIMATE = {k.name: k.effect for k in OUTCOMES.values() if k.effect not in (None, k.name)}
 #: Parameters the simulator drops: set to other than their default, the effect is not the library's version
 #: (``repeat`` on any effect: the simulator applies it once).
 LIBRARY_DROPPED_PARAMS: dict[str, tuple[str, ...]] = {

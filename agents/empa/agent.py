@@ -19,6 +19,7 @@ import yaml
 
 from agents.base import Agent, AgentConfig
 from agents.empa.learner import Learner
+from agents.empa.outcomes import displaces
 from agents.empa.perception import (
     MOVES,
     ContingencyTracker,
@@ -49,7 +50,7 @@ class EMPAConfig(AgentConfig):
 
     def constants(self) -> dict[str, Any]:
         blocks = yaml.safe_load(Path(self.planner_file).read_text())
-        return dict(blocks["tuned" if self.priors().tuned_planner else "untuned"])
+        return dict(blocks[self.priors().behaviour().planner_block])
 
 
 @dataclass
@@ -72,16 +73,17 @@ class EMPAAgent(Agent):
     def __init__(self, config: EMPAConfig | None = None) -> None:
         super().__init__(config)
         self.priors = self.config.priors()
+        self.b = self.priors.behaviour()  # what the priors make the agent do
         self.c = self.config.constants()
         if self.config.exploration not in ("novelty", "epsilon"):
             raise ValueError(f"exploration must be 'novelty' or 'epsilon', got {self.config.exploration!r}")
         self.rng = np.random.default_rng(self.config.seed)
-        self.theory = Theory()
-        self.learner = Learner(self.theory, self.priors)
+        self.theory = Theory(precondition_tolerance=float(self.c["precondition_tolerance"]))
+        self.learner = Learner(self.theory, self.b, self.c)
         self.contingency = ContingencyTracker()
-        self.planner = Planner(self.c, self.priors.projectile_rollout, self.rng)
+        self.planner = Planner(self.c, self.b.rollout_shots, self.rng)
         self.pixels: Any = None
-        if not self.priors.object_state:
+        if not self.b.perceive_objects:
             from agents.empa.pixels import PixelPerceiver
 
             self.pixels = PixelPerceiver(self.config.pixel_tile_size)
@@ -103,8 +105,8 @@ class EMPAAgent(Agent):
 
     def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
         """The env arguments this configuration needs: observation type and privileged channels."""
-        kwargs: dict[str, Any] = {"privileged": self.priors.privileged(), "avatar_flag": self.priors.avatar_known}
-        if self.priors.object_state:
+        kwargs: dict[str, Any] = {"privileged": self.priors.privileged(), "avatar_flag": self.b.told_avatar}
+        if self.b.perceive_objects:
             kwargs["obs_type"] = "objects"
         else:
             kwargs.update(obs_type="pixels", tile_size=self.config.pixel_tile_size)
@@ -114,6 +116,7 @@ class EMPAAgent(Agent):
         out = super().describe()
         out["priors_off"] = sorted(self.priors.off)
         out["privileged"] = self.priors.privileged()
+        out["priors_inactive"] = sorted(self.priors.inactive())
         out["planner_constants"] = self.c
         return out
 
@@ -137,20 +140,20 @@ class EMPAAgent(Agent):
             table = self.pixels.perceive(obs)
             frame = frame_from_table(table, use_avatar_flag=False)
             av = privileged(info, "avatar")
-            if av and self.priors.avatar_known and "x" in av:
+            if av and self.b.told_avatar and "x" in av:
                 ids = frame.cells.get((int(round(av["x"])), int(round(av["y"]))), [])
                 if ids:
                     th.avatar_type = frame.objects[ids[-1]][0]
         else:
-            frame = frame_from_table(obs, self.priors.avatar_known, privileged(info, "inventory", {}))
+            frame = frame_from_table(obs, self.b.told_avatar, privileged(info, "inventory", {}))
             av = privileged(info, "avatar")
-            if av and self.priors.avatar_known:
+            if av and self.b.told_avatar:
                 th.avatar_type = av["channel"]
                 th.avatar_class = av["class"]
                 if av["shoot_channels"]:
                     th.projectile = av["shoot_channels"][0]
             walls = privileged(info, "walls")
-            if walls is not None and self.priors.walls_known:
+            if walls is not None and self.b.told_walls:
                 th.walls = set(walls)
             if frame.avatar is not None and th.avatar_type is None:
                 th.avatar_type = frame.objects[frame.avatar][0]
@@ -182,7 +185,7 @@ class EMPAAgent(Agent):
         if self._prev is None:
             self._prev = frame
             self.learner.start_episode(frame)
-        if self.config.exploration == "epsilon" and self.rng.random() < max(self.c["epsilon"], 0.1):
+        if self.config.exploration == "epsilon" and self.rng.random() < self.c["epsilon"]:
             return int(self.rng.integers(len(self.action_names)))
         if self._random_steps > 0 or self.theory.avatar_type is None or frame.avatar is None:
             self._random_steps = max(0, self._random_steps - 1)
@@ -209,7 +212,7 @@ class EMPAAgent(Agent):
         frame = self._prev
         cell = frame.avatar_cell() if frame is not None else None
         if cell is not None and self.theory.avatar_type is not None:
-            harmful = self.theory.harmful(self.priors.deterministic_rules, frame.inventory_key())
+            harmful = self.theory.harmful(self.b.deterministic, frame.inventory_key())
             safe = [i for i in choices if (d := MOVES.get(self.action_names[i])) is None
                     or not frame.types_at((cell[0] + d[0], cell[1] + d[1])) & harmful]
             choices = safe or choices
@@ -230,12 +233,11 @@ class EMPAAgent(Agent):
         candidates = (candidates & self.learner.initial) or candidates  # spawned things (shots, darts) come back
         novelty: set[int] = set()
         if self.config.exploration == "novelty" and th.avatar_type is not None:
-            need = 1 if self.priors.color_is_type else 2
+            need = self.b.evidence_objects
             novelty = {t for t in present if t != th.avatar_type and t not in th.walls
                        and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
-        pushes = {"push", "bounceForward"}
         movable = {a for (a, b), r in th.rules.items()
-                   if b == th.avatar_type and any(pushes & set(o.outcome.split("+")) for o in r.seen)}
+                   if b == th.avatar_type and any(displaces(o.outcome) for o in r.seen)}
         # EMPA's relational novelty: bring things the avatar moves, herds or lures (or shoots) to types
         # they never met.
         herded = self._herded_types()
@@ -248,8 +250,7 @@ class EMPAAgent(Agent):
                      novelty=novelty, pair_novelty=pair_novelty, movable=movable, herded=herded, fatal=th.fatal(),
                      avatar=th.avatar_type,
                      projectile=th.projectile,
-                     resource_bonus=self.priors.resources_good and self.priors.object_state,
-                     value_score=not self.priors.objective_form)
+                     resource_bonus=self.b.resource_bonus, value_score=self.b.score_objective)
 
     def _herded_types(self) -> set[int]:
         """Types believed to flee or chase the avatar: it can steer them without touching them."""
@@ -259,8 +260,8 @@ class EMPAAgent(Agent):
     def _make_plan(self, frame: Frame) -> None:
         start = time.process_time()
         th = self.theory
-        compiled = compile_theory(th, frame, self.learner.last_dir, self.priors.deterministic_rules,
-                                  self.priors.default_blocking)
+        compiled = compile_theory(th, frame, self.learner.last_dir, self.b.deterministic, self.b.unknown_blocks,
+                                  self._floors())
         game = mental_game(compiled, frame, frame.avatar_orientation, seed=int(self.rng.integers(2**31)))
         tokens = channel_tokens(game, compiled)
         goals = self._goals(frame)
@@ -290,19 +291,22 @@ class EMPAAgent(Agent):
             # A novelty goal "reached" again and again without anything learned is not informative.
             key = (th.version, frozenset(goals.novelty), frozenset(goals.pair_novelty))
             self._novelty_tries[key] = self._novelty_tries.get(key, 0) + 1
-            if self._novelty_tries[key] >= 3:
+            if self._novelty_tries[key] >= self.c["novelty_retries"]:
                 self._unreachable |= goals.novelty
                 self._unreachable_pairs |= goals.pair_novelty
-        if plan.actions and not self.priors.single_map_theory and not self._safe_in_runner_up(frame, plan):
+        if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):
             plan = Plan([], [], "rejected", nodes)
         self._plan, self._step_in_plan, self._replan = plan, 0, False
         self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects),
                                        self._level, frame.size()[0] * frame.size()[1]))
 
+    def _floors(self) -> tuple[float, float]:
+        return float(self.c["harmful_outcome_floor"]), float(self.c["outcome_floor"])
+
     def _safe_in_runner_up(self, frame: Frame, plan: Plan) -> bool:
         """Prior ``single_map_theory`` off: the plan must also survive the pessimistic theory."""
         compiled = compile_theory(self.theory, frame, self.learner.last_dir, deterministic=False,
-                                  default_blocking=self.priors.default_blocking)
+                                  default_blocking=self.b.unknown_blocks, floors=self._floors())
         game = mental_game(compiled, frame, None, seed=int(self.rng.integers(2**31)))
         for a in plan.actions:
             game.step(a)
@@ -318,9 +322,9 @@ class EMPAAgent(Agent):
         nxt = self._perceive(next_observation, info)
         name = self.action_names[int(action)]
         if prev is not None:
-            if not self.priors.avatar_known or self.theory.avatar_type is None:
+            if not self.b.told_avatar or self.theory.avatar_type is None:
                 self.contingency.update(prev, name, nxt)
-            events = privileged(info, "events") if self.priors.object_state else None
+            events = privileged(info, "events") if self.b.read_events else None
             if self.learner.update(prev, name, nxt, reward, terminated, info.get("winner"), events):
                 self._replan = True
                 self._stale = 0
@@ -347,8 +351,8 @@ class EMPAAgent(Agent):
             if seen != plan.herded[self._step_in_plan - 1]:
                 self._replan = True
                 return
-        if self.priors.danger_replan and cell is not None:
-            harmful = self.theory.harmful(self.priors.deterministic_rules, nxt.inventory_key())
+        if self.b.replan_on_danger and cell is not None:
+            harmful = self.theory.harmful(self.b.deterministic, nxt.inventory_key())
             safe = int(self.c["safe_distance"])
             for oid, (t, x, y) in nxt.objects.items():
                 if t in harmful and abs(x - cell[0]) + abs(y - cell[1]) <= safe:

@@ -12,13 +12,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents.empa.outcomes import displaces, removes
 from agents.empa.perception import MOVES, Frame
-from agents.empa.priors import PriorSet
-from agents.empa.theory import Inventory, Movement, Theory, destroys
+from agents.empa.priors import Behaviour
+from agents.empa.theory import Inventory, Movement, Theory
 
 
 def _dist(a: tuple[int, int], b: tuple[int, int]) -> int:
     return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+def _exit_type(prev: Frame, nxt: Frame, origin: tuple[int, int], arrival: tuple[int, int], mover: int) -> int | None:
+    """Where a teleport led: the rarest type at the arrival cell that was not also under the mover before."""
+    arrived = nxt.types_at(arrival) - prev.types_at(origin) - {mover}
+    if not arrived:
+        return None
+    counts = nxt.counts()
+    return min(arrived, key=lambda t: (counts[t], t))
 
 
 @dataclass
@@ -36,9 +46,10 @@ class MoveStats:
 class Learner:
     """Updates a :class:`Theory` from one transition at a time."""
 
-    def __init__(self, theory: Theory, priors: PriorSet) -> None:
+    def __init__(self, theory: Theory, behaviour: Behaviour, constants: dict[str, Any]) -> None:
         self.theory = theory
-        self.priors = priors
+        self.b = behaviour
+        self.c = constants
         self.stats: dict[Any, MoveStats] = defaultdict(MoveStats)
         self.last_dir: dict[int, tuple[int, int]] = {}
         self.last_move: dict[int, int] = {}  # object -> step of its last observed move
@@ -84,11 +95,11 @@ class Learner:
             self.changed = True
         self.present |= set(nxt.counts())
         touched = self._movement(prev, nxt)
-        if self.priors.event_log and events is not None and self.priors.interaction_library:
+        if self.b.effect_names and events is not None:
             fired = self._from_events(prev, nxt, events)
             self._silent_contacts(prev, action, nxt, events)
         else:
-            partners = self._event_partners(events) if self.priors.event_log and events is not None else None
+            partners = self._event_partners(events) if self.b.read_events and events is not None else None
             fired = self._from_state(prev, action, nxt, partners)
         fired |= self._passive_contacts(prev, action, nxt, touched)
         self._projectile(prev, action, nxt)
@@ -111,10 +122,10 @@ class Learner:
     # -------------------------------------------------------------------------------------------
     def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: Any, obj: int) -> None:
         rule = self.theory.rule(a, b)
-        before = rule.outcome(inv, self.priors.deterministic_rules)[:2] if rule.seen else None
+        before = rule.outcome(inv, self.b.deterministic)[:2] if rule.seen else None
         known_before = len(rule.objects)
         rule.add(outcome, inv, arg, obj)
-        after = rule.outcome(inv, self.priors.deterministic_rules)[:2]
+        after = rule.outcome(inv, self.b.deterministic)[:2]
         if before != after or (known_before < 2 <= len(rule.objects)):
             self.changed = True
 
@@ -140,7 +151,7 @@ class Learner:
             if a < 0 or b < 0:
                 continue
             key = (a, b, e["id1"])
-            if destroys(effect) and e["id1"] in nxt.objects and effect != "collectResource":
+            if removes(effect) and e["id1"] in nxt.objects and effect != "collectResource":
                 grouped.setdefault(key, [])
                 continue
             if effect.startswith("transformTo"):
@@ -148,6 +159,10 @@ class Learner:
                 if pos is not None:
                     new = nxt.types_at((pos[1], pos[2])) - {a}
                     args[key] = min(new) if new else None
+            if effect == "teleportToExit":  # its argument: the exit type, where the sprite arrived
+                pos, old = nxt.objects.get(e["id1"]), prev.objects.get(e["id1"])
+                if pos is not None and old is not None:
+                    args[key] = _exit_type(prev, nxt, (old[1], old[2]), (pos[1], pos[2]), a)
             if effect == "killAll":  # its argument: the type that vanished everywhere at once
                 gone = set(prev.counts()) - set(nxt.counts()) - {a, b}
                 args[key] = min(gone) if len(gone) == 1 else None
@@ -223,7 +238,7 @@ class Learner:
                     t = prev.objects[oid][0]
                     beyond = (target[0] + d[0], target[1] + d[1])
                     rule = th.rules.get((t, at))
-                    if rule is not None and rule.seen and rule.outcome(inv, True)[0] in ("push", "bounceForward"):
+                    if rule is not None and rule.seen and displaces(rule.outcome(inv, True)[0]):
                         for bt in prev.types_at(beyond):
                             self._record(t, bt, "undo", inv, None, oid)
                             fired.add((t, bt))
@@ -233,8 +248,9 @@ class Learner:
             elif new_cell == target:
                 self._record_contacts(prev, nxt, contact_ids, at, av, target, d, inv, fired)
             elif _dist(new_cell, pa) > 1:
+                exit_type = _exit_type(prev, nxt, pa, new_cell, at)
                 for oid in contact_ids:
-                    self._record(at, prev.objects[oid][0], "teleport", inv, None, av)
+                    self._record(at, prev.objects[oid][0], "teleport", inv, exit_type, av)
                     fired.add((at, prev.objects[oid][0]))
         return fired
 
@@ -272,7 +288,7 @@ class Learner:
     def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
         """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box)."""
         fired: set[tuple[int, int]] = set()
-        if self.priors.event_log and self.priors.interaction_library:
+        if self.b.effect_names:
             return fired
         th = self.theory
         inv = prev.inventory_key()
@@ -297,7 +313,7 @@ class Learner:
         before = th.fatal()
         for pair in fired:
             rule = th.rules.get(pair)
-            if pair[0] == th.avatar_type or rule is None or not rule.seen or not destroys(rule.seen[-1].outcome):
+            if pair[0] == th.avatar_type or rule is None or not rule.seen or not removes(rule.seen[-1].outcome):
                 continue
             th.ending.setdefault(pair, [0, 0])[0 if lost else 1] += 1
         if th.fatal() != before:
@@ -306,7 +322,7 @@ class Learner:
     def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
         """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile."""
         th = self.theory
-        if th.projectile is not None or action != "ACTION_USE" or self.priors.avatar_known:
+        if th.projectile is not None or action != "ACTION_USE" or self.b.told_avatar:
             return
         pa = prev.avatar_cell()
         if pa is None:
@@ -323,7 +339,7 @@ class Learner:
         th = self.theory
         pa, na = prev.avatar_cell(), nxt.avatar_cell()
         touched = set()
-        per_object = not self.priors.color_is_type
+        per_object = self.b.movement_per_object
         self.steps += 1
         for oid, (t, x, y) in prev.objects.items():
             if oid == prev.avatar or t == th.avatar_type or t in th.walls:
@@ -384,19 +400,21 @@ class Learner:
             return Movement("static")
         if s.gaps:
             # The commonest gap between moves: blocked attempts (a fleer in a corner) only add longer gaps.
-            cooldown = max(1, min(10, min(g for g, n in s.gaps.items() if n == max(s.gaps.values()))))
+            cooldown = min(g for g, n in s.gaps.items() if n == max(s.gaps.values()))
         else:
-            cooldown = max(1, min(10, round(s.seen / s.moves)))
+            cooldown = round(s.seen / s.moves)
+        cooldown = max(1, min(int(self.c["max_cooldown"]), cooldown))
         orientation = s.directions.most_common(1)[0][0]
-        if not self.priors.movement_library:
+        if not self.b.library_movement:
             return Movement("random", cooldown, orientation)
-        if s.pairs >= 3 and s.straight >= 0.9 * s.pairs:
+        c = self.c
+        if s.pairs >= 3 and s.straight >= c["missile_straight"] * s.pairs:
             return Movement("missile", cooldown, orientation)
-        if s.moves >= 4 and s.toward >= 0.75 * s.moves:
+        if s.moves >= 4 and s.toward >= c["herding_share"] * s.moves:
             return Movement("chaser", cooldown, orientation)
-        if s.moves >= 4 and s.away >= 0.75 * s.moves:
+        if s.moves >= 4 and s.away >= c["herding_share"] * s.moves:
             return Movement("fleer", cooldown, orientation)
-        if s.pairs >= 2 and s.straight >= 0.85 * s.pairs:
+        if s.pairs >= 2 and s.straight >= c["missile_straight_short"] * s.pairs:
             return Movement("missile", cooldown, orientation)
         return Movement("random", cooldown, orientation)
 

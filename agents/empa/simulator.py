@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from agents.empa.outcomes import harms_avatar, kills, kind, kinds
 from agents.empa.perception import Frame
-from agents.empa.theory import HARMFUL_TO_AVATAR, OUTCOME_EFFECT, PLAIN_EFFECTS, Inventory, Theory
+from agents.empa.theory import Inventory, Theory
 from vgdl import load_game
 from vgdl.game import Game
 from vgdl.loading import load_rules
@@ -22,12 +23,6 @@ from vgdl.rules import GameRules
 
 DIRECTIONS = {(0, -1): "UP", (0, 1): "DOWN", (-1, 0): "LEFT", (1, 0): "RIGHT"}
 LEVEL_CHARS = "abcdefghijklmnopqrstuvxyzBCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_=+[]{};:,<>/?|~'\""
-#: Conditional effects from the event log, simulated as what they did when they fired.
-APPROXIMATE = {"killIfOtherHasMore": "killSprite", "killIfHasLess": "killSprite", "killIfHasMore": "killSprite",
-               "killIfOtherHasLess": "killSprite", "killIfAlive": "killSprite", "killIfSlow": "killSprite",
-               "killIfFast": "killSprite", "killIfFrontal": "killSprite", "killIfNotFrontal": "killSprite",
-               "collectResourceIfHeld": "collectResource", "wallBounce": "reverseDirection",
-               "wallReverse": "reverseDirection", "bounceDirection": "reverseDirection"}
 _RULES_CACHE: OrderedDict[str, GameRules] = OrderedDict()
 
 
@@ -51,9 +46,20 @@ class Compiled:
     token_of: dict[str, int]  # mental type name -> type token
 
 
+def portal_exits(theory: Theory) -> dict[int, int]:
+    """Types that sent something elsewhere (a learned teleport) -> the type found where it arrived."""
+    out: dict[int, int] = {}
+    for (_, b), r in theory.rules.items():
+        for o in r.seen:
+            if any(k.effect == "teleportToExit" for k in kinds(o.outcome)) and o.arg in theory.seen_types:
+                out[b] = o.arg
+    return out
+
+
 def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[str]:
     lines = []
     av = theory.avatar_type
+    exits = portal_exits(theory)
     for t in tokens:
         if t == av:
             cls = theory.avatar_class
@@ -66,6 +72,8 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
         m = theory.movement.get(t)
         if t in theory.resources:
             lines.append(f"        {name(t)} > Resource limit=100")
+        elif t in exits and (m is None or m.kind == "static"):
+            lines.append(f"        {name(t)} > Portal stype={name(exits[t])}")
         elif m is None or m.kind == "static" or t in theory.walls:
             lines.append(f"        {name(t)} > Immovable")
         elif m.kind == "missile":
@@ -85,28 +93,34 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
     return lines
 
 
-KILLS = {"kill", "killSprite", "killIfOtherHasMore", "killIfHasMore", "killIfHasLess", "collect",
-         "collectResource"}
-
-
-def _one_effect(theory: Theory, a: int, effect: str, arg: Any) -> str | None:
-    effect = OUTCOME_EFFECT.get(effect, effect)
-    effect = APPROXIMATE.get(effect, effect)
-    if effect == "transformTo":
-        return f"transformTo stype={name(arg)}" if arg is not None and arg in theory.seen_types else "killSprite"
-    if effect == "killAll":
-        return f"killAll stype={name(arg)}" if arg is not None and arg in theory.seen_types else None
-    if effect == "collectResource":
-        return "collectResource" if a in theory.resources else "killSprite"
-    if effect == "changeResource":
+def _one_effect(theory: Theory, a: int, outcome: str, arg: Any) -> str | None:
+    """One outcome name as a VGDL effect line's right-hand side (None: the simulator cannot run it)."""
+    row = kind(outcome)
+    effect = row.effect
+    if effect is None:
+        return None
+    if row.arg == "type":
+        known = arg is not None and arg in theory.seen_types
+        if effect == "transformTo":
+            return f"transformTo stype={name(arg)}" if known else "killSprite"
+        if effect == "killAll":
+            return f"killAll stype={name(arg)}" if known else None
+        return effect if known else None  # teleportToExit: the portal's sprite line names the exit
+    if row.arg == "resource":
         if isinstance(arg, tuple) and arg[0] in theory.seen_types:
             return f"changeResource resource={name(arg[0])} value={arg[1]}"
         return None
-    return effect if effect in PLAIN_EFFECTS else None
+    if effect == "collectResource" and a not in theory.resources:
+        return "killSprite"
+    return effect
+
+
+def _parts(outcome: str) -> list[str]:
+    return [n for n in outcome.split("+") if n]
 
 
 def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic: bool,
-             default_blocking: bool) -> list[str]:
+             default_blocking: bool, floors: tuple[float, float]) -> list[str]:
     """Right-hand sides of the VGDL effect lines for ``a b`` (none: nothing happens)."""
     r = theory.rules.get((a, b))
     if r is None or not r.seen:
@@ -114,29 +128,32 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
     pre = r.precondition()
     if pre is not None:
         res = f"resource={name(pre.resource)}"
-        with_kills = bool(set(pre.with_resource.split("+")) & KILLS)
-        without_kills = bool(set(pre.without.split("+")) & KILLS)
+        with_kills, without_kills = kills(pre.with_resource), kills(pre.without)
         if with_kills and not without_kills:  # e.g. a door that opens for a key holder
             line = f"killIfOtherHasMore {res} limit={pre.amount}" if b == theory.avatar_type else None
             if a == theory.avatar_type:
                 line = f"killIfHasMore {res} limit={pre.amount}"
             if line is not None:
-                rest = [e for e in (_one_effect(theory, a, x, None) for x in pre.without.split("+")) if e]
+                rest = [e for e in (_one_effect(theory, a, x, None) for x in _parts(pre.without)) if e]
                 return [line, *[e for e in rest if e != "stepBack"]]
         if without_kills and not with_kills and a == theory.avatar_type:  # deadly unless holding it
             arg = next((o.arg for o in r.seen if o.outcome == pre.with_resource), None)
-            rest = [e for e in (_one_effect(theory, a, x, arg) for x in pre.with_resource.split("+")) if e]
+            rest = [e for e in (_one_effect(theory, a, x, arg) for x in _parts(pre.with_resource)) if e]
             return [f"killIfHasLess {res} limit={pre.amount - 1}", *rest]
     outcome, arg, p = r.outcome(inventory, deterministic)
-    harmful = a == theory.avatar_type and bool(set(outcome.split("+")) & HARMFUL_TO_AVATAR)
-    if not deterministic and p < (0.1 if harmful else 0.5):
+    harmful = a == theory.avatar_type and harms_avatar(outcome)
+    if not deterministic and p < (floors[0] if harmful else floors[1]):
         return []
-    return [e for e in (_one_effect(theory, a, x, arg) for x in outcome.split("+")) if e]
+    return [e for e in (_one_effect(theory, a, x, arg) for x in _parts(outcome)) if e]
 
 
 def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[int, int]],
-                   deterministic: bool = True, default_blocking: bool = True) -> Compiled:
-    """VGDL text of the theory and a level holding the frame's objects."""
+                   deterministic: bool = True, default_blocking: bool = True,
+                   floors: tuple[float, float] = (0.1, 0.5)) -> Compiled:
+    """VGDL text of the theory and a level holding the frame's objects.
+
+    ``floors``: with noisy rules, the probability a harmful (other) outcome needs to be simulated.
+    """
     tokens = sorted(theory.seen_types | set(frame.counts()))
     movers: set[int] = set()
     sprites = _sprite_lines(theory, tokens, movers)
@@ -159,7 +176,7 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             if a not in movers and not theory.known(a, b):
                 continue  # static things meeting static things: nothing happens
             score = theory.rules[(a, b)].score if (a, b) in theory.rules else None
-            for i, effect in enumerate(_effects(theory, a, b, inventory, deterministic, default_blocking)):
+            for i, effect in enumerate(_effects(theory, a, b, inventory, deterministic, default_blocking, floors)):
                 bonus = f" scoreChange={int(score)}" if score and i == 0 else ""
                 interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
     # Level: one character per distinct stack of types in a cell.

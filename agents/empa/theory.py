@@ -3,8 +3,8 @@
 Why this shape: EMPA's theory is a VGDL program; ours is too, so the mental simulator is our own
 engine running :meth:`Theory.to_vgdl` (prior P18). Types are the observation's type tokens
 (``t3``), never the game's names. A rule describes what happens to the *first* type when it meets
-the second, as an outcome (``kill``, ``block``, ``push``, ``collect``, ``transform``, ``nothing``,
-``other``) or, with the event log and the effect library on, as the VGDL effect that fired.
+the second, as an outcome of :mod:`agents.empa.outcomes` (``kill``, ``block``, ``push``, ...) or, with
+the event log and the effect library on, as the VGDL effect that fired.
 Each rule keeps its observations with the inventory at the time, so resource preconditions
 (EMPA's P12) and noisy outcomes (prior ``deterministic_rules`` off) come from the same records.
 """
@@ -15,30 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-#: How each outcome is written as a VGDL effect (for the first sprite of the pair).
-OUTCOME_EFFECT = {"kill": "killSprite", "block": "stepBack", "push": "bounceForward", "collect": "collectResource",
-                  "undo": "undoAll", "transform": "transformTo", "reverse": "reverseDirection"}
-
-#: VGDL effects from the event log that are simulated as they are (no arguments needed).
-PLAIN_EFFECTS = {"killSprite", "stepBack", "bounceForward", "undoAll", "reverseDirection", "turnAround",
-                 "killBoth", "wallStop", "wrapAround", "flipDirection", "pullWithIt", "collectResource",
-                 "killIfFromAbove"}
-
-#: Outcomes that remove the first sprite (so its type may be a win condition's target).
-DESTROYING = {"kill", "collect", "transform", "killSprite", "collectResource", "transformTo", "killBoth",
-              "killIfOtherHasMore", "killIfHasLess", "killIfHasMore", "killIfFromAbove", "transformToAll",
-              "killAll"}
-
-HARMFUL_TO_AVATAR = {"kill", "killSprite", "killIfHasLess", "killIfHasMore", "killBoth", "killIfFromAbove",
-                     "transform", "transformTo", "subtractHealthPoints"}
-
+from agents.empa.outcomes import harms_avatar, removes
 
 Inventory = tuple[tuple[int, int], ...]  # sorted (resource type, amount > 0) pairs
-
-
-def destroys(outcome: str) -> bool:
-    """Does this outcome (effects joined by ``+``) remove the first sprite?"""
-    return bool(set(outcome.split("+")) & DESTROYING)
 
 
 @dataclass
@@ -68,6 +47,7 @@ class Rule:
     seen: list[Observation] = field(default_factory=list)
     objects: set[int] = field(default_factory=set)  # ids of first-type objects it was seen on
     score: float | None = None
+    tolerance: float = 0.1  # share of the evidence a precondition may contradict (planner.yml)
 
     def add(self, outcome: str, inventory: Inventory, arg: Any, obj: int) -> None:
         """Record an observation; the list stays ordered by when each kind was last seen."""
@@ -100,7 +80,7 @@ class Rule:
     def precondition(self) -> Precondition | None:
         """A resource threshold that splits the observed outcomes into two, if one does.
 
-        Tolerates a few exceptions (at most a tenth of the evidence), so one odd observation does
+        Tolerates a few exceptions (``tolerance``, a tenth of the evidence when tuned), so one odd observation does
         not hide a door's key.
         """
         outcomes = {o.outcome for o in self.seen}
@@ -114,7 +94,7 @@ class Rule:
                 for k in sorted({dict(o.inventory).get(res, 0) for o in self.seen if o.outcome == out} - {0}):
                     errors = sum(o.count for o in self.seen
                                  if (o.outcome == out) != (dict(o.inventory).get(res, 0) >= k))
-                    if errors <= total // 10 and (best is None or errors < best[0]):
+                    if errors <= int(total * self.tolerance) and (best is None or errors < best[0]):
                         best = (errors, Precondition(out, other, res, k))
         return best[1] if best else None
 
@@ -144,11 +124,12 @@ class Theory:
     # drowned in a bog) while the avatar lived
     ending: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     version: int = 0
+    precondition_tolerance: float = 0.1
 
     def rule(self, a: int, b: int) -> Rule:
         r = self.rules.get((a, b))
         if r is None:
-            r = self.rules[(a, b)] = Rule()
+            r = self.rules[(a, b)] = Rule(tolerance=self.precondition_tolerance)
         return r
 
     def known(self, a: int, b: int, min_objects: int = 1) -> bool:
@@ -163,12 +144,12 @@ class Theory:
         """Types some observed rule removes without losing the game: EMPA's win candidates."""
         fatal = self.fatal()
         return {a for (a, b), r in self.rules.items()
-                if a != self.avatar_type and (a, b) not in fatal and any(destroys(o.outcome) for o in r.seen)}
+                if a != self.avatar_type and (a, b) not in fatal and any(removes(o.outcome) for o in r.seen)}
 
     def killers_of(self, t: int) -> set[int]:
         fatal = self.fatal()
         return {b for (a, b), r in self.rules.items()
-                if a == t and (a, b) not in fatal and any(destroys(o.outcome) for o in r.seen)}
+                if a == t and (a, b) not in fatal and any(removes(o.outcome) for o in r.seen)}
 
     def harmful(self, deterministic: bool, inventory: Inventory = ()) -> set[int]:
         """Types believed to harm the avatar on contact (pessimistic when rules may be noisy)."""
@@ -179,8 +160,8 @@ class Theory:
             if a != self.avatar_type or not r.seen:
                 continue
             if deterministic:
-                if set(r.outcome(inventory, True)[0].split("+")) & HARMFUL_TO_AVATAR:
+                if harms_avatar(r.outcome(inventory, True)[0]):
                     out.add(b)
-            elif any(set(o.outcome.split("+")) & HARMFUL_TO_AVATAR for o in r.seen):
+            elif any(harms_avatar(o.outcome) for o in r.seen):
                 out.add(b)
         return out

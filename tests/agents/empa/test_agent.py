@@ -384,7 +384,8 @@ def test_prior_off_changes_what_the_agent_is_given(prior: str) -> None:
     agent = EMPAAgent(EMPAConfig(priors_off=[prior]))
     default = EMPAAgent(EMPAConfig())
     kwargs = agent.env_kwargs()
-    expected_channels = sorted(set(ALL_CHANNELS) - set(PRIORS[prior].privileged))
+    dropped = {prior} | agent.priors.inactive()  # a prior off takes the ones that require it along
+    expected_channels = sorted(set(ALL_CHANNELS) - {c for p in dropped for c in PRIORS[p].privileged})
     assert kwargs["privileged"] == expected_channels
     assert agent.describe()["privileged"] == expected_channels
     assert agent.describe()["priors_off"] == [prior]
@@ -402,7 +403,8 @@ def test_prior_off_changes_what_the_agent_is_given(prior: str) -> None:
     declared = bool(PRIORS[prior].privileged) or prior in ("object_state", "avatar_known")
     assert (kwargs != default.env_kwargs()) is declared
     assert getattr(agent.priors, prior) is False
-    assert all(getattr(agent.priors, p) for p in PRIORS if p != prior)
+    assert all(getattr(agent.priors, p) for p in PRIORS if p not in dropped)
+    assert agent.describe()["priors_inactive"] == sorted(dropped - {prior})
 
 
 @pytest.mark.parametrize("prior", sorted(PRIORS))
@@ -750,7 +752,7 @@ def test_movement_cooldown_is_the_commonest_gap_between_moves() -> None:
     from agents.empa.learner import Learner, MoveStats
     from agents.empa.priors import PriorSet
 
-    learner = Learner(Theory(), PriorSet(frozenset()))
+    learner = Learner(Theory(), PriorSet(frozenset()).behaviour(), EMPAConfig().constants())
     stats = MoveStats(seen=60, moves=10, pairs=9, away=10, directions=Counter({(1, 0): 10}))
     stats.gaps.update({2: 6, 9: 2, 11: 1})
     model = learner._classify(stats)

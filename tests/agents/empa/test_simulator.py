@@ -1,0 +1,98 @@
+"""The mental simulator and planner on their own: learned rules compile to VGDL and become routes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from agents.empa.agent import EMPAConfig
+from agents.empa.outcomes import OUTCOMES, kind, kinds, removes
+from agents.empa.perception import Frame
+from agents.empa.planner import Goals, Planner
+from agents.empa.simulator import channel_tokens, compile_theory, mental_game, portal_exits
+from agents.empa.theory import Theory
+
+WALL, FLOOR, AVATAR, PORTAL, EXIT, COIN = 0, 1, 2, 3, 4, 5
+ACTIONS = ["ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"]
+
+#: Two rooms with no door between them: the portal (P) in the avatar's room, its exit (E) and the coin
+#: (c) in the other.
+ROOMS = ["#########",
+         "#A.P#E.c#",
+         "#...#...#",
+         "#########"]
+
+
+def _frame(rows: list[str]) -> Frame:
+    """One object per type in each cell; the avatar keeps id 999 in every frame."""
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "P": [FLOOR, PORTAL], "E": [FLOOR, EXIT],
+             "c": [FLOOR, COIN], "X": [FLOOR, EXIT, AVATAR]}
+    objects = {}
+    for y, row in enumerate(rows):
+        for x, ch in enumerate(row):
+            for t in codes[ch]:
+                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
+    return Frame(objects, 999)
+
+
+def _theory(teleport: bool) -> Theory:
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, EXIT, COIN})
+    for t in (FLOOR, EXIT, COIN):
+        th.rule(AVATAR, t).add("nothing", (), None, 0)
+    th.rule(COIN, AVATAR).add("kill", (), None, 10)
+    th.rule(AVATAR, PORTAL).add("teleport" if teleport else "nothing", (), EXIT if teleport else None, 0)
+    return th
+
+
+def _plan(theory: Theory, frame: Frame) -> tuple[str, int]:
+    compiled = compile_theory(theory, frame, {})
+    game = mental_game(compiled, frame, None, seed=0)
+    tokens = channel_tokens(game, compiled)
+    goals = Goals(targets={COIN}, killers={COIN: {AVATAR}}, avatar=AVATAR)
+    plan = Planner(EMPAConfig().constants(), True, np.random.default_rng(0)).plan(game, tokens, ACTIONS, goals,
+                                                                                   6000)
+    return plan.reason, len(plan.actions)
+
+
+def test_a_learned_teleport_compiles_to_a_portal_and_becomes_a_route() -> None:
+    frame = _frame(ROOMS)
+    theory = _theory(teleport=True)
+    assert portal_exits(theory) == {PORTAL: EXIT}
+    text = compile_theory(theory, frame, {}).game_text
+    assert f"t{PORTAL} > Portal stype=t{EXIT}" in text and f"t{AVATAR} t{PORTAL} > teleportToExit" in text
+    reason, steps = _plan(theory, frame)
+    assert reason in ("win", "subgoal") and steps == 2 + 2  # two steps to the portal, two from the exit
+
+
+def test_without_the_teleport_the_coin_is_out_of_reach() -> None:
+    reason, _ = _plan(_theory(teleport=False), _frame(ROOMS))
+    assert reason not in ("win", "subgoal")
+
+
+def test_learner_records_the_exit_type_of_a_teleport() -> None:
+    """The agent walks into a portal with the event log off and learns where it leads."""
+    from agents.empa.learner import Learner
+    from agents.empa.priors import PriorSet
+
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"event_log"})).behaviour(),
+                      EMPAConfig().constants())
+    before = _frame(["#########", "#.AP#E.c#", "#...#...#", "#########"])
+    after = _frame(["#########", "#..P#X.c#", "#...#...#", "#########"])
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    rule = learner.theory.rules[(AVATAR, PORTAL)]
+    assert [(o.outcome, o.arg) for o in rule.seen] == [("teleport", EXIT)]
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOMES))
+def test_every_outcome_row_is_consistent(name: str) -> None:
+    row = OUTCOMES[name]
+    assert not (row.kills and not row.removes), name  # vanishing is a kind of removal
+    if row.arg == "type":
+        assert row.effect in ("transformTo", "killAll", "teleportToExit"), name
+
+
+def test_joined_outcomes_split_into_rows_and_unknown_effects_are_not_simulated() -> None:
+    assert [k.name for k in kinds("stepBack+reverseDirection")] == ["stepBack", "reverseDirection"]
+    assert removes("stepBack+killSprite") and not removes("stepBack")
+    assert kind("someNewEffect").effect is None and not kinds("")
