@@ -65,6 +65,24 @@ class Decision:
     cells: int = 0  # the level's area in cells
 
 
+@dataclass
+class _Work:
+    """One decision's search allowance in node x object units (so its time scales with neither)."""
+
+    left: int
+    objects: int
+    minimum: int
+
+    def nodes(self, wanted: int) -> int:
+        """Nodes the next search may expand: up to ``wanted``; 0 when fewer than the minimum are left."""
+        n = min(wanted, self.left // self.objects)
+        return n if n >= self.minimum else 0
+
+    def spend(self, nodes: int) -> int:
+        self.left -= nodes * self.objects
+        return nodes
+
+
 class EMPAAgent(Agent):
     name = "empa"
     config_class = EMPAConfig
@@ -272,21 +290,24 @@ class EMPAAgent(Agent):
                                            self._level, frame.size()[0] * frame.size()[1]))
             return
         actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
-        plan = self.planner.plan(game, tokens, actions, goals, int(self.c["node_budget"]))
-        nodes = plan.nodes
-        if not plan.actions and self._long_failed_at != th.version:
-            plan = self.planner.plan(game, tokens, actions, goals, int(self.c["long_node_budget"]))
-            nodes += plan.nodes
+        # The decision's work bound (nodes x objects, deterministic): large levels get fewer nodes, so a
+        # decision's time stays bounded; with too little left, no search (the caller takes a cheap action).
+        work = _Work(int(self.c["decision_work"]), max(1, len(frame.objects)), int(self.c["min_search_nodes"]))
+        plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["node_budget"])))
+        nodes = work.spend(plan.nodes)
+        if not plan.actions and self._long_failed_at != th.version and work.nodes(int(self.c["long_node_budget"])):
+            plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["long_node_budget"])))
+            nodes += work.spend(plan.nodes)
             if not plan.actions:
                 self._long_failed_at = th.version  # not again until the theory changes
                 self._unreachable |= goals.novelty
                 self._unreachable_pairs |= goals.pair_novelty
                 explore = self._goals(frame, exploit=False)
-                if explore.novelty or explore.pair_novelty:
+                if (explore.novelty or explore.pair_novelty) and work.nodes(int(self.c["long_node_budget"])):
                     # The objective is known but out of reach in the theory: something must be learned first.
                     goals = explore
-                    plan = self.planner.plan(game, tokens, actions, goals, int(self.c["long_node_budget"]))
-                    nodes += plan.nodes
+                    plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["long_node_budget"])))
+                    nodes += work.spend(plan.nodes)
         if plan.reason == "novelty":
             # A novelty goal "reached" again and again without anything learned is not informative.
             key = (th.version, frozenset(goals.novelty), frozenset(goals.pair_novelty))

@@ -824,3 +824,19 @@ def test_each_decision_is_counted_on_the_level_it_was_made_on() -> None:
     levels = [d.level for d in agent.decisions]
     assert levels[:at_win[0]] == [0] * at_win[0]
     assert levels[at_win[0]:] == [1] * (len(levels) - at_win[0]) and len(levels) > at_win[0]
+
+
+def test_a_decision_never_searches_past_its_work_bound(tmp_path: Path) -> None:
+    """Nodes x objects per decision stay within ``decision_work``, so a large level cannot stall a decision."""
+    blocks = yaml.safe_load(Path(EMPAConfig().planner_file).read_text())
+    blocks["tuned"]["decision_work"] = 3000
+    planner_file = tmp_path / "planner.yml"
+    planner_file.write_text(yaml.safe_dump(blocks))
+    agent = EMPAAgent(EMPAConfig(planner_file=str(planner_file)))
+    play(agent, MAZE, MAZE_LEVELS, budget=60)
+    searched = [d for d in agent.decisions if d.nodes]
+    assert searched and all(d.nodes * d.objects <= 3000 for d in searched), \
+        [(d.nodes, d.objects) for d in agent.decisions]
+    unbounded = EMPAAgent(EMPAConfig())
+    play(unbounded, MAZE, MAZE_LEVELS, budget=60)
+    assert max(d.nodes * d.objects for d in unbounded.decisions) > 3000  # the bound did bind
