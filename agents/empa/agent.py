@@ -279,7 +279,7 @@ class EMPAAgent(Agent):
         start = time.process_time()
         th = self.theory
         compiled = compile_theory(th, frame, self.learner.last_dir, self.b.deterministic, self.b.unknown_blocks,
-                                  self._floors())
+                                  self._floors(), self.learner.moved)
         game = mental_game(compiled, frame, frame.avatar_orientation, seed=int(self.rng.integers(2**31)))
         tokens = channel_tokens(game, compiled)
         goals = self._goals(frame)
@@ -327,7 +327,8 @@ class EMPAAgent(Agent):
     def _safe_in_runner_up(self, frame: Frame, plan: Plan) -> bool:
         """Prior ``single_map_theory`` off: the plan must also survive the pessimistic theory."""
         compiled = compile_theory(self.theory, frame, self.learner.last_dir, deterministic=False,
-                                  default_blocking=self.b.unknown_blocks, floors=self._floors())
+                                  default_blocking=self.b.unknown_blocks, floors=self._floors(),
+                                  moving=self.learner.moved)
         game = mental_game(compiled, frame, None, seed=int(self.rng.integers(2**31)))
         for a in plan.actions:
             game.step(a)

@@ -31,6 +31,16 @@ def _exit_type(prev: Frame, nxt: Frame, origin: tuple[int, int], arrival: tuple[
     return min(arrived, key=lambda t: (counts[t], t))
 
 
+def _new_type_near(prev: Frame, nxt: Frame, cell: tuple[int, int], old: int) -> int | None:
+    """What a sprite at ``cell`` became: a type whose count grew, found on or beside that cell."""
+    before, after = prev.counts(), nxt.counts()
+    grew = {t for t, n in after.items() if n > before.get(t, 0)} - {old}
+    near = set().union(*(nxt.types_at((cell[0] + dx, cell[1] + dy))
+                         for dx, dy in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))))
+    found = (grew & nxt.types_at(cell)) or (grew & near) or (nxt.types_at(cell) - prev.types_at(cell) - {old})
+    return min(found) if found else None
+
+
 @dataclass
 class MoveStats:
     seen: int = 0
@@ -41,6 +51,7 @@ class MoveStats:
     away: int = 0
     directions: Counter[tuple[int, int]] = field(default_factory=Counter)
     gaps: Counter[int] = field(default_factory=Counter)  # ticks between consecutive moves of one object
+    starts: int = 0  # moves right after being seen still with nothing near (a mover's own start)
 
 
 class Learner:
@@ -56,12 +67,16 @@ class Learner:
         self.steps = 0
         self.present: set[int] = set()  # types present at some point this episode
         self.initial: set[int] = set()
+        self.moved: set[int] = set()  # objects whose cell changed in the last step (sliding ones among them)
+        self.still: dict[int, bool] = {}  # object -> seen still, untouched, last step
         self.changed = False
 
     # -------------------------------------------------------------------------------------------
     def start_episode(self, frame: Frame) -> None:
         self.last_dir.clear()
         self.last_move.clear()
+        self.still.clear()
+        self.moved = set()
         self.present = set(frame.counts())
         self.initial = set(self.present)  # types in the level's first frame (not spawned ones)
         self.theory.seen_types |= self.present
@@ -106,6 +121,7 @@ class Learner:
         self._endings(fired, terminated and winner == "LOSE" and nxt.avatar_cell() is not None)
         moved = [o for o, (_, x, y) in nxt.objects.items() if prev.objects.get(o, (0, -1, -1))[1:] != (x, y)]
         self._overlaps(nxt, moved)
+        self.moved = set(moved)
         if reward and fired:
             mine = {th.avatar_type, th.projectile}
             involved = sorted(p for p in fired if p[0] in mine or p[1] in mine) or sorted(fired)
@@ -157,8 +173,7 @@ class Learner:
             if effect.startswith("transformTo"):
                 pos = prev.objects.get(e["id1"])
                 if pos is not None:
-                    new = nxt.types_at((pos[1], pos[2])) - {a}
-                    args[key] = min(new) if new else None
+                    args[key] = _new_type_near(prev, nxt, (pos[1], pos[2]), a)
             if effect == "teleportToExit":  # its argument: the exit type, where the sprite arrived
                 pos, old = nxt.objects.get(e["id1"]), prev.objects.get(e["id1"])
                 if pos is not None and old is not None:
@@ -350,12 +365,16 @@ class Learner:
                 touched.add(oid)
             if after is None or near:
                 self.last_move.pop(oid, None)  # unobserved moves would stretch the next gap
+                self.still.pop(oid, None)  # a move after a touch is not the object's own start
                 continue
             s = self.stats[(t, oid) if per_object else t]
             s.seen += 1
             dx, dy = after[1] - x, after[2] - y
             if (dx, dy) == (0, 0):
+                self.still[oid] = True
                 continue
+            if self.still.pop(oid, False):
+                s.starts += 1
             step = (max(-1, min(1, dx)), max(-1, min(1, dy)))
             s.moves += 1
             if oid in self.last_move:
@@ -388,12 +407,20 @@ class Learner:
                 by_type[t] = s
         for t, s in by_type.items():
             model = self._classify(s)
+            if model.kind in ("missile", "random") and self._slides(t, s):
+                model = Movement("slider", model.cooldown, model.orientation)
             old = th.movement.get(t)
             if old is None or (old.kind, old.cooldown) != (model.kind, model.cooldown):
                 th.movement[t] = model
                 self.changed = True
             else:
                 old.orientation = model.orientation
+
+    def _slides(self, t: int, s: MoveStats) -> bool:
+        """Moves straight, but never starts by itself: it rests until the avatar pushes it (ice, a kicked ball)."""
+        rule = self.theory.rules.get((t, self.theory.avatar_type)) if self.theory.avatar_type is not None else None
+        pushed = rule is not None and any(displaces(o.outcome) for o in rule.seen)
+        return pushed and s.starts == 0 and s.seen - s.moves >= int(self.c["slider_rests"])
 
     def _classify(self, s: MoveStats) -> Movement:
         if s.moves == 0:

@@ -7,6 +7,7 @@ written back out as a VGDL game and the perceived state as a level, so planning 
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +24,15 @@ from vgdl.rules import GameRules
 
 DIRECTIONS = {(0, -1): "UP", (0, 1): "DOWN", (-1, 0): "LEFT", (1, 0): "RIGHT"}
 LEVEL_CHARS = "abcdefghijklmnopqrstuvxyzBCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_=+[]{};:,<>/?|~'\""
+PUSH_FIRST = re.compile(r"> (bounceForward|transformTo stype=t\d+m$)")
 _RULES_CACHE: OrderedDict[str, GameRules] = OrderedDict()
 
 
-def name(token: int, orientation: tuple[int, int] | None = None) -> str:
-    return f"t{token}" if orientation is None else f"t{token}{DIRECTIONS[orientation][0].lower()}"
+def name(token: int, orientation: tuple[int, int] | None = None, sliding: bool | None = None) -> str:
+    """A mental type's name: ``t3``; a missile facing left ``t3l``; a slider at rest ``t3s``, in motion
+    ``t3m`` (set going by a push) or ``t3ml`` (already going left)."""
+    base = f"t{token}" if sliding is None else f"t{token}{'m' if sliding else 's'}"
+    return base if orientation is None else f"{base}{DIRECTIONS[orientation][0].lower()}"
 
 
 def _cardinal(d: tuple[int, int]) -> tuple[int, int]:
@@ -80,6 +85,16 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             lines.append(f"        {name(t)} > Missile cooldown={m.cooldown}")
             for d in DIRECTIONS:
                 lines.append(f"            {name(t, d)} > orientation={DIRECTIONS[d]}")
+        elif m.kind == "slider":
+            # Leaf subtypes (observations list leaves only), all under the type so its rules hold for each:
+            # at rest; set going by a push (facing as pushed); already going one way at the start.
+            # (The parent declares no class: in VGDL an ancestor's class would override the subtypes'.)
+            lines.append(f"        {name(t)} >")
+            lines.append(f"            {name(t, sliding=False)} > Immovable")
+            lines.append(f"            {name(t, sliding=True)} > Missile speed=1 cooldown={m.cooldown}")
+            for d in DIRECTIONS:
+                lines.append(f"            {name(t, d, True)} > Missile cooldown={m.cooldown} "
+                             f"orientation={DIRECTIONS[d]}")
         elif m.kind in ("chaser", "fleer") and av is not None:
             cls = "Chaser" if m.kind == "chaser" else "Fleeing"
             lines.append(f"        {name(t)} > {cls} stype={name(av)} cooldown={m.cooldown}")
@@ -149,11 +164,13 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
 
 def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[int, int]],
                    deterministic: bool = True, default_blocking: bool = True,
-                   floors: tuple[float, float] = (0.1, 0.5)) -> Compiled:
+                   floors: tuple[float, float] = (0.1, 0.5), moving: set[int] | None = None) -> Compiled:
     """VGDL text of the theory and a level holding the frame's objects.
 
     ``floors``: with noisy rules, the probability a harmful (other) outcome needs to be simulated.
+    ``moving``: objects that moved last step (a slider among them is still sliding).
     """
+    moving = moving or set()
     tokens = sorted(theory.seen_types | set(frame.counts()))
     movers: set[int] = set()
     sprites = _sprite_lines(theory, tokens, movers)
@@ -163,6 +180,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     if theory.projectile is not None:
         movers.add(theory.projectile)
     inventory = frame.inventory_key()
+    sliders = {t for t in tokens if theory.movement.get(t) is not None and theory.movement[t].kind == "slider"
+               and t != av and t not in theory.resources and t not in theory.walls}
     interactions = []
     for a in tokens:
         if a in movers:
@@ -176,9 +195,15 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             if a not in movers and not theory.known(a, b):
                 continue  # static things meeting static things: nothing happens
             score = theory.rules[(a, b)].score if (a, b) in theory.rules else None
-            for i, effect in enumerate(_effects(theory, a, b, inventory, deterministic, default_blocking, floors)):
+            effects = _effects(theory, a, b, inventory, deterministic, default_blocking, floors)
+            if a in sliders and "bounceForward" in effects:
+                # A push sets it sliding: it becomes the moving subtype, which the push then turns and moves.
+                effects.insert(effects.index("bounceForward"), f"transformTo stype={name(a, sliding=True)}")
+            for i, effect in enumerate(effects):
                 bonus = f" scoreChange={int(score)}" if score and i == 0 else ""
                 interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
+    # Pushes first: a pushed thing must leave the cell before the pusher's own contact rule (a stepBack) runs.
+    interactions.sort(key=lambda line: not PUSH_FIRST.search(line))
     # Level: one character per distinct stack of types in a cell.
     width, height = frame.size()
     grid = [["."] * width for _ in range(height)]
@@ -193,6 +218,9 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             t = frame.objects[oid][0]
             if t in missile:
                 names.append(name(t, _cardinal(orientations.get(oid, theory.movement[t].orientation))))
+            elif t in sliders:
+                going = oid in moving and oid in orientations
+                names.append(name(t, _cardinal(orientations[oid]), True) if going else name(t, sliding=False))
             else:
                 names.append(name(t))
         key = tuple(sorted(names))
@@ -208,6 +236,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     level = "\n".join("".join(row) for row in grid) + "\n"
     token_of = {name(t): t for t in tokens}
     token_of.update({name(t, d): t for t in missile for d in DIRECTIONS})
+    token_of.update({n: t for t in sliders
+                     for n in [name(t, sliding=False), name(t, sliding=True)] + [name(t, d, True) for d in DIRECTIONS]})
     return Compiled(text, level, token_of)
 
 

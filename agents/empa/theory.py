@@ -103,7 +103,8 @@ class Rule:
 class Movement:
     """A type's movement model (prior ``movement_library``: static, random, missile, chaser, fleer)."""
 
-    kind: str = "static"  # static | random | missile | chaser | fleer
+    kind: str = "static"  # static | random | missile | chaser | fleer | slider (still until pushed, then
+    #                       straight on until something stops it)
     cooldown: int = 1
     orientation: tuple[int, int] = (0, 1)
 

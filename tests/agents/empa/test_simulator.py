@@ -96,3 +96,53 @@ def test_joined_outcomes_split_into_rows_and_unknown_effects_are_not_simulated()
     assert [k.name for k in kinds("stepBack+reverseDirection")] == ["stepBack", "reverseDirection"]
     assert removes("stepBack+killSprite") and not removes("stepBack")
     assert kind("someNewEffect").effect is None and not kinds("")
+
+
+CRATE = 6
+#: A corridor: avatar, crate, three cells of ice, a wall.
+CORRIDOR = ["#######",
+            "#Ab...#",
+            "#######"]
+
+
+def _slider_theory() -> Theory:
+    from agents.empa.theory import Movement
+
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, CRATE},
+                movement={CRATE: Movement("slider", 1, (1, 0))})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(CRATE, FLOOR).add("nothing", (), None, 1)
+    th.rule(CRATE, AVATAR).add("push", (), None, 1)
+    th.rule(AVATAR, CRATE).add("block", (), None, 0)
+    th.rule(CRATE, WALL).add("block", (), None, 1)
+    return th
+
+
+def _crates(game) -> list[tuple[int, int]]:
+    names = game.type_names
+    return [(int(r[1]), int(r[2])) for r in game.object_table() if names[int(r[0])].startswith(f"t{CRATE}")]
+
+
+def test_a_pushed_slider_keeps_going_until_something_stops_it() -> None:
+    frame = _frame([row.replace("b", ".") for row in CORRIDOR])
+    frame.objects[500] = (CRATE, 2, 1)
+    frame._cells = None
+    compiled = compile_theory(_slider_theory(), frame, {})
+    game = mental_game(compiled, frame, None, seed=0)
+    game.step("ACTION_NIL")
+    assert _crates(game) == [(2, 1)]  # at rest until pushed
+    game.step("ACTION_RIGHT")
+    trail = [_crates(game)[0]]
+    for _ in range(4):
+        game.step("ACTION_NIL")
+        trail.append(_crates(game)[0])
+    # slid on cell by cell (the moving subtype starts a tick late, as a new sprite does) and the wall stopped it
+    assert trail[-1] == (5, 1) and {(3, 1), (4, 1)} <= set(trail), trail
+    game.step("ACTION_NIL")
+    assert _crates(game) == [(5, 1)]
+    # in motion at the start (it moved last step, heading right): it slides without a push
+    compiled = compile_theory(_slider_theory(), frame, {500: (1, 0)}, moving={500})
+    game = mental_game(compiled, frame, None, seed=0)
+    game.step("ACTION_NIL")
+    game.step("ACTION_NIL")
+    assert _crates(game)[0][0] > 2
