@@ -61,9 +61,27 @@ def _game_label(rec: dict[str, Any]) -> str:
     return rec["game"] + (f"[{rec['variant']}]" if rec.get("variant") else "")
 
 
+def newest(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(kept, superseded): per agent spec, game, variant and seed, only the newest finished unit counts.
+
+    Why: a store keeps units of an agent spec's older configurations (its planner constants changed)
+    or budgets; averaging them with the new ones would describe no agent. Failed units pass through.
+    """
+    latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in records:
+        if r.get("status", "done") != "done":
+            continue
+        key = (r["agent"], _game_label(r), r.get("variant", ""), r["seed"])
+        if key not in latest or (r.get("finished_at") or "") > (latest[key].get("finished_at") or ""):
+            latest[key] = r
+    kept_ids = {id(r) for r in latest.values()}
+    kept = [r for r in records if id(r) in kept_ids or r.get("status", "done") != "done"]
+    return kept, [r for r in records if id(r) not in kept_ids and r.get("status", "done") == "done"]
+
+
 def build(records: list[dict[str, Any]]) -> tuple[list[AgentRow], dict[str, dict[str, list[dict[str, Any]]]]]:
     """Summary rows (one per agent spec, in the registry's order) and ``{game: {agent: [records]}}``."""
-    done = [r for r in records if r.get("status", "done") == "done"]
+    done = [r for r in newest(records)[0] if r.get("status", "done") == "done"]
     by_agent: dict[str, list[dict[str, Any]]] = defaultdict(list)
     by_game: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for rec in done:
@@ -115,6 +133,7 @@ def code_revisions(records: list[dict[str, Any]]) -> str:
 
 def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]:
     """What made this table: commands, budgets, seeds, wall time, date and machine."""
+    records, superseded = newest(records)
     runs = sorted({r.get("command") or "?" for r in records})
     budgets = sorted({f"{r['budget']} {_UNITS.get(r['budget_unit'], r['budget_unit'])} ({r['kind']})"
                       if r["budget_unit"] != "play" else "imported plays (no budget)" for r in records})
@@ -137,6 +156,10 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
              f"- code: {code}",
              f"- written {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} ({platform.machine()}, "
              f"{platform.python_version()})"]
+    if superseded:
+        lines.append(f"- {len(superseded)} older units of the same agent, game and seed (an earlier configuration "
+                     f"or budget) are superseded by newer ones and left out: "
+                     + ", ".join(f"`{a}` x{n}" for a, n in sorted(_count(r["agent"] for r in superseded).items())))
     if failed:
         reasons = sorted({(r.get("error") or "?").strip().splitlines()[-1][:100] for r in failed})
         lines.append(f"- **{len(failed)} units failed** and are left out of the tables: "
@@ -181,6 +204,13 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
             cells.append(text)
         out.append(f"| {game} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _count(items: Any) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for x in items:
+        out[x] += 1
+    return dict(out)
 
 
 def write(records: list[dict[str, Any]], suite: str, out_dir: str | Path, command: str) -> tuple[Path, Path]:

@@ -1,0 +1,33 @@
+"""Leaderboard aggregation rules that the CLI tests do not reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from testbed.leaderboard import build, header, newest
+
+
+def _rec(agent: str, game: str, seed: int, won: int, finished: str, config: str = "c1") -> dict[str, Any]:
+    return {"agent": agent, "game": game, "variant": "", "seed": seed, "levels_won": won, "n_levels": 5,
+            "levels": [{"won": i < won, "steps": 10} for i in range(5)], "kappa": 0.0, "cpu_seconds": 1.0,
+            "status": "done", "finished_at": finished, "config_hash": config, "budget": 100,
+            "budget_unit": "steps_per_level", "kind": "online", "command": "testbed run", "versions": {}}
+
+
+def test_a_newer_configuration_of_an_agent_supersedes_the_older_units() -> None:
+    old = [_rec("empa", "g1", 0, 1, "2026-01-01"), _rec("empa", "g2", 0, 2, "2026-01-01")]
+    new = [_rec("empa", "g1", 0, 5, "2026-02-01", config="c2")]
+    other = [_rec("random", "g1", 0, 0, "2026-01-01")]
+    kept, superseded = newest(old + new + other)
+    assert superseded == [old[0]]
+    assert sorted((r["agent"], r["game"], r["levels_won"]) for r in kept) == [
+        ("empa", "g1", 5), ("empa", "g2", 2), ("random", "g1", 0)]
+    rows, _ = build(old + new + other)
+    assert {r.agent: (r.units, r.levels_won) for r in rows} == {"empa": (2, 7), "random": (1, 0)}
+    assert any("1 older units" in line and "`empa` x1" in line for line in header(old + new + other, "s", "cmd"))
+
+
+def test_failed_units_are_kept_for_the_failure_report() -> None:
+    failed = {**_rec("empa", "g1", 0, 0, "2026-03-01"), "status": "failed", "error": "boom"}
+    kept, superseded = newest([_rec("empa", "g1", 0, 3, "2026-01-01"), failed])
+    assert failed in kept and not superseded
