@@ -168,6 +168,7 @@ class EMPAAgent(Agent):
             if av and self.b.told_avatar:
                 th.avatar_type = av["channel"]
                 th.avatar_class = av["class"]
+                th.avatar_classes[th.avatar_type] = th.avatar_class
                 if av["shoot_channels"]:
                     th.projectile = av["shoot_channels"][0]
             walls = privileged(info, "walls")
@@ -180,6 +181,7 @@ class EMPAAgent(Agent):
                 th.avatar_type = self.contingency.avatar_type()
                 if th.avatar_type is not None:
                     th.avatar_class = self._guess_avatar_class()
+                    th.avatar_classes[th.avatar_type] = th.avatar_class
                     th.version += 1
             self._avatar_id = ContingencyTracker.avatar_id(frame, th.avatar_type, self._avatar_id)
             frame.avatar = self._avatar_id

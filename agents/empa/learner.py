@@ -221,7 +221,7 @@ class Learner:
         if av is None or th.avatar_type is None or av not in prev.objects:
             return fired
         inv = prev.inventory_key()
-        at = th.avatar_type
+        at = prev.objects[av][0]  # the form it had (the told type may already be its next form)
         pa = prev.avatar_cell()
         assert pa is not None
         d = MOVES.get(action)
@@ -234,6 +234,14 @@ class Learner:
                 types = (types & partners[at]) or types
             return types
 
+        became = nxt.objects[nxt.avatar][0] if nxt.avatar is not None and nxt.avatar in nxt.objects else None
+        if na is None and became is not None and became != at and (target is None or nxt.avatar_cell() in (pa, target)):
+            # the avatar changed form where it stood or stepped (a rider on a turtle): what it touched did it
+            touched = (prev.types_at(target) if target else set()) - {at}
+            for t in {t for t in touched if not self._passable(at, t)} or touched:
+                self._record(at, t, "transform", inv, became, av)
+                fired.add((at, t))
+            return fired
         if na is None:  # the avatar is gone: something it touched killed it
             cells = [pa] + ([target] if target else [])
             cands = set()

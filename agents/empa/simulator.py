@@ -66,8 +66,8 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
     av = theory.avatar_type
     exits = portal_exits(theory)
     for t in tokens:
-        if t == av:
-            cls = theory.avatar_class
+        if t == av or t in theory.avatar_classes:
+            cls = theory.avatar_class if t == av else theory.avatar_classes[t]
             shot = theory.projectile
             extra = ""
             if "Shoot" in cls or "Flak" in cls:
@@ -230,7 +230,12 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             stacks[key] = LEVEL_CHARS[len(stacks)]
         grid[y][x] = stacks[key]
     mapping = [f"        {c} > {' '.join(k)}" for k, c in stacks.items()]
-    terminations = [f"        SpriteCounter stype={name(av)} limit=0 win=False"] if av is not None else []
+    forms = sorted({av} | (set(theory.avatar_classes) & set(tokens))) if av is not None else []
+    if len(forms) == 1:
+        terminations = [f"        SpriteCounter stype={name(av)} limit=0 win=False"]
+    else:  # any form of the avatar left keeps the game going
+        counted = " ".join(f"stype{i + 1}={name(t)}" for i, t in enumerate(forms[:4]))
+        terminations = [f"        MultiSpriteCounter {counted} limit=0 win=False"] if forms else []
     text = "\n".join(["BasicGame", "    SpriteSet", *sprites, "    LevelMapping", *mapping, "    InteractionSet",
                       *interactions, "    TerminationSet", *terminations]) + "\n"
     level = "\n".join("".join(row) for row in grid) + "\n"

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.empa.outcomes import harms_avatar, removes
+from agents.empa.outcomes import harms_avatar, kinds, removes
 
 Inventory = tuple[tuple[int, int], ...]  # sorted (resource type, amount > 0) pairs
 
@@ -113,6 +113,8 @@ class Movement:
 class Theory:
     avatar_type: int | None = None
     avatar_class: str = "MovingAvatar"
+    # every type that has been the avatar -> its class: becoming one of them is a change of form, not harm
+    avatar_classes: dict[int, str] = field(default_factory=dict)
     projectile: int | None = None
     walls: set[int] = field(default_factory=set)
     movement: dict[int, Movement] = field(default_factory=dict)
@@ -161,8 +163,15 @@ class Theory:
             if a != self.avatar_type or not r.seen:
                 continue
             if deterministic:
-                if harms_avatar(r.outcome(inventory, True)[0]):
+                outcome, arg, _ = r.outcome(inventory, True)
+                if self.hurts(outcome, arg):
                     out.add(b)
-            elif any(harms_avatar(o.outcome) for o in r.seen):
+            elif any(self.hurts(o.outcome, o.arg) for o in r.seen):
                 out.add(b)
         return out
+
+    def hurts(self, outcome: str, arg: Any) -> bool:
+        """Does this outcome harm the avatar? Turning into another form of the avatar does not."""
+        if not harms_avatar(outcome):
+            return False
+        return not (arg in self.avatar_classes and all(k.arg == "type" or not k.harms_avatar for k in kinds(outcome)))

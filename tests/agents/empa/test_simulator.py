@@ -146,3 +146,50 @@ def test_a_pushed_slider_keeps_going_until_something_stops_it() -> None:
     game.step("ACTION_NIL")
     game.step("ACTION_NIL")
     assert _crates(game)[0][0] > 2
+
+
+RIDER, WATER = 7, 8
+
+
+def _ferry_theory(rider_is_avatar: bool) -> Theory:
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN, RIDER, WATER})
+    th.avatar_classes = {AVATAR: "MovingAvatar", **({RIDER: "MovingAvatar"} if rider_is_avatar else {})}
+    for a in (AVATAR, RIDER):
+        th.rule(a, FLOOR).add("nothing", (), None, 0)
+        th.rule(a, COIN).add("nothing", (), None, 0)
+        th.rule(COIN, a).add("kill", (), None, 10)
+    th.rule(AVATAR, WATER).add("block", (), None, 0)
+    th.rule(RIDER, WATER).add("nothing", (), None, 0)
+    th.rule(AVATAR, PORTAL).add("transform", (), RIDER, 0)  # the 'portal' here is a ferry: step on, become a rider
+    return th
+
+
+def test_turning_into_another_form_of_the_avatar_is_not_harm_and_opens_routes() -> None:
+    frame = _frame(["#######", "#AP..c#", "#######"])
+    for x in (3, 4):
+        frame.objects[600 + x] = (WATER, x, 1)
+    frame._cells = None
+    theory = _ferry_theory(rider_is_avatar=True)
+    assert PORTAL not in theory.harmful(True)
+    reason, steps = _plan(theory, frame)
+    assert reason in ("win", "subgoal") and steps == 4
+    mortal = _ferry_theory(rider_is_avatar=False)
+    assert PORTAL in mortal.harmful(True)  # a transform into something that is not the avatar is a death
+    assert _plan(mortal, frame)[0] not in ("win", "subgoal")
+
+
+def test_learner_records_a_change_of_form_from_state_differences() -> None:
+    from agents.empa.learner import Learner
+    from agents.empa.priors import PriorSet
+
+    theory = Theory(avatar_type=RIDER, avatar_classes={AVATAR: "MovingAvatar", RIDER: "MovingAvatar"})
+    learner = Learner(theory, PriorSet(frozenset({"event_log"})).behaviour(), EMPAConfig().constants())
+    before = Frame({1: (FLOOR, 1, 1), 2: (FLOOR, 2, 1), 3: (PORTAL, 2, 1), 999: (AVATAR, 1, 1)}, 999)
+    after = Frame({1: (FLOOR, 1, 1), 2: (FLOOR, 2, 1), 1000: (RIDER, 2, 1)}, 1000)
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    assert [(o.outcome, o.arg) for o in theory.rules[(AVATAR, PORTAL)].seen] == [("transform", RIDER)]
+    floor = theory.rules.get((AVATAR, FLOOR))
+    assert floor is None or all(o.outcome == "nothing" for o in floor.seen)
+    theory.avatar_type = AVATAR
+    assert PORTAL not in theory.harmful(True)
