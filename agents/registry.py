@@ -147,6 +147,11 @@ AGENTS: dict[str, AgentEntry] = {e.name: e for e in (
 )}
 
 
+#: Pseudo-prior: ``empa:-broken`` switches off, per game, exactly the priors the game breaks (the harness
+#: fills them in from the audit, see :func:`for_game`).
+BROKEN = "broken"
+
+
 def _apply(config: dict[str, Any], token: str, base: str) -> None:
     """Apply one override token to ``config`` in place (raises SpecError with the valid names)."""
     if token[0] in "+-":
@@ -155,8 +160,11 @@ def _apply(config: dict[str, Any], token: str, base: str) -> None:
         from agents.empa.priors import PRIORS
 
         prior = token[1:]
+        if prior == BROKEN and token[0] == "-":
+            config["priors_off"] = sorted(set(config["priors_off"]) | {BROKEN})
+            return
         if prior not in PRIORS:
-            raise SpecError(f"unknown prior {prior!r}; valid priors: {', '.join(PRIORS)}")
+            raise SpecError(f"unknown prior {prior!r}; valid priors: {', '.join(PRIORS)}, or -{BROKEN}")
         off = set(config["priors_off"])
         off.discard(prior) if token[0] == "+" else off.add(prior)
         config["priors_off"] = sorted(off)
@@ -191,15 +199,35 @@ def parse(spec: str) -> AgentSpec:
     tokens = [t.strip() for t in rest.split(",") if t.strip()]
     for token in tokens:
         _apply(config, token, base)
+    _planner_constants(config)
+    return AgentSpec(canonical(base, tokens), base, entry.kind, config)
+
+
+def _planner_constants(config: dict[str, Any]) -> None:
     if "planner_file" in config:
         # the planner constants in force are part of the config (a retuned planner.yml is a new unit)
         from agents.empa.agent import PLANNER_FILE, EMPAConfig
 
-        config["planner_constants"] = EMPAConfig(priors_off=config["priors_off"],
-                                                 planner_file=config["planner_file"]).constants()
+        off = [p for p in config["priors_off"] if p != BROKEN]
+        path = str(PLANNER_FILE) if config["planner_file"] == PLANNER_FILE.name else config["planner_file"]
+        config["planner_constants"] = EMPAConfig(priors_off=off, planner_file=path).constants()
         if Path(config["planner_file"]) == PLANNER_FILE:
             config["planner_file"] = PLANNER_FILE.name  # not the checkout's absolute path (stores merge)
-    return AgentSpec(canonical(base, tokens), base, entry.kind, config)
+
+
+def needs_game(spec: AgentSpec) -> bool:
+    """Does the spec name the game-dependent pseudo-prior ``-broken``?"""
+    return BROKEN in spec.config.get("priors_off", ())
+
+
+def for_game(spec: AgentSpec, broken: list[str] | tuple[str, ...]) -> AgentSpec:
+    """The spec with ``-broken`` replaced by the given game's broken priors (same name, its own config)."""
+    if not needs_game(spec):
+        return spec
+    config = dict(spec.config)
+    config["priors_off"] = sorted((set(config["priors_off"]) - {BROKEN}) | set(broken))
+    _planner_constants(config)
+    return AgentSpec(spec.name, spec.base, spec.kind, config)
 
 
 def canonical(base: str, tokens: list[str]) -> str:

@@ -71,18 +71,29 @@ class Unit:
 def make_units(specs: list[AgentSpec], games: list[GameRef], variants: list[str], seeds: list[int],
                budget: int, neural_budget: int) -> list[Unit]:
     """Every combination, ordered seed-major so that a stopped study has whole seeds done first."""
+    from agents.registry import for_game, needs_game
+
     hashes = {g.name + g.game_file: g.files_hash for g in games}
+    broken = {g.name + g.game_file: audited_broken(g) for g in games} if any(map(needs_game, specs)) else {}
     units = []
     for seed in seeds:
-        for spec in specs:
-            neural = spec.kind == NEURAL
+        for generic in specs:
+            neural = generic.kind == NEURAL
             for game in games:
+                spec = for_game(generic, broken[game.name + game.game_file]) if needs_game(generic) else generic
                 for variant in variants:
                     units.append(Unit(spec.name, spec.base, spec.kind, spec.config, spec.config_hash, game,
                                       hashes[game.name + game.game_file], variant, seed,
                                       neural_budget if neural else budget,
                                       "env_steps" if neural else "steps_per_level"))
     return units
+
+
+def audited_broken(game: GameRef) -> list[str]:
+    """The game-side priors the static audit finds false in ``game`` (what ``-broken`` switches off)."""
+    from testbed.audit import audit_game
+
+    return sorted(p for p, v in audit_game(game.game_file, game.level_files).items() if v["holds"] is False)
 
 
 def encode_actions(actions: list[int]) -> str:
@@ -111,10 +122,10 @@ def _versions() -> dict[str, str]:
 
 
 def _run_online(unit: Unit) -> dict[str, Any]:
-    from agents.registry import make
+    from agents.registry import AgentSpec, make
     from agents.runner import run_protocol
 
-    agent = make(unit.agent, seed=unit.seed)
+    agent = make(AgentSpec(unit.agent, unit.agent_base, unit.kind, unit.config), seed=unit.seed)  # its own config
     kwargs = {**_env_kwargs(unit), **(agent.env_kwargs() if hasattr(agent, "env_kwargs") else {})}
     result = run_protocol(agent, env_id(unit.game), budget_per_level=unit.budget, seed=unit.seed,
                           env_kwargs=kwargs, record_trajectories=True)

@@ -250,3 +250,21 @@ def test_stored_attempts_replay_with_vgdl_replay(tmp_path: Path) -> None:
     game = replay(traj)  # raises if the replay diverged from the stored outcome
     assert game.winner == (rec["trajectories"][-1][4] or None)
     assert json.loads(out.read_text())["format"] == "vgdl-trajectory-v1"
+
+
+def test_broken_pseudo_prior_switches_off_what_the_audit_finds_false_per_game(tmp_path: Path) -> None:
+    from agents.registry import parse
+    from testbed.games import select_games
+    from testbed.units import audited_broken, make_units
+
+    games = select_games("brittle_wall_breakers,coin_dash")
+    units = make_units([parse("empa:-broken")], games, [""], [0], 40, 0)
+    off = {u.game.name: u.config["priors_off"] for u in units}
+    assert off["coin_dash"] == audited_broken(games[1]) and "walls_known" in off["brittle_wall_breakers"]
+    assert {u.agent for u in units} == {"empa:-broken"} and len({u.config_hash for u in units}) == 2
+    db = tmp_path / "b.sqlite"
+    res = cli("run", "--agents", "empa:-broken", "--games", "brittle_wall_breakers", "--budget", "30",
+              "--workers", "1", "--db", str(db), "--quiet")
+    assert res.exit_code == 0, res.output
+    rec = next(iter(export(db, tmp_path / "b.jsonl").values()))
+    assert "walls_known" in rec["config"]["priors_off"] and "broken" not in rec["config"]["priors_off"]
