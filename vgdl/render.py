@@ -147,7 +147,7 @@ class FrameCache:
         stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
         cells: set[tuple[int, int]] = set()
         for rank, itype in enumerate(self.draw_types):
-            positions = _positions(game, itype)
+            positions = game.view.positions(itype)
             self.drawn[itype] = positions
             for sid, (x, y) in positions.items():
                 cells.clear()
@@ -157,14 +157,14 @@ class FrameCache:
         self.stacks = stacks
         for cell, stack in stacks.items():
             self._paint(cell, stack, bs)
-        self.versions = list(game._versions)
+        self.versions = list(game.view.versions())
 
     def update(self, game: Game) -> None:
         if not self.versions:
             self.full(game)
             return
         bs = game.block_size
-        versions = game._versions
+        versions = game.view.versions()
         stacks = self.stacks
         dirty: set[tuple[int, int]] = set()
         cells: set[tuple[int, int]] = set()
@@ -172,7 +172,7 @@ class FrameCache:
             if versions[itype] == self.versions[itype]:
                 continue
             old = self.drawn.get(itype, {})
-            new = _positions(game, itype)
+            new = game.view.positions(itype)
             rank = self.rank[itype]
             for sid in old.keys() | new.keys():
                 a, b = old.get(sid), new.get(sid)
@@ -260,10 +260,6 @@ class FrameCache:
 _EMPTY = object()
 
 
-def _positions(game: Game, itype: int) -> dict[int, tuple[int, int]]:
-    return {s.sid: (s.x, s.y) for s in game._groups[itype].values() if not s.disabled}
-
-
 def _cells_of(x: int, y: int, bs: int, out: set[tuple[int, int]]) -> None:
     """Add the physics cells a block at pixel (x, y) overlaps (1, 2 or 4)."""
     cx, cy = x // bs, y // bs
@@ -288,9 +284,7 @@ def render_reference(game: Game, tile_size: int = 8) -> np.ndarray:
     for itype in _draw_order(game):
         if kinds[itype].invisible:
             continue
-        for s in game._groups[itype].values():
-            if s.disabled:
-                continue
+        for s in game.view.live(itype):
             px, py = s.x * ts // bs, s.y * ts // bs
             x0, y0, x1, y1 = max(px, 0), max(py, 0), min(px + ts, w), min(py + ts, h)
             if x0 < x1 and y0 < y1:
@@ -303,7 +297,7 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
     """The game's current frame: ``(height * tile, width * tile, 3)`` uint8 (a fresh array)."""
     if tile_size < 1:
         raise ValueError("tile_size must be at least 1")
-    caches = game.__dict__.setdefault("_frames", {})
+    caches = game.render_state
     cache = caches.get(tile_size)
     if cache is None:
         cache = caches[tile_size] = FrameCache(game, tile_size)
@@ -314,4 +308,4 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
 def _draw_order(game: Game) -> list[int]:
     order = list(game.rules.sprite_order)
     seen = set(order)
-    return [i for i in range(len(game.rules.kinds)) if i not in seen and game._groups[i]] + order
+    return [i for i in range(len(game.rules.kinds)) if i not in seen and game.view.count(i)] + order
