@@ -17,6 +17,7 @@ they hold stamps and sprite ids, never sprite objects, so sharing is safe.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +38,11 @@ def _sid(s: Sprite) -> int:
     return s.sid
 
 
+def _getter(types: tuple[int, ...]) -> itemgetter:
+    """``getter(versions)``: a value that changes whenever one of ``types``' stamps does."""
+    return itemgetter(*types) if types else itemgetter(slice(0, 0))
+
+
 class CollisionIndex:
     """Overlap lookups and contact memory for one game lineage (a game and its copies)."""
 
@@ -51,6 +57,9 @@ class CollisionIndex:
         # per type pair: the stamps under which it last found no overlap
         self.no_contact: list[tuple[int, ...] | None] = [None] * len(rules.pair_effects)
         self.eos_clear: list[tuple[int, ...] | None] = [None] * len(rules.eos_order)
+        # A signature is the stamps of the types involved, read in one C call.
+        self.pair_signature = [_getter(pair.all_types) for pair in rules.pair_effects]
+        self.eos_signature = [_getter(rules.kinds[t].concrete_subtypes) for t in rules.eos_order]
 
     def index(self, store: SpriteStore, itype: int) -> tuple[dict[int, Bucket], bool]:
         """A cell -> [(sid, x, y)] index of one type's group, and whether all sit exactly on cells."""
@@ -110,6 +119,15 @@ class CollisionIndex:
             index, aligned = cached
             stride = self.stride
             base = (y // bs) * stride + x // bs
+            if aligned and not x % bs and not y % bs:
+                # The commonest lookup (grid-aligned sprites): only sprites on this very cell overlap.
+                bucket = index.get(base)
+                if bucket:
+                    hits = [group[entry[0]] for entry in bucket if entry[0] < sid_limit]
+                    if len(hits) > 1:
+                        hits.sort(key=_sid)
+                    out.extend(hits)
+                continue
             if aligned:
                 # Every indexed sprite sits on a cell: only the cells the query block covers can hold one.
                 if x % bs == 0:
@@ -147,12 +165,13 @@ class CollisionIndex:
         w, h, bs = g.screen_width, g.screen_height, g.block_size
         groups, versions, clear, killed = store.groups, store.versions, self.eos_clear, store.killed
         current = store.current
+        signatures = self.eos_signature
         for k, itype in enumerate(rules.eos_order):
-            subtypes = rules.kinds[itype].concrete_subtypes
             # nobody was off the screen last time and none of these sprites changed since: skip
-            signature = tuple([versions[t] for t in subtypes])
+            signature = signatures[k](versions)
             if clear[k] == signature and self.use_contact_cache:
                 continue
+            subtypes = rules.kinds[itype].concrete_subtypes
             off_screen = False
             for e in rules.eos_effects[itype]:
                 if not e.enabled:
@@ -185,20 +204,18 @@ class CollisionIndex:
         versions = store.versions
         no_contact = self.no_contact
         use_cache = self.use_contact_cache
-        shields = g.shields
         token = store.token
+        signatures = self.pair_signature
         for pair in g.rules.pair_effects:
-            first_types, second_types = pair.first_types, pair.second_types
             # A pair that found no overlap last time, with neither side changed since (same stamps,
             # shared by all copies), cannot overlap now.
-            if pair.single_first and pair.single_second:
-                signature: tuple[int, ...] = (versions[first_types[0]], versions[second_types[0]])
-            else:
-                signature = tuple([versions[t] for t in pair.all_types])
+            signature = signatures[pair.index](versions)
             if use_cache and no_contact[pair.index] == signature:
                 continue
+            first_types, second_types = pair.first_types, pair.second_types
             contact = False
             for e in pair.effects_enabled:
+                shields = g.shields  # (shieldFrom may have replaced the dict during this loop)
                 if shields and (pair.partner, e.spec.name) in shields.get(pair.actor, ()):
                     contact = True  # not looked at: assume some
                     continue

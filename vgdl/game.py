@@ -182,10 +182,11 @@ class Game:
         twin = Game.__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin.store = self.store.copy()
-        twin.shields = {k: set(v) for k, v in self.shields.items()}
+        if self.shields:
+            twin.shields = {k: set(v) for k, v in self.shields.items()}
         twin._apply_score = list(self._apply_score)
         twin._effect_state = dict(self._effect_state)
-        twin._events = list(self._events)
+        # _events is not copied: each step starts a new list before appending to it
         twin._time_queue = list(self._time_queue)
         twin.render_state = {}  # cached frames are drawn in place: never share them
         twin.rng = self.rng.copy()
@@ -382,6 +383,8 @@ class Game:
 
     def add_shield(self, itype: int, other: int, effect_name: str) -> None:
         """For the rest of this tick, effect ``effect_name`` between ``itype`` and ``other`` is skipped."""
+        if not self.shields:
+            self.shields = {}  # the empty dict may be shared with copies: never add to it
         self.shields.setdefault(itype, set()).add((other, effect_name))
 
     def path(self, x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]] | None:

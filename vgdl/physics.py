@@ -48,8 +48,14 @@ def passive_movement(g: Game, s: Sprite) -> int:
         g.store.own(s).first_tick = False
         return STILL
     speed = 1 if s.speed == -1 else s.speed
-    if speed != 0 and s.oriented and update_pos(g, s, s.ori, int(speed * g.block_size)):
-        return MOVE
+    if speed != 0 and s.oriented:
+        # update_pos, inlined: this runs for every drifting sprite on every tick
+        d = s.ori
+        px = int(speed * g.block_size) or int(s.speed)
+        store = g.store
+        if px and (d[0] or d[1]) and kind.cooldown <= store.tick - s.lm:
+            store.step(s, int(d[0] * px), int(d[1] * px))
+            return MOVE
     return STILL
 
 

@@ -68,7 +68,7 @@ class SpriteStore:
         self.cursor = EVENTS_PHASE
         self.warnings: list[str] = []
         self.derived: dict = {}  # observers' data keyed by stamps; shared with every copy
-        self.view = SpriteView(self)
+        self._view: SpriteView | None = None
 
     def copy(self) -> SpriteStore:
         """A store in the same state; from now on neither may write a sprite without cloning it."""
@@ -80,15 +80,25 @@ class SpriteStore:
         twin.killed = dict(self.killed)
         twin.versions = list(self.versions)
         twin.details = list(self.details)
-        twin.warnings = list(self.warnings)
-        twin.view = SpriteView(twin)
+        if self.warnings:
+            twin.warnings = list(self.warnings)
+        twin._view = None
         self.token = object()
         twin.token = object()
         return twin
 
+    @property
+    def view(self) -> SpriteView:
+        """Read-only access for observers."""
+        view = self._view
+        if view is None:
+            view = self._view = SpriteView(self)
+        return view
+
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
-            self.warnings.append(f"tick {self.tick}: {message}")
+            # copies share an empty list (copy() copies only a non-empty one): never append to it
+            self.warnings = [*self.warnings, f"tick {self.tick}: {message}"]
 
     # ------------------------------------------------------------------------------------------
     # Queries (for sprite classes, effects and terminations)
