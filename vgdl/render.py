@@ -137,8 +137,11 @@ class FrameCache:
         self.versions: list[int] = []
         self.drawn: dict[int, dict[int, tuple[int, int]]] = {}
         self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
-        self.composites: dict[tuple[tuple[int, int, int], ...], np.ndarray] = {}
-        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = {}
+        # Composited cells and shifted tiles depend only on the rules, tile size and block size:
+        # shared by every game (and copy) drawn with this atlas, so a new episode starts warm.
+        shared = self.atlas.__dict__.setdefault("_cells_by_block", {}).setdefault(game.block_size, ({}, {}))
+        self.composites: dict[tuple[tuple[int, int, int], ...], np.ndarray] = shared[0]
+        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = shared[1]
 
     def full(self, game: Game) -> None:
         bs = game.block_size
