@@ -164,7 +164,7 @@ class Game:
             action = NIL
         self.last_action = action
         store = self.store
-        store.tick += 1
+        store.begin_tick()
         self._events = []
         self._update_avatar(action)                  # 2. the avatar first,
         self._update_sprites()                       #    then the others in reverse sprite order

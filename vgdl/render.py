@@ -114,6 +114,30 @@ def atlas_for(rules: GameRules, tile_size: int) -> TileAtlas:
     return atlas
 
 
+class _TileBank:
+    """Composited cells of one atlas at one block size, as rows of one array (shared by all games).
+
+    A cell's pixels depend only on its stack of (type, dx, dy) sprites, so each distinct stack is
+    composited once and given a row; a frame update then writes all its dirty cells with one
+    indexed numpy assignment.
+    """
+
+    LIMIT = 8192  # distinct stacks kept; beyond, new stacks are composited each time
+
+    def __init__(self, tile_size: int) -> None:
+        self.rows: dict[tuple[tuple[int, int, int], ...], int] = {}
+        self.pixels = np.zeros((64, tile_size, tile_size, 3), dtype=np.uint8)
+        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = {}
+
+    def add(self, key: tuple[tuple[int, int, int], ...], tile: np.ndarray) -> int:
+        n = len(self.rows)
+        if n == len(self.pixels):
+            self.pixels = np.concatenate([self.pixels, np.zeros_like(self.pixels)])
+        self.pixels[n] = tile
+        self.rows[key] = n
+        return n
+
+
 class FrameCache:
     """The last frame drawn for one game at one tile size, repainted cell by cell.
 
@@ -122,8 +146,14 @@ class FrameCache:
     keeps, per physics cell, the stack of sprites overlapping it (in draw order); a
     type's version (bumped by the engine whenever one of its sprites appears, moves,
     dies or is disabled) says which types to diff. A cell's pixels depend only on
-    its stack, so composited cells are cached by stack.
+    its stack, so composited cells are kept by stack (:class:`_TileBank`). A full
+    redraw is kept too, with the version stamps of every type: since a stamp names one
+    state of a type in the whole game lineage, any game of the lineage (a copy, a new
+    episode started from a copy of the level) can start from that frame and diff only
+    the types whose stamps differ, instead of drawing every sprite again.
     """
+
+    SNAPSHOTS = 8  # full frames kept per game lineage and tile size
 
     def __init__(self, game: Game, tile_size: int) -> None:
         self.tile_size = tile_size
@@ -134,16 +164,26 @@ class FrameCache:
         self.frame = np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8)
         # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
         self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
-        self.versions: list[int] = []
+        self.versions: tuple[int, ...] = ()
+        self.mark: tuple | None = None  # where this cache stands in the game's change log
         self.drawn: dict[int, dict[int, tuple[int, int]]] = {}
+        self.own_drawn: set[int] = set()  # types whose ``drawn`` dict is this cache's (others are shared)
         self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
-        # Composited cells and shifted tiles depend only on the rules, tile size and block size:
-        # shared by every game (and copy) drawn with this atlas, so a new episode starts warm.
-        shared = self.atlas.__dict__.setdefault("_cells_by_block", {}).setdefault(game.block_size, ({}, {}))
-        self.composites: dict[tuple[tuple[int, int, int], ...], np.ndarray] = shared[0]
-        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = shared[1]
+        # depends only on the rules, tile size and block size: shared by every game drawn with this atlas
+        banks = self.atlas.__dict__.setdefault("_banks", {})
+        self.bank: _TileBank = banks.get(game.block_size) or banks.setdefault(game.block_size, _TileBank(tile_size))
+        self.snapshots = game.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
 
     def full(self, game: Game) -> None:
+        if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
+            versions, (frame, stacks, drawn) = next(reversed(self.snapshots.items()))
+            self.frame[:] = frame
+            self.stacks = {cell: list(stack) for cell, stack in stacks.items()}
+            self.drawn = dict(drawn)  # (shared with the snapshot until written: see own_drawn)
+            self.own_drawn = set()
+            self.versions = versions
+            return
+        versions = game.view.versions()
         bs = game.block_size
         self.frame[:] = BACKGROUND
         self.drawn = {}
@@ -158,21 +198,33 @@ class FrameCache:
                 for cell in cells:
                     stacks.setdefault(cell, []).append((rank, sid, itype, x, y))
         self.stacks = stacks
-        for cell, stack in stacks.items():
-            self._paint(cell, stack, bs)
-        self.versions = list(game.view.versions())
+        self._paint(stacks, bs)
+        self.versions = versions
+        self.own_drawn = set()
+        if len(self.snapshots) >= self.SNAPSHOTS:
+            self.snapshots.clear()
+        self.snapshots[versions] = (self.frame.copy(), {cell: tuple(stack) for cell, stack in stacks.items()},
+                                    dict(self.drawn))
 
     def update(self, game: Game) -> None:
         if not self.versions:
             self.full(game)
+        view = game.view
+        entries, self.mark = view.changes_since(self.mark)
+        if entries is not None:
+            if entries:
+                self._update_from_log(game, entries)
+            return
+        versions = view.versions()
+        if versions == self.versions:
             return
         bs = game.block_size
-        versions = game.view.versions()
         stacks = self.stacks
         dirty: set[tuple[int, int]] = set()
         cells: set[tuple[int, int]] = set()
+        last = self.versions
         for itype in self.draw_types:
-            if versions[itype] == self.versions[itype]:
+            if versions[itype] == last[itype]:
                 continue
             old = self.drawn.get(itype, {})
             new = game.view.positions(itype)
@@ -196,51 +248,99 @@ class FrameCache:
                         insort(stacks.setdefault(cell, []), entry)
                     dirty |= cells
             self.drawn[itype] = new
-        self.versions = list(versions)
-        if len(dirty) < 4:
-            for cell in dirty:
-                self._paint(cell, stacks.get(cell, ()), bs)
-            return
-        # Many cells: gather their tiles and write them with one indexed assignment.
-        cols, rows, tiles = [], [], []
-        gw, gh = self.frame.shape[1] // self.tile_size, self.frame.shape[0] // self.tile_size
-        for cx, cy in dirty:
-            if 0 <= cx < gw and 0 <= cy < gh:
-                cols.append(cx)
-                rows.append(cy)
-                tiles.append(self._tile(cx, cy, stacks.get((cx, cy), ()), bs))
-        if tiles:
-            self.cells_view[rows, :, cols, :] = tiles
+            self.own_drawn.discard(itype)  # (``new`` is also what the view returned: treat as shared)
+        self.versions = versions
+        self._paint({cell: stacks.get(cell, ()) for cell in dirty}, bs)
 
-    def _tile(self, cx: int, cy: int, stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> np.ndarray:
-        """The pixels of one cell: what its stack of sprites shows (cached per stack)."""
-        x0, y0 = cx * bs, cy * bs
-        key = tuple((itype, x - x0, y - y0) for _, _, itype, x, y in stack)
-        tile = self.composites.get(key)
-        if tile is None:
-            tile = self._composite(key, bs)
-            if len(self.composites) < 8192:
-                self.composites[key] = tile
-        return tile
+    def _update_from_log(self, game: Game, entries: list[tuple[int, int]]) -> None:
+        """Repaint the cells of the sprites the change log names (the common, cheap case)."""
+        bs = game.block_size
+        view = game.view
+        stacks = self.stacks
+        rank_of = self.rank
+        drawn = self.drawn
+        own = self.own_drawn
+        dirty: set[tuple[int, int]] = set()
+        cells: set[tuple[int, int]] = set()
+        done: set[int] = set()
+        for itype, sid in entries:
+            if sid in done:
+                continue
+            done.add(sid)
+            rank = rank_of.get(itype)
+            if rank is None:
+                continue  # not drawn (invisible)
+            positions = drawn[itype]
+            a = positions.get(sid)
+            s = view.sprite(itype, sid)
+            b = (s.x, s.y) if s is not None and not s.disabled else None
+            if a == b:
+                continue
+            if itype not in own:
+                positions = drawn[itype] = dict(positions)
+                own.add(itype)
+            if a is not None:
+                cells.clear()
+                _cells_of(a[0], a[1], bs, cells)
+                for cell in cells:
+                    stack = stacks[cell]
+                    stack.remove(next(e for e in stack if e[1] == sid))
+                dirty |= cells
+                del positions[sid]
+            if b is not None:
+                cells.clear()
+                _cells_of(b[0], b[1], bs, cells)
+                entry = (rank, sid, itype, b[0], b[1])
+                for cell in cells:
+                    insort(stacks.setdefault(cell, []), entry)
+                dirty |= cells
+                positions[sid] = b
+        self.versions = view.versions()
+        if dirty:
+            self._paint({cell: stacks.get(cell, ()) for cell in dirty}, bs)
 
-    def _paint(self, cell: tuple[int, int], stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> None:
-        ts = self.tile_size
-        cx, cy = cell
-        h, w = self.frame.shape[:2]
-        if not (0 <= cx * ts < w and 0 <= cy * ts < h):
-            return
-        self.frame[cy * ts:(cy + 1) * ts, cx * ts:(cx + 1) * ts] = self._tile(cx, cy, stack, bs)
+    def _paint(self, stacks: dict[tuple[int, int], list | tuple], bs: int) -> None:
+        """Write the pixels of these cells (their stacks given) into the frame, in one assignment."""
+        gh, gw = self.cells_view.shape[0], self.cells_view.shape[2]
+        bank = self.bank
+        known = bank.rows
+        cols, rows, ids = [], [], []
+        extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
+        for (cx, cy), stack in stacks.items():
+            if not (0 <= cx < gw and 0 <= cy < gh):
+                continue
+            x0, y0 = cx * bs, cy * bs
+            key = tuple([(e[2], e[3] - x0, e[4] - y0) for e in stack])
+            row = known.get(key)
+            if row is None:
+                tile = self._composite(key, bs)
+                if len(known) >= bank.LIMIT:
+                    extra.append((cx, cy, tile))
+                    continue
+                row = bank.add(key, tile)
+            cols.append(cx)
+            rows.append(cy)
+            ids.append(row)
+        view, pixels = self.cells_view, bank.pixels
+        if len(ids) < 10:  # one indexed assignment costs about as much as ten plain ones
+            for r, c, i in zip(rows, cols, ids, strict=True):
+                view[r, :, c, :] = pixels[i]
+        else:
+            view[rows, :, cols, :] = pixels[ids]
+        for cx, cy, tile in extra:
+            self.cells_view[cy, :, cx, :] = tile
 
     def _composite(self, key: tuple[tuple[int, int, int], ...], bs: int) -> np.ndarray:
         """One cell's pixels for a stack of (type, dx, dy) sprites, drawn in order."""
         tile = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
         tile[:] = BACKGROUND
+        shifted_tiles = self.bank.shifted
         for layer in key:
-            shifted = self.shifted.get(layer)
+            shifted = shifted_tiles.get(layer)
             if shifted is None:
-                if len(self.shifted) > 16384:
-                    self.shifted.clear()
-                shifted = self.shifted[layer] = self._shift(*layer, bs)
+                if len(shifted_tiles) > 16384:
+                    shifted_tiles.clear()
+                shifted = shifted_tiles[layer] = self._shift(*layer, bs)
             if shifted is not _EMPTY:
                 np.copyto(tile, shifted[0], where=shifted[1])
         return tile

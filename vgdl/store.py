@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 EVENTS_PHASE = 1 << 30
 #: run-time warnings kept per game
 MAX_WARNINGS = 100
+#: change-log entries kept before the log is dropped
+LOG_LIMIT = 4096
 
 
 class SpriteStore:
@@ -68,6 +70,9 @@ class SpriteStore:
         self.cursor = EVENTS_PHASE
         self.warnings: list[str] = []
         self.derived: dict = {}  # observers' data keyed by stamps; shared with every copy
+        # (type, sid) of every sprite that appeared, moved, died or was disabled, oldest first:
+        # observers that keep state (the renderer) update from it instead of rescanning types
+        self.log: list[tuple[int, int]] = []
         self._view: SpriteView | None = None
 
     def copy(self) -> SpriteStore:
@@ -78,6 +83,7 @@ class SpriteStore:
         self.owned = set()
         twin.owned = set()
         twin.killed = dict(self.killed)
+        twin.log = []  # a new list: observers of the source keep reading theirs
         twin.versions = list(self.versions)
         twin.details = list(self.details)
         if self.warnings:
@@ -94,6 +100,12 @@ class SpriteStore:
         if view is None:
             view = self._view = SpriteView(self)
         return view
+
+    def begin_tick(self) -> None:
+        """Advance the clock (GVGAI's ``gameTick++``); forget a long change log (observers then rescan)."""
+        self.tick += 1
+        if len(self.log) > LOG_LIMIT:
+            self.log = []
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
@@ -211,7 +223,9 @@ class SpriteStore:
             s.lx, s.ly, s.lrt = s.x, s.y, self.tick
         if s.x != x or s.y != y:
             s.x, s.y = x, y
-            self.versions[s.kind.itype] = next(self.stamps)
+            itype = s.kind.itype
+            self.versions[itype] = next(self.stamps)
+            self.log.append((itype, s.sid))
         return s
 
     def step(self, s: Sprite, dx: int, dy: int) -> Sprite:
@@ -223,7 +237,9 @@ class SpriteStore:
         s.x += dx
         s.y += dy
         s.lm = tick
-        self.versions[s.kind.itype] = next(self.stamps)
+        itype = s.kind.itype
+        self.versions[itype] = next(self.stamps)
+        self.log.append((itype, s.sid))
         return s
 
     def set_last_pos(self, s: Sprite, x: int, y: int) -> Sprite:
@@ -279,6 +295,7 @@ class SpriteStore:
         if s.kind.is_avatar and not transformed:
             self.own(s).disabled = True
             self.versions[s.kind.itype] = next(self.stamps)
+            self.log.append((s.kind.itype, s.sid))
         else:
             self.killed[s.sid] = s
 
@@ -308,6 +325,7 @@ class SpriteStore:
         self.writable_group(itype)[s.sid] = s
         self.size += 1
         self.versions[itype] = next(self.stamps)
+        self.log.append((itype, s.sid))
         return s
 
     def remove(self, s: Sprite) -> None:
@@ -315,6 +333,7 @@ class SpriteStore:
         if self.writable_group(s.kind.itype).pop(s.sid, None) is not None:
             self.size -= 1
             self.versions[s.kind.itype] = next(self.stamps)
+            self.log.append((s.kind.itype, s.sid))
         if s.sid == self.avatar_sid:
             self.avatar_sid = None
 
@@ -375,6 +394,7 @@ class SpriteStore:
                     s = self.own(s)
                     s.x, s.y = s.lx, s.ly
                     self.versions[itype] = next(self.stamps)
+                    self.log.append((itype, s.sid))
 
 
 class SpriteView:
@@ -423,6 +443,21 @@ class SpriteView:
 
     def versions(self) -> tuple[int, ...]:
         return tuple(self._store.versions)
+
+    def sprite(self, itype: int, sid: int) -> Sprite | None:
+        """The sprite ``sid`` of exactly type ``itype``, if it exists."""
+        return self._store.groups[itype].get(sid)
+
+    def changes_since(self, mark: tuple | None) -> tuple[list[tuple[int, int]] | None, tuple]:
+        """The (type, sid) of sprites that appeared, moved, died or were disabled since ``mark``.
+
+        ``mark`` is what the previous call returned (None at first). Returns the changes, oldest
+        first, or None when they are not known (a first call, a copy, a dropped log): then compare
+        version stamps instead. A sprite may be listed more than once.
+        """
+        log = self._store.log
+        entries = log[mark[1]:] if mark is not None and mark[0] is log else None
+        return entries, (log, len(log))
 
     @property
     def cache(self) -> dict:

@@ -49,10 +49,10 @@ def _sprite_field_writes(tree: ast.Module) -> list[tuple[int, str, str]]:
     """(line, field, why) for every assignment to a sprite field that breaks invariant 1."""
     problems = []
 
-    def visit(node: ast.AST, function: ast.FunctionDef | None, in_class: bool) -> None:
+    def visit(node: ast.AST, in_class: bool) -> None:
         if isinstance(node, ast.ClassDef):
             for child in node.body:
-                visit(child, None, True)
+                visit(child, True)
             return
         if isinstance(node, ast.FunctionDef):
             owned = set()
@@ -66,7 +66,7 @@ def _sprite_field_writes(tree: ast.Module) -> list[tuple[int, str, str]]:
                 visit_statement(child, owned)
             return
         for child in ast.iter_child_nodes(node):
-            visit(child, function, in_class)
+            visit(child, in_class)
 
     def visit_statement(node: ast.AST, owned: set[str]) -> None:
         for sub in ast.walk(node):
@@ -80,10 +80,8 @@ def _sprite_field_writes(tree: ast.Module) -> list[tuple[int, str, str]]:
                     problems.append((sub.lineno, target.attr, "observable field: use a SpriteStore mutator"))
                 elif not (_is_owning_call(obj) or (isinstance(obj, ast.Name) and obj.id in owned)):
                     problems.append((sub.lineno, target.attr, "write on a sprite that may be shared: own() it"))
-            if isinstance(sub, ast.FunctionDef) and sub is not node:
-                pass  # nested functions are covered by ast.walk with the outer owned names
 
-    visit(tree, None, False)
+    visit(tree, False)
     return problems
 
 
@@ -146,7 +144,7 @@ def _full_state(game: vgdl.Game) -> list[tuple]:
                   for s in game.sprites())
 
 
-GAMES = [g for g in gvgai_index()][::6]
+GAMES = gvgai_index()[::6]
 
 
 @SKIP_NO_SHARED
