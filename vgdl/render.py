@@ -236,9 +236,9 @@ class FrameCache:
                 if a is not None:
                     cells.clear()
                     _cells_of(a[0], a[1], bs, cells)
+                    entry = (rank, sid, itype, a[0], a[1])
                     for cell in cells:
-                        stack = stacks[cell]
-                        stack.remove(next(e for e in stack if e[1] == sid))
+                        stacks[cell].remove(entry)
                     dirty |= cells
                 if b is not None:
                     cells.clear()
@@ -280,20 +280,36 @@ class FrameCache:
                 positions = drawn[itype] = dict(positions)
                 own.add(itype)
             if a is not None:
-                cells.clear()
-                _cells_of(a[0], a[1], bs, cells)
-                for cell in cells:
-                    stack = stacks[cell]
-                    stack.remove(next(e for e in stack if e[1] == sid))
-                dirty |= cells
+                x, y = a
+                entry = (rank, sid, itype, x, y)
+                if x % bs or y % bs:
+                    cells.clear()
+                    _cells_of(x, y, bs, cells)
+                    for cell in cells:
+                        stacks[cell].remove(entry)
+                    dirty |= cells
+                else:  # on a cell: the only one it covers
+                    cell = (x // bs, y // bs)
+                    stacks[cell].remove(entry)
+                    dirty.add(cell)
                 del positions[sid]
             if b is not None:
-                cells.clear()
-                _cells_of(b[0], b[1], bs, cells)
-                entry = (rank, sid, itype, b[0], b[1])
-                for cell in cells:
-                    insort(stacks.setdefault(cell, []), entry)
-                dirty |= cells
+                x, y = b
+                entry = (rank, sid, itype, x, y)
+                if x % bs or y % bs:
+                    cells.clear()
+                    _cells_of(x, y, bs, cells)
+                    for cell in cells:
+                        insort(stacks.setdefault(cell, []), entry)
+                    dirty |= cells
+                else:
+                    cell = (x // bs, y // bs)
+                    stack = stacks.get(cell)
+                    if stack is None:
+                        stacks[cell] = [entry]
+                    else:
+                        insort(stack, entry)
+                    dirty.add(cell)
                 positions[sid] = b
         self.versions = view.versions()
         if dirty:
