@@ -205,6 +205,7 @@ class CollisionIndex:
         no_contact = self.no_contact
         use_cache = self.use_contact_cache
         token = store.token
+        execute = g.execute
         signatures = self.pair_signature
         for pair in g.rules.pair_effects:
             # A pair that found no overlap last time, with neither side changed since (same stamps,
@@ -284,6 +285,6 @@ class CollisionIndex:
                             break
                         s2 = current(s2)
                         if -bs < s1.x - s2.x < bs and -bs < s1.y - s2.y < bs:
-                            g.execute(e, s1, s2)
+                            execute(e, s1, s2)
             if not contact:
                 no_contact[pair.index] = signature

@@ -104,9 +104,11 @@ class Game:
         return [*self._avatar_actions(), NIL]
 
     def _avatar_actions(self) -> tuple[str, ...]:
-        av = self.store.avatar()
-        if av is not None:
-            return av.kind.behaviour.actions  # type: ignore[union-attr]
+        store = self.store
+        if store.avatar_sid is not None:
+            av = store.groups[store.avatar_itype].get(store.avatar_sid)
+            if av is not None:
+                return av.kind.behaviour.actions  # type: ignore[union-attr]
         return self.rules.actions
 
     @property

@@ -218,7 +218,8 @@ class SpriteStore:
 
     def move_to(self, s: Sprite, x: float, y: float) -> Sprite:
         x, y = int(x), int(y)
-        s = self.own(s)
+        if s.owner is not self.token:
+            s = self.own(s)
         if s.lrt != self.tick:
             s.lx, s.ly, s.lrt = s.x, s.y, self.tick
         if s.x != x or s.y != y:
@@ -230,7 +231,8 @@ class SpriteStore:
 
     def step(self, s: Sprite, dx: int, dy: int) -> Sprite:
         """GVGAI's ``_updatePos`` after its checks: move by (dx, dy) pixels and restart ``lastmove``."""
-        s = self.own(s)
+        if s.owner is not self.token:
+            s = self.own(s)
         tick = self.tick
         if s.lrt != tick:
             s.lx, s.ly, s.lrt = s.x, s.y, tick
@@ -248,7 +250,8 @@ class SpriteStore:
         return s
 
     def set_orientation(self, s: Sprite, ori: tuple[float, float], make_oriented: bool = False) -> Sprite:
-        s = self.own(s)
+        if s.owner is not self.token:
+            s = self.own(s)
         s.ori = ori
         if make_oriented:
             s.oriented = True
