@@ -38,6 +38,7 @@ def level_rows(text: str, file: str = "<level>", strip: bool = False) -> list[st
 def build_level(game: Game, rows: list[str]) -> tuple[int, int, int]:
     """Create the level's sprites in ``game``; return (width, height, block size)."""
     rules = game.rules
+    store = game.store
     width, height = len(rows[0]), len(rows)
     block = rules.square_size if rules.square_size != -1 else max(2, MAX_WINDOW_SIZE // max(width, height))
     game.block_size = block
@@ -56,15 +57,14 @@ def build_level(game: Game, rows: list[str]) -> tuple[int, int, int]:
                 if itype is None:
                     raise VGDLError(f"level character '{c}' maps to unknown sprite type '{name}'",
                                     game.level_name, i + 1, j + 1)
-                s = game.add_sprite(itype, j * block, i * block)
-                if s is None and game.sprite_count() > MAX_SPRITES:
+                s = store.add_sprite(itype, j * block, i * block)
+                if s is None and store.size > MAX_SPRITES:
                     raise VGDLError(f"the level needs more than {MAX_SPRITES + 1} sprites, the engine's cap "
                                     "(GVGAI's MAX_SPRITES); it would be cut off here", game.level_name, i + 1, j + 1)
                 if s is not None and s.kind.is_avatar:
                     created_avatars.append(s)
     for extra in created_avatars[1:]:
-        del game._writable_group(extra.kind.itype)[extra.sid]
-        game._versions[extra.kind.itype] = next(game._stamps)
+        store.remove(extra)
     _choose_avatar(game)
     return width, height, block
 
@@ -74,9 +74,8 @@ def _choose_avatar(game: Game) -> None:
     order = game.rules.sprite_order
     found = []
     for itype in reversed(order[1:]):
-        for s in game._groups[itype].values():
+        for s in game.view.of_type(itype):
             if s.kind.is_avatar:
                 found.append(s)
     if found:
-        avatar = found[-1]
-        game._avatar_sid, game._avatar_itype = avatar.sid, avatar.kind.itype
+        game.store.set_avatar(found[-1])

@@ -25,16 +25,14 @@ def objects(game: Game) -> list[dict[str, Any]]:
     """
     bs = game.block_size
     kinds = game.rules.kinds
-    avatar_sid = game._avatar_sid
+    view = game.view
+    avatar_sid = view.avatar_sid
     out = []
     for itype in _draw_types(game):
-        group = game._groups[itype]
-        if not group:
+        if not view.count(itype):
             continue
         kind = kinds[itype]
-        for s in group.values():
-            if s.disabled:
-                continue
+        for s in view.live(itype):
             out.append({
                 "id": s.sid,
                 "type": kind.name,
@@ -58,28 +56,28 @@ TABLE_COLUMNS = ("type", "x", "y", "orientation_x", "orientation_y", "is_avatar"
 
 def object_table(game: Game) -> np.ndarray:
     """``n x 8`` float32 rows, one per live sprite, in the order of :func:`objects`."""
-    cache = game._table_cache  # shared by all copies: keys hold stamps unique to this game's lineage
+    view = game.view
+    cache = view.cache  # shared by all copies: keys hold stamps unique to this game's lineage
     channel = game.rules.channel_of
     blocks = []
     bs = game.block_size
     for itype in _draw_types(game):
-        group = game._groups[itype]
-        if not group:
+        if not view.count(itype):
             continue
-        key = (itype, game._versions[itype], game._details[itype])
+        key = (itype, view.version(itype), view.detail(itype))
         block = cache.get(key)
         if block is None:
             c = channel.get(itype, -1)
             block = np.array([(c, s.x / bs, s.y / bs, s.ori[0], s.ori[1], 0, s.sid, s.hp)
-                              for s in group.values() if not s.disabled], dtype=np.float32).reshape(-1, 8)
+                              for s in view.live(itype)], dtype=np.float32).reshape(-1, 8)
             block.flags.writeable = False
             if len(cache) > 8192:
                 cache.clear()
             cache[key] = block
         blocks.append(block)
     table = np.concatenate(blocks) if blocks else np.zeros((0, 8), dtype=np.float32)
-    if game._avatar_sid is not None:
-        table[:, 5] = table[:, 6] == game._avatar_sid
+    if view.avatar_sid is not None:
+        table[:, 5] = table[:, 6] == view.avatar_sid
     return table
 
 
@@ -87,7 +85,7 @@ def _draw_types(game: Game) -> list[int]:
     """Sprite order, then any other type that has sprites (e.g. a parent type named in a level)."""
     order = list(game.rules.sprite_order)
     seen = set(order)
-    order += [i for i in range(len(game.rules.kinds)) if i not in seen and game._groups[i]]
+    order += [i for i in range(len(game.rules.kinds)) if i not in seen and game.view.count(i)]
     return order
 
 
@@ -100,15 +98,15 @@ def grid(game: Game) -> np.ndarray:
     order = game.rules.sprite_order
     h, w = game.height, game.width
     out = np.zeros((h, w, len(order)), dtype=np.int32)
-    cache = game._table_cache
+    view = game.view
+    cache = view.cache
     for channel, itype in enumerate(order):
-        group = game._groups[itype]
-        if not group:
+        if not view.count(itype):
             continue
-        key = ("grid", itype, game._versions[itype], game._details[itype])
+        key = ("grid", itype, view.version(itype), view.detail(itype))
         counts = cache.get(key)
         if counts is None:
-            counts = _channel(game, group.values())
+            counts = _channel(game, view.live(itype))
             if len(cache) > 8192:
                 cache.clear()
             cache[key] = counts
@@ -122,8 +120,6 @@ def _channel(game: Game, sprites: Any) -> np.ndarray:
     h, w = game.height, game.width
     counts = np.zeros((h, w), dtype=np.int32)
     for s in sprites:
-        if s.disabled:
-            continue
         cx, cy = (s.x + half) // bs, (s.y + half) // bs
         if 0 <= cx < w and 0 <= cy < h:
             counts[cy, cx] += 1

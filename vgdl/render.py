@@ -114,6 +114,30 @@ def atlas_for(rules: GameRules, tile_size: int) -> TileAtlas:
     return atlas
 
 
+class _TileBank:
+    """Composited cells of one atlas at one block size, as rows of one array (shared by all games).
+
+    A cell's pixels depend only on its stack of (type, dx, dy) sprites, so each distinct stack is
+    composited once and given a row; a frame update then writes all its dirty cells with one
+    indexed numpy assignment.
+    """
+
+    LIMIT = 8192  # distinct stacks kept; beyond, new stacks are composited each time
+
+    def __init__(self, tile_size: int) -> None:
+        self.rows: dict[tuple[tuple[int, int, int], ...], int] = {}
+        self.pixels = np.zeros((64, tile_size, tile_size, 3), dtype=np.uint8)
+        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = {}
+
+    def add(self, key: tuple[tuple[int, int, int], ...], tile: np.ndarray) -> int:
+        n = len(self.rows)
+        if n == len(self.pixels):
+            self.pixels = np.concatenate([self.pixels, np.zeros_like(self.pixels)])
+        self.pixels[n] = tile
+        self.rows[key] = n
+        return n
+
+
 class FrameCache:
     """The last frame drawn for one game at one tile size, repainted cell by cell.
 
@@ -122,8 +146,14 @@ class FrameCache:
     keeps, per physics cell, the stack of sprites overlapping it (in draw order); a
     type's version (bumped by the engine whenever one of its sprites appears, moves,
     dies or is disabled) says which types to diff. A cell's pixels depend only on
-    its stack, so composited cells are cached by stack.
+    its stack, so composited cells are kept by stack (:class:`_TileBank`). A full
+    redraw is kept too, with the version stamps of every type: since a stamp names one
+    state of a type in the whole game lineage, any game of the lineage (a copy, a new
+    episode started from a copy of the level) can start from that frame and diff only
+    the types whose stamps differ, instead of drawing every sprite again.
     """
+
+    SNAPSHOTS = 8  # full frames kept per game lineage and tile size
 
     def __init__(self, game: Game, tile_size: int) -> None:
         self.tile_size = tile_size
@@ -134,20 +164,33 @@ class FrameCache:
         self.frame = np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8)
         # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
         self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
-        self.versions: list[int] = []
+        self.versions: tuple[int, ...] = ()
+        self.mark: tuple | None = None  # where this cache stands in the game's change log
         self.drawn: dict[int, dict[int, tuple[int, int]]] = {}
+        self.own_drawn: set[int] = set()  # types whose ``drawn`` dict is this cache's (others are shared)
         self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
-        self.composites: dict[tuple[tuple[int, int, int], ...], np.ndarray] = {}
-        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = {}
+        # depends only on the rules, tile size and block size: shared by every game drawn with this atlas
+        banks = self.atlas.__dict__.setdefault("_banks", {})
+        self.bank: _TileBank = banks.get(game.block_size) or banks.setdefault(game.block_size, _TileBank(tile_size))
+        self.snapshots = game.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
 
     def full(self, game: Game) -> None:
+        if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
+            versions, (frame, stacks, drawn) = next(reversed(self.snapshots.items()))
+            self.frame[:] = frame
+            self.stacks = {cell: list(stack) for cell, stack in stacks.items()}
+            self.drawn = dict(drawn)  # (shared with the snapshot until written: see own_drawn)
+            self.own_drawn = set()
+            self.versions = versions
+            return
+        versions = game.view.versions()
         bs = game.block_size
         self.frame[:] = BACKGROUND
         self.drawn = {}
         stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
         cells: set[tuple[int, int]] = set()
         for rank, itype in enumerate(self.draw_types):
-            positions = _positions(game, itype)
+            positions = game.view.positions(itype)
             self.drawn[itype] = positions
             for sid, (x, y) in positions.items():
                 cells.clear()
@@ -155,24 +198,36 @@ class FrameCache:
                 for cell in cells:
                     stacks.setdefault(cell, []).append((rank, sid, itype, x, y))
         self.stacks = stacks
-        for cell, stack in stacks.items():
-            self._paint(cell, stack, bs)
-        self.versions = list(game._versions)
+        self._paint(stacks, bs)
+        self.versions = versions
+        self.own_drawn = set()
+        if len(self.snapshots) >= self.SNAPSHOTS:
+            self.snapshots.clear()
+        self.snapshots[versions] = (self.frame.copy(), {cell: tuple(stack) for cell, stack in stacks.items()},
+                                    dict(self.drawn))
 
     def update(self, game: Game) -> None:
         if not self.versions:
             self.full(game)
+        view = game.view
+        entries, self.mark = view.changes_since(self.mark)
+        if entries is not None:
+            if entries:
+                self._update_from_log(game, entries)
+            return
+        versions = view.versions()
+        if versions == self.versions:
             return
         bs = game.block_size
-        versions = game._versions
         stacks = self.stacks
         dirty: set[tuple[int, int]] = set()
         cells: set[tuple[int, int]] = set()
+        last = self.versions
         for itype in self.draw_types:
-            if versions[itype] == self.versions[itype]:
+            if versions[itype] == last[itype]:
                 continue
             old = self.drawn.get(itype, {})
-            new = _positions(game, itype)
+            new = game.view.positions(itype)
             rank = self.rank[itype]
             for sid in old.keys() | new.keys():
                 a, b = old.get(sid), new.get(sid)
@@ -181,9 +236,9 @@ class FrameCache:
                 if a is not None:
                     cells.clear()
                     _cells_of(a[0], a[1], bs, cells)
+                    entry = (rank, sid, itype, a[0], a[1])
                     for cell in cells:
-                        stack = stacks[cell]
-                        stack.remove(next(e for e in stack if e[1] == sid))
+                        stacks[cell].remove(entry)
                     dirty |= cells
                 if b is not None:
                     cells.clear()
@@ -193,51 +248,115 @@ class FrameCache:
                         insort(stacks.setdefault(cell, []), entry)
                     dirty |= cells
             self.drawn[itype] = new
-        self.versions = list(versions)
-        if len(dirty) < 4:
-            for cell in dirty:
-                self._paint(cell, stacks.get(cell, ()), bs)
-            return
-        # Many cells: gather their tiles and write them with one indexed assignment.
-        cols, rows, tiles = [], [], []
-        gw, gh = self.frame.shape[1] // self.tile_size, self.frame.shape[0] // self.tile_size
-        for cx, cy in dirty:
-            if 0 <= cx < gw and 0 <= cy < gh:
-                cols.append(cx)
-                rows.append(cy)
-                tiles.append(self._tile(cx, cy, stacks.get((cx, cy), ()), bs))
-        if tiles:
-            self.cells_view[rows, :, cols, :] = tiles
+            self.own_drawn.discard(itype)  # (``new`` is also what the view returned: treat as shared)
+        self.versions = versions
+        self._paint({cell: stacks.get(cell, ()) for cell in dirty}, bs)
 
-    def _tile(self, cx: int, cy: int, stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> np.ndarray:
-        """The pixels of one cell: what its stack of sprites shows (cached per stack)."""
-        x0, y0 = cx * bs, cy * bs
-        key = tuple((itype, x - x0, y - y0) for _, _, itype, x, y in stack)
-        tile = self.composites.get(key)
-        if tile is None:
-            tile = self._composite(key, bs)
-            if len(self.composites) < 8192:
-                self.composites[key] = tile
-        return tile
+    def _update_from_log(self, game: Game, entries: list[tuple[int, int]]) -> None:
+        """Repaint the cells of the sprites the change log names (the common, cheap case)."""
+        bs = game.block_size
+        view = game.view
+        stacks = self.stacks
+        rank_of = self.rank
+        drawn = self.drawn
+        own = self.own_drawn
+        dirty: set[tuple[int, int]] = set()
+        cells: set[tuple[int, int]] = set()
+        done: set[int] = set()
+        for itype, sid in entries:
+            if sid in done:
+                continue
+            done.add(sid)
+            rank = rank_of.get(itype)
+            if rank is None:
+                continue  # not drawn (invisible)
+            positions = drawn[itype]
+            a = positions.get(sid)
+            s = view.sprite(itype, sid)
+            b = (s.x, s.y) if s is not None and not s.disabled else None
+            if a == b:
+                continue
+            if itype not in own:
+                positions = drawn[itype] = dict(positions)
+                own.add(itype)
+            if a is not None:
+                x, y = a
+                entry = (rank, sid, itype, x, y)
+                if x % bs or y % bs:
+                    cells.clear()
+                    _cells_of(x, y, bs, cells)
+                    for cell in cells:
+                        stacks[cell].remove(entry)
+                    dirty |= cells
+                else:  # on a cell: the only one it covers
+                    cell = (x // bs, y // bs)
+                    stacks[cell].remove(entry)
+                    dirty.add(cell)
+                del positions[sid]
+            if b is not None:
+                x, y = b
+                entry = (rank, sid, itype, x, y)
+                if x % bs or y % bs:
+                    cells.clear()
+                    _cells_of(x, y, bs, cells)
+                    for cell in cells:
+                        insort(stacks.setdefault(cell, []), entry)
+                    dirty |= cells
+                else:
+                    cell = (x // bs, y // bs)
+                    stack = stacks.get(cell)
+                    if stack is None:
+                        stacks[cell] = [entry]
+                    else:
+                        insort(stack, entry)
+                    dirty.add(cell)
+                positions[sid] = b
+        self.versions = view.versions()
+        if dirty:
+            self._paint({cell: stacks.get(cell, ()) for cell in dirty}, bs)
 
-    def _paint(self, cell: tuple[int, int], stack: list[tuple[int, int, int, int, int]] | tuple, bs: int) -> None:
-        ts = self.tile_size
-        cx, cy = cell
-        h, w = self.frame.shape[:2]
-        if not (0 <= cx * ts < w and 0 <= cy * ts < h):
-            return
-        self.frame[cy * ts:(cy + 1) * ts, cx * ts:(cx + 1) * ts] = self._tile(cx, cy, stack, bs)
+    def _paint(self, stacks: dict[tuple[int, int], list | tuple], bs: int) -> None:
+        """Write the pixels of these cells (their stacks given) into the frame, in one assignment."""
+        gh, gw = self.cells_view.shape[0], self.cells_view.shape[2]
+        bank = self.bank
+        known = bank.rows
+        cols, rows, ids = [], [], []
+        extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
+        for (cx, cy), stack in stacks.items():
+            if not (0 <= cx < gw and 0 <= cy < gh):
+                continue
+            x0, y0 = cx * bs, cy * bs
+            key = tuple([(e[2], e[3] - x0, e[4] - y0) for e in stack])
+            row = known.get(key)
+            if row is None:
+                tile = self._composite(key, bs)
+                if len(known) >= bank.LIMIT:
+                    extra.append((cx, cy, tile))
+                    continue
+                row = bank.add(key, tile)
+            cols.append(cx)
+            rows.append(cy)
+            ids.append(row)
+        view, pixels = self.cells_view, bank.pixels
+        if len(ids) < 10:  # one indexed assignment costs about as much as ten plain ones
+            for r, c, i in zip(rows, cols, ids, strict=True):
+                view[r, :, c, :] = pixels[i]
+        else:
+            view[rows, :, cols, :] = pixels[ids]
+        for cx, cy, tile in extra:
+            self.cells_view[cy, :, cx, :] = tile
 
     def _composite(self, key: tuple[tuple[int, int, int], ...], bs: int) -> np.ndarray:
         """One cell's pixels for a stack of (type, dx, dy) sprites, drawn in order."""
         tile = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
         tile[:] = BACKGROUND
+        shifted_tiles = self.bank.shifted
         for layer in key:
-            shifted = self.shifted.get(layer)
+            shifted = shifted_tiles.get(layer)
             if shifted is None:
-                if len(self.shifted) > 16384:
-                    self.shifted.clear()
-                shifted = self.shifted[layer] = self._shift(*layer, bs)
+                if len(shifted_tiles) > 16384:
+                    shifted_tiles.clear()
+                shifted = shifted_tiles[layer] = self._shift(*layer, bs)
             if shifted is not _EMPTY:
                 np.copyto(tile, shifted[0], where=shifted[1])
         return tile
@@ -258,10 +377,6 @@ class FrameCache:
 
 
 _EMPTY = object()
-
-
-def _positions(game: Game, itype: int) -> dict[int, tuple[int, int]]:
-    return {s.sid: (s.x, s.y) for s in game._groups[itype].values() if not s.disabled}
 
 
 def _cells_of(x: int, y: int, bs: int, out: set[tuple[int, int]]) -> None:
@@ -288,9 +403,7 @@ def render_reference(game: Game, tile_size: int = 8) -> np.ndarray:
     for itype in _draw_order(game):
         if kinds[itype].invisible:
             continue
-        for s in game._groups[itype].values():
-            if s.disabled:
-                continue
+        for s in game.view.live(itype):
             px, py = s.x * ts // bs, s.y * ts // bs
             x0, y0, x1, y1 = max(px, 0), max(py, 0), min(px + ts, w), min(py + ts, h)
             if x0 < x1 and y0 < y1:
@@ -303,7 +416,7 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
     """The game's current frame: ``(height * tile, width * tile, 3)`` uint8 (a fresh array)."""
     if tile_size < 1:
         raise ValueError("tile_size must be at least 1")
-    caches = game.__dict__.setdefault("_frames", {})
+    caches = game.render_state
     cache = caches.get(tile_size)
     if cache is None:
         cache = caches[tile_size] = FrameCache(game, tile_size)
@@ -314,4 +427,4 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
 def _draw_order(game: Game) -> list[int]:
     order = list(game.rules.sprite_order)
     seen = set(order)
-    return [i for i in range(len(game.rules.kinds)) if i not in seen and game._groups[i]] + order
+    return [i for i in range(len(game.rules.kinds)) if i not in seen and game.view.count(i)] + order

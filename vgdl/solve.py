@@ -32,14 +32,13 @@ def state_key(game: Game) -> tuple:
     """
     gt = game.game_tick
     parts = []
-    for s in game.sprites():
+    for s in game.view.all():
         cooldown = s.kind.cooldown
         parts.append((s.kind.itype, s.x, s.y, s.ori, s.disabled, s.hp, s.age, s.counter, s.ttl,
                       min(gt - s.lm, cooldown), (s.start + gt) % cooldown if s.start >= 0 else -1,
                       tuple(sorted(s.resources.items())) if s.resources else ()))
     parts.sort()
-    timers = tuple((when - gt, tr.rule.index) for when, tr in game._time_queue)
-    return (tuple(parts), game.raw_score, game.rng.state, timers)
+    return (tuple(parts), game.raw_score, game.rng.state, game.timers())
 
 
 def coarse_key(game: Game) -> tuple:
@@ -50,7 +49,7 @@ def coarse_key(game: Game) -> tuple:
     """
     av = game.avatar()
     avatar = (av.x, av.y, av.ori, tuple(sorted((av.resources or {}).items()))) if av is not None else None
-    counts = tuple(len(g) for g in game._groups)
+    counts = game.view.counts()
     return (avatar, game.raw_score, counts)
 
 

@@ -2,74 +2,133 @@
 
 Why copy-on-write: planners copy a game thousands of times per decision. A copy
 shares every :class:`Sprite` with its source, and a sprite is cloned only when
-one of the two games first writes to it (``Game._own``). Most sprites (walls,
-floors) are never written after the level is built, so a copy costs about one
-dictionary copy per sprite type, not a deep copy of hundreds of objects.
+one of the two games first writes to it (:meth:`vgdl.store.SpriteStore.own`).
+Most sprites (walls, floors) are never written after the level is built, so a
+copy costs about one dictionary copy per sprite type, not a deep copy of
+hundreds of objects.
 
-Rule for engine code: never assign a sprite's fields directly; go through the
-``Game`` methods (``move_to``, ``set_orientation``, ...), which clone first.
+Why one table of fields: the record's slots, its type annotations, its clone
+and its constructor all come from :data:`FIELDS`, so a new field is one new
+line there. Clone and constructor are generated from that constant table at
+import time (never from game-file content): written out field by field they
+are several times faster than a loop with ``setattr`` or ``copy.copy``, and
+cloning is on the hot path of every copied game.
+
+Who writes which field (``FieldSpec.writer``; ``tests/vgdl/test_invariants.py``
+checks it): ``"store"`` fields are observable (position, orientation, health,
+inventory, ...) and change only through :class:`vgdl.store.SpriteStore`
+mutators, which bump the version stamps that caches and observers rely on.
+``"class"`` fields are a sprite class's private clocks and memory; the sprite
+class may write them on a sprite it owns (the one handed to ``update``, or one
+returned by ``own`` or ``add_sprite``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from vgdl.rules import SpriteKind
 
 
+class FieldSpec(NamedTuple):
+    """One per-sprite field: its name, type, initial value and who may write it."""
+
+    name: str
+    type: str
+    #: ``ARG`` (given to :meth:`Sprite.new`), ``("kind", attribute)`` (copied from the sprite's
+    #: :class:`~vgdl.rules.SpriteKind`), or a constant
+    initial: Any
+    writer: str  # "store" or "class" (see the module docstring)
+    doc: str
+
+
+ARG = "arg"
+
+
+def _kind(attribute: str) -> tuple[str, str]:
+    return ("kind", attribute)
+
+
+#: Every field of a sprite, declared once; slots, annotations, clone and constructor derive from it.
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("sid", "int", ARG, "store", "unique id, given in creation order"),
+    FieldSpec("kind", "SpriteKind", ARG, "store", "the sprite's type (shared, immutable)"),
+    FieldSpec("x", "int", ARG, "store", "pixel column of the top-left corner (its size is the block size)"),
+    FieldSpec("y", "int", ARG, "store", "pixel row of the top-left corner"),
+    FieldSpec("lx", "int", ARG, "store", "GVGAI's lastrect: x at the start of tick lrt"),
+    FieldSpec("ly", "int", ARG, "store", "y at the start of tick lrt"),
+    FieldSpec("lrt", "int", ARG, "store", "the tick lx, ly belong to (another tick: the start position is x, y)"),
+    FieldSpec("ori", "tuple[float, float]", _kind("orientation"), "store", "orientation (dx, dy)"),
+    FieldSpec("oriented", "bool", _kind("is_oriented"), "store", "whether it can face a direction"),
+    FieldSpec("speed", "float", _kind("speed"), "store", "cells per move"),
+    FieldSpec("lm", "int", ARG, "store", "GVGAI's lastmove counter, encoded as game_tick - lm"),
+    FieldSpec("first_tick", "bool", True, "class", "not yet updated (GVGAI skips passive motion then)"),
+    FieldSpec("resources", "dict[int, int] | None", None, "store", "inventory; replaced, never mutated in place"),
+    FieldSpec("hp", "int", _kind("hp"), "store", "health points"),
+    FieldSpec("max_hp", "int", _kind("max_hp"), "store", "the most health it has had"),
+    FieldSpec("ttl", "int", _kind("ttl"), "class", "ticks left to live (-1: forever)"),
+    FieldSpec("age", "int", 0, "class", "Flicker's age"),
+    FieldSpec("counter", "int", 0, "class", "repeats left (RandomNPC) or spawns made (SpawnPoint)"),
+    FieldSpec("start", "int", -1, "class", "SpawnPoint's first tick (-1: not started)"),
+    FieldSpec("prev", "tuple[float, float] | None", None, "class", "RandomNPC's last random direction"),
+    FieldSpec("memory", "Any", None, "class", "class-specific extra state, immutable values only"),
+    FieldSpec("spawn_itype", "int", -1, "class", "the type a spawner makes"),
+    FieldSpec("disabled", "bool", False, "store", "a dead avatar (kept, not removed, as in GVGAI)"),
+    FieldSpec("from_avatar", "bool", False, "class", "shot by the avatar"),
+    FieldSpec("owner", "object", ARG, "store", "copy-on-write token of the one game that may write it"),
+)
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+STORE_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.writer == "store")
+CLASS_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.writer == "class")
+
+
 class Sprite:
-    """One sprite: its type, pixel rectangle (top-left; size is the block size) and state.
+    """One sprite: its type, pixel rectangle and state (fields: :data:`FIELDS`).
 
     ``lx, ly`` hold the rectangle at the start of tick ``lrt`` (GVGAI's ``lastrect``):
     when ``lrt`` is not the current tick, the start-of-tick position is ``x, y``.
-    ``lm`` encodes GVGAI's ``lastmove`` counter as ``game_tick - lm``.
     """
 
-    __slots__ = (
-        "sid", "kind", "x", "y", "lx", "ly", "lrt", "ori", "oriented", "speed", "lm", "first_tick",
-        "resources", "hp", "max_hp", "ttl", "age", "counter", "start", "prev", "memory", "spawn_itype",
-        "disabled", "from_avatar", "owner",
-    )
+    __slots__ = FIELD_NAMES
+    __annotations__ = {f.name: f.type for f in FIELDS}
 
-    sid: int
-    kind: SpriteKind
-    x: int
-    y: int
-    lx: int
-    ly: int
-    lrt: int
-    ori: tuple[float, float]
-    oriented: bool
-    speed: float
-    lm: int
-    first_tick: bool
-    resources: dict[int, int] | None  # never mutated in place: replaced on change
-    hp: int
-    max_hp: int
-    ttl: int
-    age: int
-    counter: int
-    start: int
-    prev: tuple[float, float] | None
-    memory: Any  # class-specific extra state, immutable values only
-    spawn_itype: int
-    disabled: bool
-    from_avatar: bool
-    owner: object
+    def clone(self, owner: object) -> Sprite:  # replaced below by the generated version
+        raise NotImplementedError
 
-    def clone(self, owner: object) -> Sprite:
-        # Written out field by field: a loop with setattr is several times slower.
-        twin = Sprite.__new__(Sprite)
-        twin.sid, twin.kind, twin.x, twin.y = self.sid, self.kind, self.x, self.y
-        twin.lx, twin.ly, twin.lrt, twin.ori = self.lx, self.ly, self.lrt, self.ori
-        twin.oriented, twin.speed, twin.lm, twin.first_tick = self.oriented, self.speed, self.lm, self.first_tick
-        twin.resources, twin.hp, twin.max_hp, twin.ttl = self.resources, self.hp, self.max_hp, self.ttl
-        twin.age, twin.counter, twin.start, twin.prev = self.age, self.counter, self.start, self.prev
-        twin.memory, twin.spawn_itype = self.memory, self.spawn_itype
-        twin.disabled, twin.from_avatar = self.disabled, self.from_avatar
-        twin.owner = owner
-        return twin
+    @staticmethod
+    def new(sid: int, kind: SpriteKind, x: int, y: int, lx: int, ly: int, lrt: int, lm: int,
+            owner: object) -> Sprite:  # replaced below by the generated version
+        """A fresh sprite: the ``ARG`` fields as given, the others from its kind or their constants."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"Sprite({self.kind.name}#{self.sid} at {self.x},{self.y})"
+
+
+def _generate() -> None:
+    """Build ``Sprite.clone`` and ``Sprite.new`` from :data:`FIELDS` (constant source, no game input)."""
+    clone = ["def clone(self, owner):", "    twin = _new(Sprite)"]
+    clone += [f"    twin.{f.name} = self.{f.name}" for f in FIELDS if f.name != "owner"]
+    clone += ["    twin.owner = owner", "    return twin"]
+    args = [f.name for f in FIELDS if f.initial == ARG]
+    new = [f"def new({', '.join(args)}):", "    s = _new(Sprite)"]
+    constants: dict[str, Any] = {}
+    for f in FIELDS:
+        if f.initial == ARG:
+            new.append(f"    s.{f.name} = {f.name}")
+        elif isinstance(f.initial, tuple) and len(f.initial) == 2 and f.initial[0] == "kind":
+            new.append(f"    s.{f.name} = kind.{f.initial[1]}")
+        else:
+            constants[f"_c_{f.name}"] = f.initial
+            new.append(f"    s.{f.name} = _c_{f.name}")
+    new.append("    return s")
+    namespace: dict[str, Any] = {"_new": object.__new__, "Sprite": Sprite, **constants}
+    # Our own constant code, assembled from FIELDS above: never game-file content.
+    exec("\n".join(clone) + "\n\n" + "\n".join(new) + "\n", namespace)  # noqa: S102
+    Sprite.clone = namespace["clone"]  # type: ignore[method-assign]
+    Sprite.new = staticmethod(namespace["new"])  # type: ignore[method-assign]
+
+
+_generate()

@@ -39,9 +39,7 @@ def render_ansi(game: Game) -> str:
         kind = rules.kinds[itype]
         if kind.invisible:
             continue
-        for s in game.group(itype).values():
-            if s.disabled:
-                continue
+        for s in game.view.live(itype):
             cx, cy = (s.x + half) // bs, (s.y + half) // bs
             if 0 <= cy < game.height and 0 <= cx < game.width:
                 rows[cy][cx] = chars[itype]

@@ -111,3 +111,25 @@ def test_cached_frames_equal_the_reference_on_busy_gvgai_games(name: str) -> Non
             game = start.copy()
         game.step(game.actions[rng.next_int(len(game.actions))])
         assert np.array_equal(game.render_rgb(6), render_reference(game, 6)), f"{name} step {step}"
+
+
+@pytest.mark.parametrize("name", ["frogs", "pacman", "sokoban"])
+def test_frames_of_copies_and_new_episodes_equal_the_reference(name: str) -> None:
+    """Frames start from a full frame kept for the lineage and follow the change log: check both paths."""
+    if SHARED_GVGAI is None:
+        pytest.skip("../shared/gvgai is not present beside this checkout")
+    games = SHARED_GVGAI / "games"
+    start = vgdl.load_game(games / f"{name}.txt", games / f"{name}_lvl0.txt", seed=2)
+    rng = JavaRandom(4)
+    game = start.copy()
+    for step in range(200):
+        if game.ended or step % 60 == 59:
+            game = start.copy()  # a new episode: starts from a kept frame, then diffs by stamps
+        if step % 7 == 3:
+            twin = game.copy()  # a copy drawn from the middle of an episode, then played on
+            for _ in range(3):
+                twin.step(twin.actions[rng.next_int(len(twin.actions))])
+                assert np.array_equal(twin.render_rgb(5), render_reference(twin, 5)), f"{name} copy at {step}"
+        game.step(game.actions[rng.next_int(len(game.actions))])
+        if step % 3:  # not every tick: the log then holds several ticks of changes
+            assert np.array_equal(game.render_rgb(5), render_reference(game, 5)), f"{name} step {step}"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vgdl.ontology.sprites import MOVE, SPRITE_CLASSES, STILL, SpriteClass
+from vgdl.ontology.sprites import SPRITE_CLASSES, SpriteClass
+from vgdl.physics import MOVE, STILL, active_movement, passive_movement
 from vgdl.values import DOWN, LEFT, NONE, RIGHT, UP, Field
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class AvatarClass(SpriteClass):
 
     def update_avatar(self, g: Game, s: Sprite, action: str) -> int:
         """Apply ``action`` (already filtered to this class's actions); return the movement kind."""
-        return g.active_movement(s, ACTION_DIRECTIONS[action], s.speed)
+        return active_movement(g, s, ACTION_DIRECTIONS[action], s.speed)
 
 
 @SPRITE_CLASSES.register("MovingAvatar")
@@ -90,10 +91,10 @@ class FlakAvatar(HorizontalAvatar):
         moved = super().update_avatar(g, s, action)
         if moved == STILL and action == USE and self.shot >= 0:
             if self.ammo is None or _has_ammo(g, s, self.ammo, self.values["minAmmo"]):
-                shot = g.add_sprite(self.shot, s.x, s.y)
+                shot = g.store.add_sprite(self.shot, s.x, s.y)
                 if shot is not None:
                     if self.ammo is not None:
-                        g.change_resource(s, self.ammo, -self.values["ammoCost"], clamp=False)
+                        g.store.change_resource(s, self.ammo, -self.values["ammoCost"], clamp=False)
                     shot.from_avatar = True
         return moved
 
@@ -107,8 +108,8 @@ class OrientedAvatar(AvatarClass):
     def update_avatar(self, g: Game, s: Sprite, action: str) -> int:
         moved = super().update_avatar(g, s, action)
         if moved == MOVE:
-            lx, ly = g.last_pos(s)
-            g.set_orientation(s, _unit(s.x - lx, s.y - ly))
+            lx, ly = g.store.last_pos(s)
+            g.store.set_orientation(s, _unit(s.x - lx, s.y - ly))
         return moved
 
 
@@ -155,12 +156,12 @@ class ShootAvatar(OrientedAvatar):
             return
         ox, oy = _unit(*s.ori)
         bs = g.block_size
-        shot = g.add_sprite(self.shots[i], s.x + ox * bs, s.y + oy * bs)
+        shot = g.store.add_sprite(self.shots[i], s.x + ox * bs, s.y + oy * bs)
         if shot is not None:
             if shot.oriented:
-                g.set_orientation(shot, (ox, oy))
+                g.store.set_orientation(shot, (ox, oy))
             if self.values["ammo"] and i < len(self.ammos):
-                g.change_resource(s, self.ammos[i], -1, clamp=False)
+                g.store.change_resource(s, self.ammos[i], -1, clamp=False)
             shot.from_avatar = True
 
 
@@ -173,8 +174,8 @@ class OngoingAvatar(OrientedAvatar):
     def update_avatar(self, g: Game, s: Sprite, action: str) -> int:
         direction = ACTION_DIRECTIONS[action]
         if direction != NONE:
-            g.update_orientation(s, direction)
-        g.passive_movement(s)
+            g.store.update_orientation(s, direction)
+        passive_movement(g, s)
         return MOVE
 
 
@@ -193,12 +194,12 @@ class OngoingTurningAvatar(OrientedAvatar):
     def update_avatar(self, g: Game, s: Sprite, action: str) -> int:
         direction = ACTION_DIRECTIONS[action]
         if action != NIL and action != USE and direction[0] * s.ori[0] + direction[1] * s.ori[1] == 0:
-            g.update_orientation(s, direction)
-        g.passive_movement(s)
-        lx, ly = g.last_pos(s)
+            g.store.update_orientation(s, direction)
+        passive_movement(g, s)
+        lx, ly = g.store.last_pos(s)
         bs = g.block_size
         if not (abs(s.x - lx) < bs and abs(s.y - ly) < bs):
-            g.add_sprite(self.trail, lx, ly)
+            g.store.add_sprite(self.trail, lx, ly)
         return MOVE
 
 
@@ -212,9 +213,9 @@ class OngoingShootAvatar(ShootAvatar):
         direction = ACTION_DIRECTIONS[action]
         can_shoot = True
         if direction != NONE:
-            g.update_orientation(s, direction)
+            g.store.update_orientation(s, direction)
             can_shoot = False
-        g.passive_movement(s)
+        passive_movement(g, s)
         if can_shoot and action == USE:
             self.use(g, s)
         return MOVE
@@ -227,7 +228,7 @@ class MissileAvatar(OrientedAvatar):
     defaults = {"speed": 1.0, "is_oriented": True}
 
     def update_avatar(self, g: Game, s: Sprite, action: str) -> int:
-        g.passive_movement(s)
+        passive_movement(g, s)
         return STILL
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from vgdl.errors import VGDLError
 from vgdl.ontology.registry import Registry
+from vgdl.physics import active_movement, update_pos
 from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, RIGHT, UP, Field
 
 if TYPE_CHECKING:
@@ -112,13 +113,13 @@ def _unit(dx: float, dy: float) -> tuple[float, float]:
 
 
 def _last_direction(g: Game, s: Sprite) -> tuple[int, int]:
-    lx, ly = g.last_pos(s)
+    lx, ly = g.store.last_pos(s)
     return (s.x - lx, s.y - ly)
 
 
 def _pixel_perfect(g: Game, s1: Sprite, s2: Sprite) -> tuple[int, int]:
     """GVGAI's calculatePixelPerfect: back s1 up just to touching s2, along the way it came."""
-    lx, ly = g.last_pos(s1)
+    lx, ly = g.store.last_pos(s1)
     bs = g.block_size
     d = _unit(s1.x - lx, s1.y - ly)
     if d == DOWN:
@@ -136,37 +137,37 @@ def _pixel_perfect(g: Game, s1: Sprite, s2: Sprite) -> tuple[int, int]:
 def step_back(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """Undo s1's whole movement this tick (back to its start-of-tick position)."""
     if e.values["pixelPerfect"] and s2 is not None:
-        g.move_to(s1, *_pixel_perfect(g, s1, s2))
+        g.store.move_to(s1, *_pixel_perfect(g, s1, s2))
     else:
-        g.move_to(s1, *g.last_pos(s1))
+        g.store.move_to(s1, *g.store.last_pos(s1))
 
 
 @effect("undoAll", needs="", moves_others=True, notStype=Field("names", ()))
 def undo_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     """Every sprite (except ``notStype`` types) goes back to its start-of-tick position."""
     skip = {g.rules.itype_of.get(n, -1) for n in e.values["notStype"]}
-    g.undo_all(skip)
+    g.store.undo_all(skip, g.rules.sprite_order)
 
 
 @effect("turnAround")
 def turn_around(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """Step back, move down twice ignoring cooldown, then reverse direction (space invaders)."""
-    s1 = g.move_to(s1, *g.last_pos(s1))
+    s1 = g.store.move_to(s1, *g.store.last_pos(s1))
     for _ in range(2):
-        g.set_lastmove(s1, s1.kind.cooldown)
-        g.active_movement(s1, DOWN, s1.speed)
-    g.set_orientation(s1, (-s1.ori[0], -s1.ori[1]))
+        g.store.set_lastmove(s1, s1.kind.cooldown)
+        active_movement(g, s1, DOWN, s1.speed)
+    g.store.set_orientation(s1, (-s1.ori[0], -s1.ori[1]))
 
 
 @effect("reverseDirection")
 def reverse_direction(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
-    g.set_orientation(s1, (-s1.ori[0], -s1.ori[1]))
+    g.store.set_orientation(s1, (-s1.ori[0], -s1.ori[1]))
 
 
 @effect("flipDirection")
 def flip_direction(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """Face a random base direction."""
-    g.set_orientation(s1, g.rng.choice(BASE_DIRECTIONS))
+    g.store.set_orientation(s1, g.rng.choice(BASE_DIRECTIONS))
 
 
 @effect("wrapAround", offset=Field("float", 0.0))
@@ -184,8 +185,8 @@ def wrap_around(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
         y = int(off * bs)
     elif oy < 0:
         y = int(g.screen_height - bs * (1 + off))
-    s1 = g.move_to(s1, x, y)
-    g.set_lastmove(s1, 0)
+    s1 = g.store.move_to(s1, x, y)
+    g.store.set_lastmove(s1, 0)
 
 
 @effect("bounceForward", needs="both")
@@ -197,9 +198,9 @@ def bounce_forward(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
         dx = -dx
     if ldy * s2.ori[1] < 0:
         dy = -dy
-    s1 = g.own(s1)
-    g.active_movement(s1, (dx, dy), s2.speed)
-    g.set_orientation(s1, (dx, dy))
+    s1 = g.store.own(s1)
+    active_movement(g, s1, (dx, dy), s2.speed)
+    g.store.set_orientation(s1, (dx, dy))
 
 
 @effect("pullWithIt", needs="both", pixelPerfect=Field("bool", False))
@@ -209,24 +210,24 @@ def pull_with_it(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     if s1.sid in pulled:
         return
     g.set_effect_state(e, "pulled", g.game_tick, pulled | {s1.sid})
-    s1 = g.own(s1)
-    last = g.last_pos(s1)
+    s1 = g.store.own(s1)
+    last = g.store.last_pos(s1)
     d = _unit(*_last_direction(g, s2))
-    g.update_pos(s1, d, int(s2.speed * g.block_size))
-    g.set_last_pos(s1, *last)
+    update_pos(g, s1, d, int(s2.speed * g.block_size))
+    g.store.set_last_pos(s1, *last)
     if e.values["pixelPerfect"]:
-        g.move_to(s1, s2.x, s2.y)
+        g.store.move_to(s1, s2.x, s2.y)
 
 
 @effect("wallStop", needs="both", friction=Field("float", 0.0))
 def wall_stop(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     """Stop against s2: back up to touching it and drop the velocity component into it."""
-    s1 = g.move_to(s1, *_pixel_perfect(g, s1, s2))
+    s1 = g.store.move_to(s1, *_pixel_perfect(g, s1, s2))
     dx, dy = abs(s1.x - s2.x), abs(s1.y - s2.y)
     v = (0, s1.ori[1]) if dx > dy else (s1.ori[0], 0)
     mag = math.hypot(*v)
-    s1 = g.set_orientation(s1, _unit(*v))
-    g.set_speed(s1, max(mag * s1.speed, s1.kind.values["gravity"]))
+    s1 = g.store.set_orientation(s1, _unit(*v))
+    g.store.set_speed(s1, max(mag * s1.speed, s1.kind.values["gravity"]))
 
 
 def _batch_collision(g: Game, s1: Sprite, walls: list[Sprite]) -> tuple[int, tuple[int, int, int, int]]:
@@ -239,8 +240,8 @@ def _batch_collision(g: Game, s1: Sprite, walls: list[Sprite]) -> tuple[int, tup
         if b1.y == b2.y:
             return 2, (min(b1.x, b2.x), b1.y, 2 * bs, bs)
     if len(walls) >= 2:
-        lx, ly = g.last_pos(s1)
-        walls.sort(key=lambda w: math.hypot(*(a - b for a, b in zip((lx, ly), g.last_pos(w), strict=True))))
+        lx, ly = g.store.last_pos(s1)
+        walls.sort(key=lambda w: math.hypot(*(a - b for a, b in zip((lx, ly), g.store.last_pos(w), strict=True))))
     w = walls[0]
     return 1, (w.x, w.y, bs, bs)
 
@@ -255,7 +256,7 @@ def _collision_sides(g: Game, s1: Sprite, rect: tuple[int, int, int, int]) -> tu
     if horizontal or vertical:
         return horizontal, vertical
     vx, vy = (0.0, 0.0) if s1.speed == 0 else (s1.ori[0] * s1.speed, s1.ori[1] * s1.speed)
-    lx, ly = g.last_pos(s1)
+    lx, ly = g.store.last_pos(s1)
     dist_x = abs(lx - x) if vx == 0 else (abs(lx + bs - x) if vx > 0 else abs(x + w - lx))
     dist_y = abs(ly - y) if vy == 0 else (abs(ly + bs - y) if vy > 0 else abs(ly - (y + h)))
     tx = abs(dist_x / vx) if vx else (math.inf if dist_x else math.nan)
@@ -269,10 +270,10 @@ def wall_bounce(g: Game, s1: Sprite, walls: list[Sprite], e: EffectRule) -> int:
     n, rect = _batch_collision(g, s1, walls)
     horizontal, vertical = _collision_sides(g, s1, rect)
     ox, oy = s1.ori
-    s1 = g.set_orientation(s1, (ox, -oy) if vertical else (-ox, oy) if horizontal else (-ox, -oy))
-    g.move_to(s1, *g.last_pos(s1))
+    s1 = g.store.set_orientation(s1, (ox, -oy) if vertical else (-ox, oy) if horizontal else (-ox, -oy))
+    g.store.move_to(s1, *g.store.last_pos(s1))
     for w in walls:
-        g.move_to(w, *g.last_pos(w))
+        g.store.move_to(w, *g.store.last_pos(w))
     return n
 
 
@@ -284,12 +285,12 @@ def wall_reverse(g: Game, s1: Sprite, walls: list[Sprite], e: EffectRule) -> int
     ox = s1.ori[0]
     w = (ox, 0) if vertical else (-ox, 0)
     mag = math.hypot(*w)
-    s1 = g.set_orientation(s1, _unit(*w))
+    s1 = g.store.set_orientation(s1, _unit(*w))
     speed = mag * s1.speed
-    g.set_speed(s1, max(speed, s1.kind.values["gravity"]))
-    g.move_to(s1, *g.last_pos(s1))
+    g.store.set_speed(s1, max(speed, s1.kind.values["gravity"]))
+    g.store.move_to(s1, *g.store.last_pos(s1))
     for wall in walls:
-        g.move_to(wall, *g.last_pos(wall))
+        g.store.move_to(wall, *g.store.last_pos(wall))
     return n
 
 
@@ -298,7 +299,7 @@ def bounce_direction(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     """Bounce off s2 at an angle depending on where it was hit (breakout paddles)."""
     bs = g.block_size
     vx, vy = (0.0, 0.0) if s1.speed == 0 else (s1.ori[0] * s1.speed, s1.ori[1] * s1.speed)
-    lx, ly = g.last_pos(s1)
+    lx, ly = g.store.last_pos(s1)
     dist_x = min(abs(lx - (s2.x + bs)), abs(lx + bs - s2.x))
     dist_y = min(abs(ly - (s2.y + bs)), abs(ly + bs - s2.y))
     tx = abs(dist_x / vx) if vx else math.inf
@@ -314,29 +315,29 @@ def bounce_direction(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
         travel = 1 if cx1 > cx2 else -1
         d = (math.cos(rel * max_rad) * travel, -math.sin(rel * max_rad))
     else:
-        g.set_orientation(s1, (-s1.ori[0], s1.ori[1]))
+        g.store.set_orientation(s1, (-s1.ori[0], s1.ori[1]))
         return
-    g.set_orientation(s1, _unit(*d))
+    g.store.set_orientation(s1, _unit(*d))
 
 
 @effect("align", needs="both", orient=Field("bool", True))
 def align(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     """s1 snaps onto s2 (and takes its orientation)."""
     if e.values["orient"]:
-        s1 = g.set_orientation(s1, s2.ori)
-    g.move_to(s1, s2.x, s2.y)
+        s1 = g.store.set_orientation(s1, s2.ori)
+    g.store.move_to(s1, s2.x, s2.y)
 
 
 @effect("attractGaze", needs="both", align=Field("bool", False))
 def attract_gaze(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     """With probability ``prob``, s1 takes s2's orientation (both must be oriented)."""
     if s1.oriented and s2.oriented and g.rng.next_double() < e.values["prob"]:
-        s1 = g.set_orientation(s1, s2.ori)
+        s1 = g.store.set_orientation(s1, s2.ori)
         if e.values["align"]:
             if s1.ori in (LEFT, RIGHT):
-                g.move_to(s1, s1.x, s2.y)
+                g.store.move_to(s1, s1.x, s2.y)
             else:
-                g.move_to(s1, s2.x, s1.y)
+                g.store.move_to(s1, s2.x, s1.y)
 
 
 @effect("teleportToExit", needs="both")
@@ -346,15 +347,15 @@ def teleport_to_exit(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     if exit_itype < 0:
         g.warn(f"teleportToExit: '{s2.kind.name}' is not a portal")
         return
-    exits = list(g.group(exit_itype).values())
+    exits = list(g.store.group(exit_itype).values())
     if exits:
         dest = exits[g.rng.next_int(len(exits))]
-        s1 = g.move_to(s1, dest.x, dest.y)
-        g.set_lastmove(s1, 0)
+        s1 = g.store.move_to(s1, dest.x, dest.y)
+        g.store.set_lastmove(s1, 0)
         if dest.oriented:
-            g.set_orientation(s1, dest.ori)
+            g.store.set_orientation(s1, dest.ori)
     else:
-        g.kill(s1)
+        g.store.kill(s1)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -364,31 +365,31 @@ def teleport_to_exit(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
 
 @effect("halfSpeed")
 def half_speed(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
-    g.set_speed(s1, s1.speed * 0.5)
+    g.store.set_speed(s1, s1.speed * 0.5)
 
 
 def _for_all_subtypes(g: Game, itype: int, fn: Callable[[Sprite], None]) -> None:
     for t in g.rules.kinds[itype].subtypes:
-        for s in list(g.group(t).values()):
+        for s in list(g.store.group(t).values()):
             fn(s)
 
 
 @effect("setSpeedForAll", needs="", types={"stype": True}, stype=Field("str", None), value=Field("float", 0.0))
 def set_speed_for_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
-    _for_all_subtypes(g, e.extra["stype"], lambda s: g.set_speed(s, e.values["value"]))
+    _for_all_subtypes(g, e.extra["stype"], lambda s: g.store.set_speed(s, e.values["value"]))
 
 
 @effect("increaseSpeedToAll", needs="", types={"stype": True}, stype=Field("str", None),
         value=Field("float", 0.1))
 def increase_speed_to_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
-    _for_all_subtypes(g, e.extra["stype"], lambda s: g.set_speed(s, s.speed + e.values["value"]))
+    _for_all_subtypes(g, e.extra["stype"], lambda s: g.store.set_speed(s, s.speed + e.values["value"]))
 
 
 @effect("decreaseSpeedToAll", needs="", types={"stype": True}, stype=Field("str", None),
         value=Field("float", 0.1))
 def decrease_speed_to_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     v = e.values["value"]
-    _for_all_subtypes(g, e.extra["stype"], lambda s: g.set_speed(s, 0.0 if s.speed - v < 0 else s.speed - v))
+    _for_all_subtypes(g, e.extra["stype"], lambda s: g.store.set_speed(s, 0.0 if s.speed - v < 0 else s.speed - v))
 
 
 # -------------------------------------------------------------------------------------------------
@@ -399,27 +400,27 @@ def decrease_speed_to_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: Effe
 @effect("killSprite")
 def kill_sprite(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """s1 dies (an avatar is disabled instead, as in GVGAI)."""
-    g.kill(s1)
+    g.store.kill(s1)
 
 
 @effect("killBoth", needs="both")
 def kill_both(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
-    g.kill(s1)
-    g.kill(s2)
+    g.store.kill(s1)
+    g.store.kill(s2)
 
 
 @effect("killAll", needs="", types={"stype": True}, stype=Field("str", None))
 def kill_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     """Every sprite of exactly ``stype`` dies."""
-    for s in list(g.group(e.extra["stype"]).values()):
-        g.kill(s)
+    for s in list(g.store.group(e.extra["stype"]).values()):
+        g.store.kill(s)
 
 
 @effect("killIfAlive", needs="both")
 def kill_if_alive(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     """s1 dies unless s2 already died this tick."""
-    if not g.is_killed(s2):
-        g.kill(s1)
+    if not g.store.is_killed(s2):
+        g.store.kill(s1)
 
 
 def _amount(s: Sprite, rid: int) -> int:
@@ -429,7 +430,7 @@ def _amount(s: Sprite, rid: int) -> int:
 @effect("killIfHasLess", types={"resource": True}, resource=Field("str", None), limit=Field("int", 0))
 def kill_if_has_less(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bool:
     if _amount(s1, e.extra["resource"]) <= e.values["limit"]:
-        g.kill(s1)
+        g.store.kill(s1)
         return True
     return False
 
@@ -437,7 +438,7 @@ def kill_if_has_less(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> b
 @effect("killIfHasMore", types={"resource": True}, resource=Field("str", None), limit=Field("int", 0))
 def kill_if_has_more(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bool:
     if _amount(s1, e.extra["resource"]) >= e.values["limit"]:
-        g.kill(s1)
+        g.store.kill(s1)
         return True
     return False
 
@@ -448,9 +449,9 @@ def kill_if_other_has_more(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bo
     """s1 dies if s2 holds at least ``limit`` of ``resource`` (which ``subtract`` then takes)."""
     rid = e.extra["resource"]
     if _amount(s2, rid) >= e.values["limit"]:
-        g.kill(s1)
+        g.store.kill(s1)
         if e.values["subtract"]:
-            g.change_resource(s2, rid, -e.values["limit"])
+            g.store.change_resource(s2, rid, -e.values["limit"])
         return True
     return False
 
@@ -458,10 +459,10 @@ def kill_if_other_has_more(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bo
 @effect("killIfFromAbove", needs="both")
 def kill_if_from_above(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bool:
     """s1 dies if s2 came down onto it from above this tick (boulders)."""
-    l1y = g.last_pos(s1)[1]
-    l2y = g.last_pos(s2)[1]
+    l1y = g.store.last_pos(s1)[1]
+    l2y = g.store.last_pos(s2)[1]
     if l1y > l2y + g.block_size // 2 and s2.y > l2y:
-        g.kill(s1)
+        g.store.kill(s1)
         return True
     return False
 
@@ -476,7 +477,7 @@ def _frontal(g: Game, s1: Sprite, s2: Sprite) -> tuple[bool, bool]:
 def kill_if_frontal(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bool:
     still, head_on = _frontal(g, s1, s2)
     if still or head_on:
-        g.kill(s1)
+        g.store.kill(s1)
         return True
     return False
 
@@ -485,7 +486,7 @@ def kill_if_frontal(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bool:
 def kill_if_not_frontal(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bool:
     still, head_on = _frontal(g, s1, s2)
     if still or not head_on:
-        g.kill(s1)
+        g.store.kill(s1)
         return True
     return False
 
@@ -501,13 +502,13 @@ def _relative_speed(s1: Sprite, s2: Sprite) -> float:
 @effect("killIfSlow", needs="both", limspeed=Field("float", 1.0))
 def kill_if_slow(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     if _relative_speed(s1, s2) < e.values["limspeed"]:
-        g.kill(s1)
+        g.store.kill(s1)
 
 
 @effect("killIfFast", needs="both", limspeed=Field("float", 1.0))
 def kill_if_fast(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> None:
     if _relative_speed(s1, s2) > e.values["limspeed"]:
-        g.kill(s1)
+        g.store.kill(s1)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -523,14 +524,14 @@ def subtract_health_points(g: Game, s1: Sprite | None, s2: Sprite | None, e: Eff
     itype = e.extra["stype"]
     if itype >= 0:
         for t in g.rules.kinds[itype].subtypes:
-            group = g.group(t)
+            group = g.store.group(t)
             if group:
                 target = next(iter(group.values()))
     if target is None:
         return None
-    target = g.set_health(target, target.hp - e.values["value"])
+    target = g.store.set_health(target, target.hp - e.values["value"])
     if target.hp <= e.values["limit"]:
-        g.kill(target)
+        g.store.kill(target)
         return _int_or_zero(e.values["scoreChangeIfKilled"])
     return e.score
 
@@ -546,9 +547,9 @@ def _int_or_zero(raw: str) -> int:
 def add_health_points(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bool:
     """Gain ``value`` health, if that stays below the limit (reaching it exactly is refused)."""
     if s1.hp + e.values["value"] < s1.kind.limit_hp:
-        g.set_health(s1, s1.hp + e.values["value"])
+        g.store.set_health(s1, s1.hp + e.values["value"])
         if e.values["killSecond"] and s2 is not None:
-            g.kill(s2)
+            g.store.kill(s2)
         return True
     return False
 
@@ -556,9 +557,9 @@ def add_health_points(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> 
 @effect("addHealthPointsToMax", value=Field("int", 1), killSecond=Field("bool", False))
 def add_health_points_to_max(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bool:
     new = s1.hp + e.values["value"]
-    g.set_health(s1, new if new < s1.kind.limit_hp else s1.kind.limit_hp)
+    g.store.set_health(s1, new if new < s1.kind.limit_hp else s1.kind.limit_hp)
     if e.values["killSecond"] and s2 is not None:
-        g.kill(s2)
+        g.store.kill(s2)
     return True
 
 
@@ -576,9 +577,9 @@ def collect_resource(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> bool | N
     have = _amount(s2, rid)
     limit = g.rules.resource_limits.get(rid, 0)
     if have < limit:
-        g.change_resource(s2, rid, min(int(s1.kind.values["value"]), limit - have))
+        g.store.change_resource(s2, rid, min(int(s1.kind.values["value"]), limit - have))
         if e.values["killResource"]:
-            g.kill(s1, transformed=True)
+            g.store.kill(s1, transformed=True)
         return True
     return False
 
@@ -593,10 +594,10 @@ def collect_resource_if_held(g: Game, s1: Sprite, s2: Sprite, e: EffectRule) -> 
     rid = s1.kind.itype
     scored = False
     if _amount(s2, rid) + s1.kind.values["value"] <= g.rules.resource_limits.get(rid, 0):
-        g.change_resource(s2, rid, int(s1.kind.values["value"]))
+        g.store.change_resource(s2, rid, int(s1.kind.values["value"]))
         scored = True
     if e.values["killResource"]:
-        g.kill(s1)
+        g.store.kill(s1)
     return scored
 
 
@@ -606,9 +607,9 @@ def change_resource(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bo
     """s1's ``resource`` changes by ``value`` if the result stays within the resource's limit."""
     rid = e.extra["resource"]
     if _amount(s1, rid) + e.values["value"] <= g.rules.resource_limits.get(rid, 0):
-        g.change_resource(s1, rid, e.values["value"])
+        g.store.change_resource(s1, rid, e.values["value"])
         if e.values["killResource"] and s2 is not None:
-            g.kill(s2, transformed=True)
+            g.store.kill(s2, transformed=True)
         return True
     return False
 
@@ -623,12 +624,12 @@ def spawn(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """With probability ``prob``, create ``stype`` on s1's cell."""
     if g.rng.next_double() >= e.values["prob"]:
         return
-    g.add_sprite(e.extra["stype"], s1.x, s1.y)
+    g.store.add_sprite(e.extra["stype"], s1.x, s1.y)
 
 
 @effect("cloneSprite")
 def clone_sprite(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
-    g.add_sprite(s1.kind.itype, s1.x, s1.y)
+    g.store.add_sprite(s1.kind.itype, s1.x, s1.y)
 
 
 @effect("spawnIfHasMore", types={"resource": True, "stype": True}, resource=Field("str", None),
@@ -638,8 +639,8 @@ def spawn_if_has_more(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> 
         return False
     rid = e.extra["resource"]
     if _amount(s1, rid) >= e.values["limit"]:
-        g.add_sprite(e.extra["stype"], s1.x, s1.y)
-        g.change_resource(s1, rid, -e.values["spend"])
+        g.store.add_sprite(e.extra["stype"], s1.x, s1.y)
+        g.store.change_resource(s1, rid, -e.values["spend"])
         return True
     return False
 
@@ -650,14 +651,14 @@ def spawn_if_has_less(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> 
     if g.rng.next_double() >= e.values["prob"]:
         return False
     if _amount(s1, e.extra["resource"]) <= e.values["limit"]:
-        g.add_sprite(e.extra["stype"], s1.x, s1.y)
+        g.store.add_sprite(e.extra["stype"], s1.x, s1.y)
         return True
     return False
 
 
 def _last_position(g: Game, s: Sprite) -> tuple[int, int] | None:
     """GVGAI's getLastPosition: the start-of-tick position, only if s moved off it entirely."""
-    lx, ly = g.last_pos(s)
+    lx, ly = g.store.last_pos(s)
     bs = g.block_size
     if abs(lx - s.x) < bs and abs(ly - s.y) < bs:
         return None
@@ -671,7 +672,7 @@ def spawn_behind(g: Game, s1: Sprite | None, s2: Sprite, e: EffectRule) -> None:
         return
     p = _last_position(g, s2)
     if p is not None:
-        g.add_sprite(e.extra["stype"], *p)
+        g.store.add_sprite(e.extra["stype"], *p)
 
 
 def _spawn_beside(direction: tuple[int, int]) -> EffectFn:
@@ -680,7 +681,7 @@ def _spawn_beside(direction: tuple[int, int]) -> EffectFn:
             return
         base = _last_position(g, s2) if e.values["stepBack"] else (s2.x, s2.y)
         if base is not None and e.extra["stype"] >= 0:
-            g.add_sprite(e.extra["stype"], base[0] + direction[0] * g.block_size,
+            g.store.add_sprite(e.extra["stype"], base[0] + direction[0] * g.block_size,
                          base[1] + direction[1] * g.block_size)
 
     fn.__doc__ = f"Create ``stype`` one cell {direction} of s2 (of its last position with ``stepBack``)."
@@ -697,12 +698,12 @@ for _name, _dir in (("spawnAbove", UP), ("spawnBelow", DOWN), ("spawnLeft", LEFT
         limit=Field("int", 0), subTypesNum=Field("int", -1))
 def spawn_if_counter_sub_types(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bool:
     citype = e.extra["stypeCount"]
-    if g.live_count(citype) == e.values["limit"]:
-        k = sum(1 for t in g.rules.kinds[citype].subtypes if g.live_count(t) > 0 and g.group(t))
+    if g.store.live_count(citype) == e.values["limit"]:
+        k = sum(1 for t in g.rules.kinds[citype].subtypes if g.store.live_count(t) > 0 and g.store.group(t))
         if k // 2 == e.values["subTypesNum"]:
-            g.add_sprite(e.extra["stype"], s1.x, s1.y)
+            g.store.add_sprite(e.extra["stype"], s1.x, s1.y)
             return True
-    g.add_sprite(e.extra["estype"], s1.x, s1.y)
+    g.store.add_sprite(e.extra["estype"], s1.x, s1.y)
     return False
 
 
@@ -713,9 +714,9 @@ def update_spawn_type(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRu
     from vgdl.ontology.sprites import SpawnPoint
 
     for t in g.rules.kinds[e.extra["spawnPoint"]].subtypes:
-        for s in list(g.group(t).values()):
+        for s in list(g.store.group(t).values()):
             if isinstance(s.kind.behaviour, SpawnPoint):
-                g.own(s).spawn_itype = e.extra["stype"]
+                g.store.own(s).spawn_itype = e.extra["stype"]
 
 
 # -------------------------------------------------------------------------------------------------
@@ -728,17 +729,17 @@ def update_spawn_type(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRu
 def transform_to(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """s1 becomes a new ``stype`` sprite in place (keeping resources, health, and avatar identity)."""
     if not s1.disabled:
-        new = g.add_sprite(e.extra["stype"], s1.x, s1.y)
-        g.transform(new, s1, s2, e.values["killSecond"], e.values["forceOrientation"])
+        new = g.store.add_sprite(e.extra["stype"], s1.x, s1.y)
+        g.store.transform(new, s1, s2, e.values["killSecond"], e.values["forceOrientation"])
 
 
 @effect("transformToAll", needs="", types={"stype": True, "stypeTo": True}, stype=Field("str", None),
         stypeTo=Field("str", None), killSecond=Field("bool", False), forceOrientation=Field("bool", False))
 def transform_to_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRule) -> None:
     """Every sprite of exactly ``stype`` becomes ``stypeTo``."""
-    for s in list(g.group(e.extra["stype"]).values()):
-        new = g.add_sprite(e.extra["stypeTo"], s.x, s.y, force=True)
-        g.transform(new, s, s2, e.values["killSecond"], e.values["forceOrientation"])
+    for s in list(g.store.group(e.extra["stype"]).values()):
+        new = g.store.add_sprite(e.extra["stypeTo"], s.x, s.y, force=True)
+        g.store.transform(new, s, s2, e.values["killSecond"], e.values["forceOrientation"])
 
 
 @effect("transformIfCount", needs="both", types={"stype": True, "stypeCount": True, "estype": False},
@@ -747,13 +748,13 @@ def transform_to_all(g: Game, s1: Sprite | None, s2: Sprite | None, e: EffectRul
         forceOrientation=Field("bool", False))
 def transform_if_count(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> bool:
     """Transform into ``stype`` if the count of ``stypeCount`` is in [geq, leq], else into ``estype``."""
-    n = g.num_sprites(e.extra["stypeCount"])
+    n = g.store.num_sprites(e.extra["stypeCount"])
     kill2, force_ori = e.values["killSecond"], e.values["forceOrientation"]
     if e.values["geq"] <= n <= e.values["leq"]:
-        g.transform(g.add_sprite(e.extra["stype"], s1.x, s1.y, force=True), s1, s2, kill2, force_ori)
+        g.store.transform(g.store.add_sprite(e.extra["stype"], s1.x, s1.y, force=True), s1, s2, kill2, force_ori)
         return True
     if e.extra["estype"] >= 0:
-        g.transform(g.add_sprite(e.extra["estype"], s1.x, s1.y, force=True), s1, s2, kill2, force_ori)
+        g.store.transform(g.store.add_sprite(e.extra["estype"], s1.x, s1.y, force=True), s1, s2, kill2, force_ori)
     return False
 
 
@@ -768,8 +769,8 @@ def transform_to_random_child(g: Game, s1: Sprite, s2: Sprite | None, e: EffectR
         if g.rules.kinds[choice].abstract:
             g.warn(f"transformToRandomChild: cannot create the parent type '{g.rules.kinds[choice].name}'")
             return
-        new = g.add_sprite(choice, s1.x, s1.y)
-        g.transform(new, s1, s2, e.values["killSecond"], e.values["forceOrientation"])
+        new = g.store.add_sprite(choice, s1.x, s1.y)
+        g.store.transform(new, s1, s2, e.values["killSecond"], e.values["forceOrientation"])
 
 
 @effect("transformToSingleton", needs="both", types={"stype": True, "stype_other": True},
@@ -777,16 +778,15 @@ def transform_to_random_child(g: Game, s1: Sprite, s2: Sprite | None, e: EffectR
 def transform_to_singleton(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """s1 becomes the only ``stype``; the previous holders become ``stype_other``."""
     itype, other = e.extra["stype"], e.extra["stype_other"]
-    for holder in list(g.group(itype).values()):
-        new = g.add_sprite(other, holder.x, holder.y)
+    for holder in list(g.store.group(itype).values()):
+        new = g.store.add_sprite(other, holder.x, holder.y)
         if new is not None:
-            g.transform(new, holder, None, False, False, singleton_rules=True)
-    new = g.add_sprite(itype, s1.x, s1.y)
+            g.store.transform(new, holder, None, False, False, singleton_rules=True)
+    new = g.store.add_sprite(itype, s1.x, s1.y)
     if new is not None:
-        new = g.transform(new, s1, None, False, False, singleton_rules=True)
+        new = g.store.transform(new, s1, None, False, False, singleton_rules=True)
         if e.values["takeOrientation"] and s2 is not None:
-            g.own(new).oriented = True
-            g.set_orientation(new, (-s2.ori[0], -s2.ori[1]))
+            g.store.set_orientation(new, (-s2.ori[0], -s2.ori[1]), make_oriented=True)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -798,12 +798,12 @@ def transform_to_singleton(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule
 def remove_score(g: Game, s1: Sprite, s2: Sprite | None, e: EffectRule) -> None:
     """Reset the avatar's score to 0 (then this line's scoreChange is added)."""
     itype = e.extra["stype"]
-    holders = [s1] if itype < 0 else list(g.group(itype).values())
+    holders = [s1] if itype < 0 else list(g.store.group(itype).values())
     for s in holders:
         if s.kind.is_avatar:
             g.raw_score = 0
             if e.values["killSecond"] and s2 is not None:
-                g.kill(s2, transformed=True)
+                g.store.kill(s2, transformed=True)
 
 
 @effect("shieldFrom", types={"stype": True}, stype=Field("str", None), ftype=Field("str", None))

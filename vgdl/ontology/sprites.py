@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from vgdl.ontology.registry import Registry
+from vgdl.physics import active_movement, passive_movement
 from vgdl.values import BASE_DIRECTIONS, DOWN, LEFT, NONE, RIGHT, UP, Field
 
 if TYPE_CHECKING:
@@ -23,8 +24,6 @@ SPRITE_CLASSES: Registry[type[SpriteClass]] = Registry("sprite class")
 #: GVGAI's ``DNIL``: "no direction chosen yet" (RandomMissile).
 NIL = (-1, -1)
 
-# Movement outcomes, as GVGAI's Types.MOVEMENT.
-STILL, ROTATE, MOVE = 0, 1, 2
 
 
 class SpriteClass:
@@ -111,7 +110,7 @@ class SpriteClass:
         """Set class-specific per-sprite fields of a new sprite."""
 
     def update(self, g: Game, s: Sprite) -> None:
-        g.passive_movement(s)
+        passive_movement(g, s)
         self.time_to_live(g, s)
 
     @staticmethod
@@ -120,7 +119,7 @@ class SpriteClass:
             if s.ttl > 0:
                 s.ttl -= 1
             else:
-                g.kill(s)
+                g.store.kill(s)
 
 
 @SPRITE_CLASSES.register("Immovable")
@@ -158,7 +157,7 @@ class Flicker(SpriteClass):
     def update(self, g: Game, s: Sprite) -> None:
         SpriteClass.update(self, g, s)
         if s.age > self.values["limit"]:
-            g.kill(s)
+            g.store.kill(s)
         s.age += 1
 
 
@@ -179,11 +178,11 @@ class Spreader(Flicker):
         Flicker.update(self, g, s)
         if s.age == 2:
             spawn = self.kind.resolve(self.values["stype"]) if self.values["stype"] else self.kind.itype
-            lx, ly = g.last_pos(s)
+            lx, ly = g.store.last_pos(s)
             bs = g.block_size
             for dx, dy in BASE_DIRECTIONS:
                 if g.rng.next_double() < self.values["spreadprob"]:
-                    g.add_sprite(spawn, lx + dx * bs, ly + dy * bs)
+                    g.store.add_sprite(spawn, lx + dx * bs, ly + dy * bs)
 
 
 @SPRITE_CLASSES.register("Resource")
@@ -222,8 +221,8 @@ class RandomMissile(Missile):
 
     def update(self, g: Game, s: Sprite) -> None:  # no time-to-live, as in GVGAI
         if s.ori == NIL:
-            g.set_orientation(s, g.rng.choice(BASE_DIRECTIONS))
-        g.passive_movement(s)
+            g.store.set_orientation(s, g.rng.choice(BASE_DIRECTIONS))
+        passive_movement(g, s)
 
 
 @SPRITE_CLASSES.register("Conveyor")
@@ -278,9 +277,9 @@ class RandomNPC(SpriteClass):
         return move
 
     def update(self, g: Game, s: Sprite) -> None:  # no time-to-live, as in GVGAI
-        g.passive_movement(s)
+        passive_movement(g, s)
         move = self.random_move(g, s)
-        g.active_movement(s, move, s.speed)
+        active_movement(g, s, move, s.speed)
 
 
 def _manhattan(a: Sprite, b: Sprite) -> int:
@@ -310,8 +309,8 @@ class Chaser(RandomNPC):
 
     def targets(self, g: Game, s: Sprite) -> list[Sprite]:
         itype = self.kind.resolve(self.values["stype"])
-        group = g.group(itype)
-        candidates = list(group.values()) if group else g.sub_sprites_twice(itype)
+        group = g.store.group(itype)
+        candidates = list(group.values()) if group else g.store.sub_sprites_twice(itype)
         best = None
         found: list[Sprite] = []
         for t in candidates:
@@ -333,12 +332,12 @@ class Chaser(RandomNPC):
         _steps_toward(s, t, fleeing, max_distance, out)
 
     def update(self, g: Game, s: Sprite) -> None:
-        g.passive_movement(s)
+        passive_movement(g, s)
         moves: list[tuple[int, int]] = []
         for t in self.targets(g, s):
             self.moves_toward(s, t, self.values["fleeing"], self.values["maxDistance"], moves)
         move = self.random_move(g, s) if not moves else g.rng.choice(moves)
-        g.active_movement(s, move, s.speed)
+        active_movement(g, s, move, s.speed)
 
 
 @SPRITE_CLASSES.register("Fleeing")
@@ -382,13 +381,13 @@ class AlternateChaser(RandomNPC):
     def targets(self, g: Game, s: Sprite, random_target: bool) -> tuple[list[Sprite], bool]:
         types = self.chase_types()
         fleeing = self.values["fleeing"]
-        n_chasing = 2 * sum(g.num_sprites(t) for t in types)  # stype2 is built from stype1 too
+        n_chasing = 2 * sum(g.store.num_sprites(t) for t in types)  # stype2 is built from stype1 too
         found: list[Sprite] = []
         if n_chasing > 0:
             target = types[g.aux_rng.next_int(len(types))] if len(types) > 1 else types[0]
             fleeing = False
             best = None
-            for t in g.sub_sprites_twice(target):
+            for t in g.store.sub_sprites_twice(target):
                 if random_target:
                     found.append(t)
                     continue
@@ -402,13 +401,13 @@ class AlternateChaser(RandomNPC):
         return found, fleeing
 
     def update(self, g: Game, s: Sprite) -> None:
-        g.passive_movement(s)
+        passive_movement(g, s)
         found, fleeing = self.targets(g, s, False)
         moves: list[tuple[int, int]] = []
         for t in found:
             self.moves_toward(s, t, fleeing, moves)
         move = g.rng.choice(BASE_DIRECTIONS) if not moves else g.rng.choice(moves)
-        g.active_movement(s, move, s.speed)
+        active_movement(g, s, move, s.speed)
 
     @staticmethod
     def moves_toward(s: Sprite, t: Sprite, fleeing: bool, out: list[tuple[int, int]]) -> None:
@@ -423,9 +422,9 @@ class _EpsilonRandom:
 
     def update(self, g: Game, s: Sprite) -> None:
         if g.rng.next_double() < self.values["epsilon"]:
-            g.passive_movement(s)
+            passive_movement(g, s)
             move = g.rng.choice(BASE_DIRECTIONS)
-            g.active_movement(s, move, s.speed)
+            active_movement(g, s, move, s.speed)
         else:
             super().update(g, s)  # type: ignore[misc]
 
@@ -442,7 +441,7 @@ class PathChaser(RandomNPC):
     fields = {"stype": Field("str", None), "fleeing": Field("bool", False), "maxDistance": Field("float", -1.0)}
 
     def update(self, g: Game, s: Sprite) -> None:
-        g.passive_movement(s)
+        passive_movement(g, s)
         found = Chaser.targets(self, g, s)  # type: ignore[arg-type]
         move: tuple[float, float] = NONE
         if found:
@@ -452,7 +451,7 @@ class PathChaser(RandomNPC):
             s.counter = self.values["cons"]
         else:
             move = self.random_move(g, s)
-        g.active_movement(s, move, s.speed)
+        active_movement(g, s, move, s.speed)
 
     def sees(self, s: Sprite, t: Sprite) -> bool:
         return True
@@ -471,11 +470,11 @@ class PathAltChaser(AlternateChaser):
         s.memory = None
 
     def update(self, g: Game, s: Sprite) -> None:
-        g.passive_movement(s)
+        passive_movement(g, s)
         memory = s.memory
         target = None
         if memory is not None:
-            alive = g.sprite_by_id(memory[0], memory[1])
+            alive = g.store.sprite_by_id(memory[0], memory[1])
             target = (memory[0], memory[1], alive.x, alive.y) if alive is not None else memory[:4]
         last_known = memory[4] if memory is not None else None
         fleeing = self.values["fleeing"]
@@ -484,7 +483,7 @@ class PathAltChaser(AlternateChaser):
             found, fleeing = self.targets(g, s, self.values["randomTarget"])
             if found:
                 target = (found[0].sid, found[0].kind.itype, found[0].x, found[0].y)
-        elif (alive := g.sprite_by_id(target[0], target[1])) is not None:
+        elif (alive := g.store.sprite_by_id(target[0], target[1])) is not None:
             found = [alive]
         move: tuple[float, float] = NONE
         if not fleeing and target is not None:
@@ -501,7 +500,7 @@ class PathAltChaser(AlternateChaser):
             for t in found:
                 self.moves_toward(s, t, fleeing, moves)
             move = g.rng.choice(BASE_DIRECTIONS) if not moves else g.rng.choice(moves)
-        g.active_movement(s, move, s.speed)
+        active_movement(g, s, move, s.speed)
 
 
 @SPRITE_CLASSES.register("RandomPathAltChaser")
@@ -535,7 +534,7 @@ class SpawnPoint(SpriteProducer):
         SpriteClass.update(self, g, s)
         total = self.values["total"]
         if total > 0 and s.counter >= total:
-            g.kill(s)
+            g.store.kill(s)
 
     def spawn(self, g: Game, s: Sprite) -> None:
         if s.start == -1:
@@ -543,7 +542,7 @@ class SpawnPoint(SpriteProducer):
         roll = g.rng.next_float()
         if (s.start + g.game_tick) % self.kind.cooldown == 0 and roll < self.values["prob"]:
             for itype in self.spawn_types(s):
-                new = g.add_sprite(itype, s.x, s.y)
+                new = g.store.add_sprite(itype, s.x, s.y)
                 if new is not None:
                     s.counter += 1
                     self.orient_spawned(g, s, new)
@@ -554,9 +553,9 @@ class SpawnPoint(SpriteProducer):
     def orient_spawned(self, g: Game, s: Sprite, new: Sprite) -> None:
         spawn_ori = self.values["spawnorientation"]
         if spawn_ori != NONE:
-            g.set_orientation(new, spawn_ori)
+            g.store.set_orientation(new, spawn_ori)
         elif new.ori == NONE:
-            g.set_orientation(new, s.ori)
+            g.store.set_orientation(new, s.ori)
 
 
 @SPRITE_CLASSES.register("Bomber")
@@ -576,7 +575,7 @@ class RandomBomber(SpawnPoint):
 
     def update(self, g: Game, s: Sprite) -> None:
         move = g.rng.choice(BASE_DIRECTIONS)
-        g.active_movement(s, move, s.speed)
+        active_movement(g, s, move, s.speed)
         SpawnPoint.update(self, g, s)
 
 

@@ -64,7 +64,7 @@ class SpriteCounter(Termination):
         self.itype = self._type(rules, rule, "stype")
 
     def done(self, g: Game) -> bool:
-        return g.live_count(self.itype) <= self.limit and g.can_end
+        return g.store.live_count(self.itype) <= self.limit and g.can_end
 
 
 @TERMINATIONS.register("SpriteCounterMore")
@@ -72,7 +72,7 @@ class SpriteCounterMore(SpriteCounter):
     """Ends when the live count of ``stype`` is at least ``limit``."""
 
     def done(self, g: Game) -> bool:
-        return g.live_count(self.itype) >= self.limit and g.can_end
+        return g.store.live_count(self.itype) >= self.limit and g.can_end
 
 
 class _MultiCounter(Termination):
@@ -84,7 +84,7 @@ class _MultiCounter(Termination):
                        if rule.params.get(k) is not None]
 
     def total(self, g: Game) -> int:
-        return sum(g.live_count(t) for t in self.itypes)
+        return sum(g.store.live_count(t) for t in self.itypes)
 
 
 @TERMINATIONS.register("MultiSpriteCounter")
@@ -107,11 +107,11 @@ class MultiSpriteCounterSubTypes(Termination):
         self.rules = rules
 
     def done(self, g: Game) -> bool:
-        acc = g.live_count(self.itype) if self.itype >= 0 else 0
+        acc = g.store.live_count(self.itype) if self.itype >= 0 else 0
         if not (acc == self.limit and g.can_end):
             return False
         subs = self.rules.kinds[self.itype].subtypes if self.itype >= 0 else ()
-        present = sum(1 for t in subs if g.live_count(t) > 0 and g.group(t))
+        present = sum(1 for t in subs if g.store.live_count(t) > 0 and g.store.group(t))
         return present == self.values["subTypesNum"]
 
 
