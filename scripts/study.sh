@@ -12,6 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/setup_env.sh"
 cd "$root"
 gvgai="${GVGAI_GAMES:-../shared/gvgai/games}"
+broken_dev="brittle_wall_breakers,burrow_mouse_hunt,cellar_stockpile,crumbling_rope_bridges,cursed_gem_vault,ember_crossing,flock_to_fold,glacier_crate_docking,hearth_keeper,hedge_goat_guide,loose_brick_vault,prism_turret,random_warp_scavenger,ricochet_rover_relay,rockfall_ravine,runaway_minecart,sinking_key_ferry,sprout_planter,tar_pit_decoy,boomerang_beetle_garden,mimic_coin_hoard,illusory_brick_vault"
 run() { testbed run --quiet --workers "${WORKERS:-2}" "$@" || echo "study: some units failed (testbed failures)" >&2; }
 held() { run --games heldout --db runs/heldout.sqlite "$@"; }
 dev() { run --games dev --db runs/dev.sqlite "$@"; }
@@ -23,6 +24,12 @@ phase() {
     heldout-ppo-pixels) held --agents ppo-pixels --seeds 0 --neural-budget 50000 ;;
     heldout-dqn-pixels) held --agents dqn-pixels --seeds 0 --neural-budget 50000 ;;
     gvgai) run --agents random,empa --games "$gvgai" --seeds 0 --budget 500 --unit-timeout 1200 --db runs/gvgai.sqlite ;;
+    # every GVGAI game, 100 steps per level: no errors, bounded decisions (leaderboards/gvgai-100.md)
+    gvgai-smoke) run --agents random,empa --games "$gvgai" --seeds 0 --budget 100 --unit-timeout 900 \
+                   --db runs/gvgai-smoke.sqlite ;;
+    # dev games that break a prior, with exactly those priors off (the audit's verdicts)
+    # (the 22 dev games where `testbed audit` finds at least one prior false)
+    dev-broken) run --agents "empa:-broken" --games "$broken_dev" --seeds 0 --budget 1000 --db runs/dev-broken.sqlite ;;
     dev-symbolic) dev --agents random,empa,empa-noprior --seeds 0 --budget 2000 ;;
     dev-neural-grid) dev --agents ppo-grid,dqn-grid --seeds 0 --neural-budget 50000 ;;
     dev-neural-pixels) dev --agents ppo-pixels,dqn-pixels --seeds 0 --neural-budget 50000 ;;
@@ -37,6 +44,10 @@ phase() {
         [ -f "runs/$s.sqlite" ] || [ ! -f "leaderboards/results/$s.jsonl" ] \
           || testbed import "leaderboards/results/$s.jsonl" --db "runs/$s.sqlite"
       done
+      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken; do
+        [ -f "runs/${s%%:*}.sqlite" ] || [ ! -f "leaderboards/results/${s##*:}.jsonl.gz" ] \
+          || testbed import "leaderboards/results/${s##*:}.jsonl.gz" --db "runs/${s%%:*}.sqlite"
+      done
       [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl.gz ] \
         || testbed import leaderboards/ablation/results.jsonl.gz --db runs/ablation.sqlite ;;
     export)
@@ -44,6 +55,11 @@ phase() {
         [ -f "runs/$s.sqlite" ] || continue
         testbed export --db "runs/$s.sqlite" --out "leaderboards/results/$s.jsonl"
         testbed leaderboard --from "leaderboards/results/$s.jsonl" --suite "$s" --out leaderboards
+      done
+      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken; do
+        [ -f "runs/${s%%:*}.sqlite" ] || continue
+        testbed export --db "runs/${s%%:*}.sqlite" --out "leaderboards/results/${s##*:}.jsonl.gz"
+        testbed leaderboard --from "leaderboards/results/${s##*:}.jsonl.gz" --suite "${s##*:}" --out leaderboards
       done
       if [ -f runs/ablation.sqlite ]; then
         mkdir -p leaderboards/ablation
