@@ -41,8 +41,8 @@ phase() {
                 --db runs/ablation.sqlite || echo "study: some units failed (testbed failures)" >&2 ;;
     restore)
       for s in heldout dev gvgai; do
-        [ -f "runs/$s.sqlite" ] || [ ! -f "leaderboards/results/$s.jsonl" ] \
-          || testbed import "leaderboards/results/$s.jsonl" --db "runs/$s.sqlite"
+        f="leaderboards/results/$s.jsonl"; [ -f "$f" ] || f="$f.gz"
+        [ -f "runs/$s.sqlite" ] || [ ! -f "$f" ] || testbed import "$f" --db "runs/$s.sqlite"
       done
       for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken; do
         [ -f "runs/${s%%:*}.sqlite" ] || [ ! -f "leaderboards/results/${s##*:}.jsonl.gz" ] \
@@ -51,10 +51,11 @@ phase() {
       [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl.gz ] \
         || testbed import leaderboards/ablation/results.jsonl.gz --db runs/ablation.sqlite ;;
     export)
-      for s in heldout dev gvgai; do
-        [ -f "runs/$s.sqlite" ] || continue
-        testbed export --db "runs/$s.sqlite" --out "leaderboards/results/$s.jsonl"
-        testbed leaderboard --from "leaderboards/results/$s.jsonl" --suite "$s" --out leaderboards
+      for s in heldout:heldout.jsonl.gz dev:dev.jsonl gvgai:gvgai.jsonl; do  # large exports gzipped
+        n="${s%%:*}"; f="leaderboards/results/${s##*:}"
+        [ -f "runs/$n.sqlite" ] || continue
+        testbed export --db "runs/$n.sqlite" --out "$f"
+        testbed leaderboard --from "$f" --suite "$n" --out leaderboards
       done
       for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken; do
         [ -f "runs/${s%%:*}.sqlite" ] || continue
@@ -64,7 +65,7 @@ phase() {
       if [ -f runs/ablation.sqlite ]; then
         mkdir -p leaderboards/ablation
         testbed export --db runs/ablation.sqlite --out leaderboards/ablation/results.jsonl.gz
-        testbed report --from leaderboards/ablation/results.jsonl.gz --neural-from leaderboards/results/heldout.jsonl \
+        testbed report --from leaderboards/ablation/results.jsonl.gz --neural-from leaderboards/results/heldout.jsonl.gz \
           --out leaderboards/ablation
       fi ;;
     *) echo "unknown phase $1" >&2; exit 2 ;;
