@@ -99,6 +99,24 @@ def test_the_field_table_drives_the_sprite_record() -> None:
     assert twin.owner == "token"
 
 
+def test_the_constructor_sets_every_field_as_the_table_declares() -> None:
+    from vgdl.sprite import ARG, FIELDS, Sprite
+
+    game = vgdl.load_game(GAME_DIR / "game.txt", GAME_DIR / "level0.txt", seed=0)
+    kind = next(iter(game.sprites())).kind
+    args = {"sid": 7, "kind": kind, "x": 1, "y": 2, "lx": 3, "ly": 4, "lrt": 5, "lm": 6, "owner": "token"}
+    assert set(args) == {f.name for f in FIELDS if f.initial == ARG}
+    s = Sprite.new(**args)
+    for f in FIELDS:
+        if f.initial == ARG:
+            expected = args[f.name]
+        elif isinstance(f.initial, tuple) and len(f.initial) == 2 and f.initial[0] == "kind":
+            expected = getattr(kind, f.initial[1])
+        else:
+            expected = f.initial
+        assert getattr(s, f.name) == expected, f.name
+
+
 GAME_DIR = Path(__file__).resolve().parents[2] / "games" / "coin_dash"
 
 
