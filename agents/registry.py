@@ -107,7 +107,7 @@ def _empa_defaults(all_off: bool = False) -> Callable[[], dict[str, Any]]:
 def _empa_build(config: dict[str, Any], seed: int) -> Any:
     from agents.empa.agent import PLANNER_FILE, EMPAAgent, EMPAConfig
 
-    cfg = {k: v for k, v in config.items() if k != "planner_constants"}
+    cfg = {k: v for k, v in config.items() if k not in ("planner_constants", "agent_revision")}
     if cfg.get("planner_file") == PLANNER_FILE.name:
         cfg["planner_file"] = str(PLANNER_FILE)
     return EMPAAgent(EMPAConfig(seed=seed, **cfg))
@@ -206,11 +206,13 @@ def parse(spec: str) -> AgentSpec:
 def _planner_constants(config: dict[str, Any]) -> None:
     if "planner_file" in config:
         # the planner constants in force are part of the config (a retuned planner.yml is a new unit)
-        from agents.empa.agent import PLANNER_FILE, EMPAConfig
+        from agents.empa.agent import PLANNER_FILE, EMPAAgent, EMPAConfig
 
         off = [p for p in config["priors_off"] if p != BROKEN]
         path = str(PLANNER_FILE) if config["planner_file"] == PLANNER_FILE.name else config["planner_file"]
         config["planner_constants"] = EMPAConfig(priors_off=off, planner_file=path).constants()
+        # so is the code's revision: results of an agent that now acts differently are new units
+        config["agent_revision"] = EMPAAgent.REVISION
         if Path(config["planner_file"]) == PLANNER_FILE:
             config["planner_file"] = PLANNER_FILE.name  # not the checkout's absolute path (stores merge)
 

@@ -265,6 +265,16 @@ class Game:
         """Turn ``s`` to face ``ori`` (for tools that set up a state, e.g. a planner's mental game)."""
         return self.store.set_orientation(s, ori)
 
+    def place(self, s: Sprite, x: float, y: float) -> Sprite:
+        """Put ``s`` at pixel (x, y) (for tools that set up a state: a planner's mental game puts an
+        object between cells)."""
+        return self.store.move_to(s, x, y)
+
+    def settle(self) -> None:
+        """Count every sprite as already in play, so none skips its first tick's drift as new sprites do
+        (for tools that set up a mid-game state: a planner's mental game)."""
+        self.store.settle()
+
     def change_resource(self, s: Sprite, rid: int, delta: int, clamp: bool = True) -> Sprite:
         """Add ``delta`` of resource type ``rid`` to what ``s`` holds (never below 0 when ``clamp``)."""
         return self.store.change_resource(s, rid, delta, clamp)

@@ -344,6 +344,13 @@ class SpriteStore:
         """Make ``s`` the player's avatar."""
         self.avatar_sid, self.avatar_itype = s.sid, s.kind.itype
 
+    def settle(self) -> None:
+        """Every sprite counts as already in play: none skips the drift of its first tick."""
+        for group in self.groups:
+            for s in list(group.values()):
+                if s.first_tick:
+                    self.own(s).first_tick = False
+
     def clear_killed(self) -> None:
         """Remove this tick's killed sprites (GVGAI's ``clearAll``)."""
         if self.killed:

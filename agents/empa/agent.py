@@ -25,6 +25,7 @@ from agents.empa.perception import (
     ContingencyTracker,
     Frame,
     avatar_orientation,
+    cell_of,
     frame_from_table,
     privileged,
 )
@@ -86,6 +87,9 @@ class _Work:
 class EMPAAgent(Agent):
     name = "empa"
     config_class = EMPAConfig
+    #: raised whenever a code change alters what the agent does (its results are then new units);
+    #: 2: objects between cells are perceived, learned (speed) and simulated where they are
+    REVISION = 2
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -117,6 +121,7 @@ class EMPAAgent(Agent):
         self._unreachable_pairs: set[tuple[int, int]] = set()
         self._long_failed_at = -1
         self._novelty_tries: dict[Any, int] = {}
+        self._novelty_goal: tuple[int, set[int], set[tuple[int, int]]] | None = None  # of the plan in force
         self._stale = 0  # decisions since the last progress (theory change, reward, new level)
         self._level: int | None = None
         self._act_mark = 0
@@ -132,6 +137,7 @@ class EMPAAgent(Agent):
 
     def describe(self) -> dict[str, Any]:
         out = super().describe()
+        out["revision"] = self.REVISION
         out["priors_off"] = sorted(self.priors.off)
         out["privileged"] = self.priors.privileged()
         out["priors_inactive"] = sorted(self.priors.inactive())
@@ -159,7 +165,7 @@ class EMPAAgent(Agent):
             frame = frame_from_table(table, use_avatar_flag=False)
             av = privileged(info, "avatar")
             if av and self.b.told_avatar and "x" in av:
-                ids = frame.cells.get((int(round(av["x"])), int(round(av["y"]))), [])
+                ids = frame.cells.get((cell_of(av["x"]), cell_of(av["y"])), [])
                 if ids:
                     th.avatar_type = frame.objects[ids[-1]][0]
         else:
@@ -211,6 +217,7 @@ class EMPAAgent(Agent):
             self._random_steps = max(0, self._random_steps - 1)
             return self._random_move()
         if self._needs_plan():
+            self._novelty_tried()
             self._stale += 1
             if self._stale > self.c["stagnation_decisions"] and self._stale % 2 == 0:
                 # No progress for a while: alternate plans with random walks (cheap, and may find news).
@@ -226,6 +233,21 @@ class EMPAAgent(Agent):
         self._step_in_plan += 1
         return self.action_names.index(action) if action in self.action_names else self._random_move()
 
+    def _novelty_tried(self) -> None:
+        """A novelty goal "reached" again and again without anything learned is not informative: after
+        ``novelty_retries`` plans to it were followed to their end with the theory unchanged, drop it.
+        (Plans cut short by a re-plan do not count: in busy levels that happens nearly every step.)"""
+        plan, goal = self._plan, self._novelty_goal
+        self._novelty_goal = None
+        if goal is None or plan is None or self._step_in_plan < len(plan.actions) or goal[0] != self.theory.version:
+            return
+        version, novelty, pairs = goal
+        key = (version, frozenset(novelty), frozenset(pairs))
+        self._novelty_tries[key] = self._novelty_tries.get(key, 0) + 1
+        if self._novelty_tries[key] >= self.c["novelty_retries"]:
+            self._unreachable |= novelty
+            self._unreachable_pairs |= pairs
+
     def _random_move(self) -> int:
         """A random action, but not a step onto something the theory says is harmful (EMPA walked safely)."""
         choices = list(range(len(self.action_names)))
@@ -234,7 +256,7 @@ class EMPAAgent(Agent):
         if cell is not None and self.theory.avatar_type is not None:
             harmful = self.theory.harmful(self.b.deterministic, frame.inventory_key())
             safe = [i for i in choices if (d := MOVES.get(self.action_names[i])) is None
-                    or not frame.types_at((cell[0] + d[0], cell[1] + d[1])) & harmful]
+                    or not frame.types_overlapping((cell[0] + d[0], cell[1] + d[1])) & harmful]
             choices = safe or choices
         return choices[int(self.rng.integers(len(choices)))]
 
@@ -310,13 +332,8 @@ class EMPAAgent(Agent):
                     goals = explore
                     plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["long_node_budget"])))
                     nodes += work.spend(plan.nodes)
-        if plan.reason == "novelty":
-            # A novelty goal "reached" again and again without anything learned is not informative.
-            key = (th.version, frozenset(goals.novelty), frozenset(goals.pair_novelty))
-            self._novelty_tries[key] = self._novelty_tries.get(key, 0) + 1
-            if self._novelty_tries[key] >= self.c["novelty_retries"]:
-                self._unreachable |= goals.novelty
-                self._unreachable_pairs |= goals.pair_novelty
+        # (a novelty plan counts as a try once it has been followed to its end: see _novelty_tried)
+        self._novelty_goal = (th.version, goals.novelty, goals.pair_novelty) if plan.reason == "novelty" else None
         if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):
             plan = Plan([], [], "rejected", nodes)
         self._plan, self._step_in_plan, self._replan = plan, 0, False

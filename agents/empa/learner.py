@@ -18,8 +18,12 @@ from agents.empa.priors import Behaviour
 from agents.empa.theory import Inventory, Movement, Theory
 
 
-def _dist(a: tuple[int, int], b: tuple[int, int]) -> int:
+def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
     return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+def _sign(v: float) -> int:
+    return (v > 0) - (v < 0)
 
 
 def _exit_type(prev: Frame, nxt: Frame, origin: tuple[int, int], arrival: tuple[int, int], mover: int) -> int | None:
@@ -41,6 +45,14 @@ def _new_type_near(prev: Frame, nxt: Frame, cell: tuple[int, int], old: int) -> 
     return min(found) if found else None
 
 
+def _speed(speeds: Counter[float]) -> float:
+    """Cells per move: the commonest step length (a jump or a teleport is a rare, longer one)."""
+    if not speeds:
+        return 1.0
+    n = max(speeds.values())
+    return min(v for v, k in speeds.items() if k == n)
+
+
 @dataclass
 class MoveStats:
     seen: int = 0
@@ -52,6 +64,7 @@ class MoveStats:
     directions: Counter[tuple[int, int]] = field(default_factory=Counter)
     gaps: Counter[int] = field(default_factory=Counter)  # ticks between consecutive moves of one object
     starts: int = 0  # moves right after being seen still with nothing near (a mover's own start)
+    speeds: Counter[float] = field(default_factory=Counter)  # cells covered per move
 
 
 class Learner:
@@ -69,6 +82,7 @@ class Learner:
         self.initial: set[int] = set()
         self.moved: set[int] = set()  # objects whose cell changed in the last step (sliding ones among them)
         self.still: dict[int, bool] = {}  # object -> seen still, untouched, last step
+        self.edge_seen: dict[int, Counter[str]] = {}  # type -> what was seen happen at the screen's edge
         self.changed = False
 
     # -------------------------------------------------------------------------------------------
@@ -364,6 +378,7 @@ class Learner:
         touched = set()
         per_object = self.b.movement_per_object
         self.steps += 1
+        width, height = prev.size()
         for oid, (t, x, y) in prev.objects.items():
             if oid == prev.avatar or t == th.avatar_type or t in th.walls:
                 continue
@@ -371,20 +386,31 @@ class Learner:
             near = (pa is not None and _dist((x, y), pa) <= 1) or (na is not None and _dist((x, y), na) <= 1)
             if near:
                 touched.add(oid)
+            if after is None and not near and oid in self.last_dir:
+                d = self.last_dir[oid]
+                if not (0 <= x + d[0] < width and 0 <= y + d[1] < height):
+                    self._edge(t, "killSprite")  # it went on over the edge and was gone
             if after is None or near:
                 self.last_move.pop(oid, None)  # unobserved moves would stretch the next gap
                 self.still.pop(oid, None)  # a move after a touch is not the object's own start
                 continue
             s = self.stats[(t, oid) if per_object else t]
             s.seen += 1
-            dx, dy = after[1] - x, after[2] - y
+            # displacement in cells, fractions included (a mover slower than a cell per move)
+            (x0, y0), (x1, y1) = prev.position(oid), nxt.position(oid)
+            dx, dy = x1 - x0, y1 - y0
+            if abs(dx) >= width - 2 or abs(dy) >= height - 2:
+                self._edge(t, "wrapAround")  # across the whole level in one step: it came back the other side
+                self.last_move.pop(oid, None)
+                continue
             if (dx, dy) == (0, 0):
                 self.still[oid] = True
                 continue
             if self.still.pop(oid, False):
                 s.starts += 1
-            step = (max(-1, min(1, dx)), max(-1, min(1, dy)))
+            step = (_sign(dx), _sign(dy))
             s.moves += 1
+            s.speeds[round(max(abs(dx), abs(dy)), 3)] += 1
             if oid in self.last_move:
                 s.gaps[self.steps - self.last_move[oid]] += 1
             self.last_move[oid] = self.steps
@@ -396,11 +422,20 @@ class Learner:
                     s.straight += 1
             self.last_dir[oid] = step
             if pa is not None:
-                before_d, after_d = _dist((x, y), pa), _dist((after[1], after[2]), pa)
+                before_d, after_d = _dist((x0, y0), pa), _dist((x1, y1), pa)
                 s.toward += after_d < before_d
                 s.away += after_d > before_d
         self._fit()
         return touched
+
+    def _edge(self, t: int, outcome: str) -> None:
+        """What happens to a type at the edge of the screen: the commonest outcome seen (default: it stops)."""
+        seen = self.edge_seen.setdefault(t, Counter())
+        seen[outcome] += 1
+        best = seen.most_common(1)[0][0]
+        if self.theory.edges.get(t) != best:
+            self.theory.edges[t] = best
+            self.changed = True
 
     def _fit(self) -> None:
         th = self.theory
@@ -416,9 +451,9 @@ class Learner:
         for t, s in by_type.items():
             model = self._classify(s)
             if model.kind in ("missile", "random") and self._slides(t, s):
-                model = Movement("slider", model.cooldown, model.orientation)
+                model = Movement("slider", model.cooldown, model.orientation, model.speed)
             old = th.movement.get(t)
-            if old is None or (old.kind, old.cooldown) != (model.kind, model.cooldown):
+            if old is None or (old.kind, old.cooldown, old.speed) != (model.kind, model.cooldown, model.speed):
                 th.movement[t] = model
                 self.changed = True
             else:
@@ -440,18 +475,25 @@ class Learner:
             cooldown = round(s.seen / s.moves)
         cooldown = max(1, min(int(self.c["max_cooldown"]), cooldown))
         orientation = s.directions.most_common(1)[0][0]
+        speed = _speed(s.speeds)
         if not self.b.library_movement:
-            return Movement("random", cooldown, orientation)
+            return Movement("random", cooldown, orientation, speed)
         c = self.c
+        # Nearly every move toward (away from) the avatar: it herds, even if its moves are straight
+        # (a chaser in a corridor).
+        if s.moves >= 4 and s.toward >= c["herding_strong"] * s.moves:
+            return Movement("chaser", cooldown, orientation, speed)
+        if s.moves >= 4 and s.away >= c["herding_strong"] * s.moves:
+            return Movement("fleer", cooldown, orientation, speed)
         if s.pairs >= 3 and s.straight >= c["missile_straight"] * s.pairs:
-            return Movement("missile", cooldown, orientation)
+            return Movement("missile", cooldown, orientation, speed)
         if s.moves >= 4 and s.toward >= c["herding_share"] * s.moves:
-            return Movement("chaser", cooldown, orientation)
+            return Movement("chaser", cooldown, orientation, speed)
         if s.moves >= 4 and s.away >= c["herding_share"] * s.moves:
-            return Movement("fleer", cooldown, orientation)
+            return Movement("fleer", cooldown, orientation, speed)
         if s.pairs >= 2 and s.straight >= c["missile_straight_short"] * s.pairs:
-            return Movement("missile", cooldown, orientation)
-        return Movement("random", cooldown, orientation)
+            return Movement("missile", cooldown, orientation, speed)
+        return Movement("random", cooldown, orientation, speed)
 
     # -------------------------------------------------------------------------------------------
     def _objective(self, nxt: Frame, terminated: bool, winner: str | None) -> None:

@@ -9,6 +9,7 @@ object is the avatar comes from the table's flag only when ``avatar_known`` is o
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,9 @@ class Frame:
     avatar: int | None = None  # id of the avatar object, when known
     inventory: dict[int, int] = field(default_factory=dict)
     avatar_orientation: tuple[int, int] = (0, 0)
+    #: id -> (column, row) as fractions, only for objects between cells (speeds below one cell per move);
+    #: ``objects`` holds their nearest cell, rounding halves up so a steady mover's cell changes regularly
+    exact: dict[int, tuple[float, float]] = field(default_factory=dict)
     _cells: dict[tuple[int, int], list[int]] | None = None
 
     @property
@@ -38,8 +42,25 @@ class Frame:
             self._cells = cells
         return self._cells
 
+    def position(self, oid: int) -> tuple[float, float]:
+        """Where an object is, in cells (a fraction when it sits between cells)."""
+        pos = self.exact.get(oid)
+        if pos is not None:
+            return pos
+        _, x, y = self.objects[oid]
+        return float(x), float(y)
+
     def types_at(self, cell: tuple[int, int], exclude: int | None = None) -> set[int]:
         return {self.objects[o][0] for o in self.cells.get(cell, ()) if o != exclude}
+
+    def types_overlapping(self, cell: tuple[int, int]) -> set[int]:
+        """Types of the objects that overlap ``cell``: on it, or between it and a neighbour."""
+        found = self.types_at(cell)
+        cx, cy = cell
+        for oid, (x, y) in self.exact.items():
+            if abs(x - cx) < 1 and abs(y - cy) < 1:
+                found.add(self.objects[oid][0])
+        return found
 
     def avatar_cell(self) -> tuple[int, int] | None:
         if self.avatar is None or self.avatar not in self.objects:
@@ -59,13 +80,29 @@ class Frame:
         return tuple(sorted((int(r), int(n)) for r, n in self.inventory.items() if n > 0))
 
 
+def cell_of(v: float) -> int:
+    """The nearest cell, halves up (Python's ``round`` sends 2.5 down and 3.5 up: an uneven walk)."""
+    return math.floor(v + 0.5)
+
+
+def cells_of(a: np.ndarray) -> np.ndarray:
+    """:func:`cell_of` of every entry (int64)."""
+    return np.floor(a + 0.5).astype(np.int64)
+
+
 def frame_from_table(table: np.ndarray, use_avatar_flag: bool, inventory: dict[int, int] | None = None) -> Frame:
-    objects = {int(r[ID]): (int(r[TYPE]), int(round(float(r[X]))), int(round(float(r[Y])))) for r in table}
+    objects = {}
+    exact = {}
+    for r in table:
+        oid, x, y = int(r[ID]), round(float(r[X]), 3), round(float(r[Y]), 3)
+        objects[oid] = (int(r[TYPE]), cell_of(x), cell_of(y))
+        if x != int(x) or y != int(y):
+            exact[oid] = (x, y)
     avatar = None
     if use_avatar_flag:
         flagged = [int(r[ID]) for r in table if r[IS_AVATAR] > 0.5]
         avatar = flagged[0] if flagged else None
-    frame = Frame(objects, avatar, dict(inventory or {}))
+    frame = Frame(objects, avatar, dict(inventory or {}), exact=exact)
     frame.avatar_orientation = avatar_orientation(table, avatar)
     return frame
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from agents.empa.perception import cell_of, cells_of
 from vgdl.game import Game
 
 DIRS = {"ACTION_UP": (0, -1), "ACTION_DOWN": (0, 1), "ACTION_LEFT": (-1, 0), "ACTION_RIGHT": (1, 0)}
@@ -67,7 +68,7 @@ class Planner:
         rows = table[table[:, IS_AVATAR] > 0.5]
         if not len(rows):
             return None
-        return int(round(float(rows[0, X]))), int(round(float(rows[0, Y])))
+        return cell_of(float(rows[0, X])), cell_of(float(rows[0, Y]))
 
     def _prepare(self, tokens: np.ndarray, goals: Goals) -> None:
         """Per-plan channel masks, so each node's evaluation is plain indexing (no set lookups)."""
@@ -92,7 +93,7 @@ class Planner:
         if not self._meet_pairs or not len(table):
             return False
         ch = table[:, TYPE].astype(np.intp)
-        xy = np.rint(table[:, X:Y + 1]).astype(np.int64)
+        xy = cells_of(table[:, X:Y + 1])
         for mm_ch, tm_ch in self._meet_pairs:
             mm, tm = mm_ch[ch], tm_ch[ch]
             if mm.any() and tm.any() and np.abs(xy[mm][:, None, :] - xy[tm][None, :, :]).sum(2).min() <= 1:
@@ -102,7 +103,7 @@ class Planner:
     def _value(self, game: Game, table: np.ndarray, goals: Goals, root_score: float) -> float:
         c = self.c
         ch = table[:, TYPE].astype(np.intp)
-        xy = np.rint(table[:, X:Y + 1]).astype(np.int64)
+        xy = cells_of(table[:, X:Y + 1])
         av = self._avatar(table)
         h = 0.0
         for tmask_ch, kmask_ch, avatar_kills in self._targets:
@@ -147,7 +148,8 @@ class Planner:
         if d is None or cell is None or not goals.novelty or not len(parent.table):
             return False
         t = parent.table
-        at = (np.rint(t[:, X]) == cell[0] + d[0]) & (np.rint(t[:, Y]) == cell[1] + d[1])
+        xy = cells_of(t[:, X:Y + 1])
+        at = (xy[:, 0] == cell[0] + d[0]) & (xy[:, 1] == cell[1] + d[1])
         return bool(self._novel[t[at, TYPE].astype(np.intp)].any())
 
     # -------------------------------------------------------------------------------------------
@@ -166,7 +168,7 @@ class Planner:
                 table = game.object_table()
                 types = tokens[table[:, TYPE].astype(np.intp)]
                 keep = np.isin(types, list(goals.herded))
-                plan.herded.append(frozenset((int(t), int(round(float(x))), int(round(float(y))))
+                plan.herded.append(frozenset((int(t), cell_of(float(x)), cell_of(float(y)))
                                              for t, x, y in zip(types[keep], table[keep, X], table[keep, Y],
                                                                 strict=True)))
         return plan
@@ -251,7 +253,8 @@ class Planner:
             return False
         t = parent.table
         types = tokens[t[:, TYPE].astype(np.int64)]
-        xs, ys = np.rint(t[:, X]), np.rint(t[:, Y])
+        xy = cells_of(t[:, X:Y + 1])
+        xs, ys = xy[:, 0], xy[:, 1]
         near = types[(xs == cell[0] + d[0]) & (ys == cell[1] + d[1])]
         far = types[(xs == cell[0] + 2 * d[0]) & (ys == cell[1] + 2 * d[1])]
         return any((int(m), int(f)) in goals.pair_novelty for m in near for f in far)
@@ -278,5 +281,5 @@ class Planner:
         mask = self._movable[table[:, TYPE].astype(np.intp)]
         if mask.any():
             for row in table[mask]:
-                atoms.append(("o", int(row[ID]), int(round(float(row[X]))), int(round(float(row[Y])))))
+                atoms.append(("o", int(row[ID]), cell_of(float(row[X])), cell_of(float(row[Y]))))
         return atoms

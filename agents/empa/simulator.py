@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from agents.empa.outcomes import harms_avatar, kills, kind, kinds
 from agents.empa.perception import Frame
-from agents.empa.theory import Inventory, Theory
+from agents.empa.theory import Inventory, Movement, Theory
 from vgdl import load_game
 from vgdl.game import Game
 from vgdl.loading import load_rules
@@ -24,6 +24,9 @@ from vgdl.rules import GameRules
 
 DIRECTIONS = {(0, -1): "UP", (0, 1): "DOWN", (-1, 0): "LEFT", (1, 0): "RIGHT"}
 LEVEL_CHARS = "abcdefghijklmnopqrstuvxyzBCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%^&*()-_=+[]{};:,<>/?|~'\""
+#: the mental game's cell size in pixels: divisible by 2, 3, 4, 5, 6, 8 and 10, so the usual fractional speeds
+#: (and the positions they lead to) are whole pixels
+CELL_PIXELS = 120
 PUSH_FIRST = re.compile(r"> (bounceForward|transformTo stype=t\d+m$)")
 _RULES_CACHE: OrderedDict[str, GameRules] = OrderedDict()
 
@@ -33,6 +36,15 @@ def name(token: int, orientation: tuple[int, int] | None = None, sliding: bool |
     ``t3m`` (set going by a push) or ``t3ml`` (already going left)."""
     base = f"t{token}" if sliding is None else f"t{token}{'m' if sliding else 's'}"
     return base if orientation is None else f"{base}{DIRECTIONS[orientation][0].lower()}"
+
+
+def _speed(m: Movement) -> str:
+    """The ``speed=`` option of a learned movement ('' at one cell per move)."""
+    if m.speed == 1:
+        return ""
+    # a quarter pixel over the whole number of pixels, so the engine's int() lands on it exactly
+    px = max(1, round(m.speed * CELL_PIXELS))
+    return f" speed={(px + 0.25) / CELL_PIXELS:.6f}"
 
 
 def _cardinal(d: tuple[int, int]) -> tuple[int, int]:
@@ -49,6 +61,8 @@ class Compiled:
     game_text: str
     level_text: str
     token_of: dict[str, int]  # mental type name -> type token
+    #: objects between cells: (mental type name, level cell, position in cells) -> placed after loading
+    placements: list[tuple[str, tuple[int, int], tuple[float, float]]] = field(default_factory=list)
 
 
 def portal_exits(theory: Theory) -> dict[int, int]:
@@ -82,7 +96,7 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
         elif m is None or m.kind == "static" or t in theory.walls:
             lines.append(f"        {name(t)} > Immovable")
         elif m.kind == "missile":
-            lines.append(f"        {name(t)} > Missile cooldown={m.cooldown}")
+            lines.append(f"        {name(t)} > Missile cooldown={m.cooldown}{_speed(m)}")
             for d in DIRECTIONS:
                 lines.append(f"            {name(t, d)} > orientation={DIRECTIONS[d]}")
         elif m.kind == "slider":
@@ -91,15 +105,16 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             # (The parent declares no class: in VGDL an ancestor's class would override the subtypes'.)
             lines.append(f"        {name(t)} >")
             lines.append(f"            {name(t, sliding=False)} > Immovable")
-            lines.append(f"            {name(t, sliding=True)} > Missile speed=1 cooldown={m.cooldown}")
+            lines.append(f"            {name(t, sliding=True)} > Missile cooldown={m.cooldown}"
+                         f"{_speed(m) or ' speed=1'}")
             for d in DIRECTIONS:
-                lines.append(f"            {name(t, d, True)} > Missile cooldown={m.cooldown} "
+                lines.append(f"            {name(t, d, True)} > Missile cooldown={m.cooldown}{_speed(m)} "
                              f"orientation={DIRECTIONS[d]}")
         elif m.kind in ("chaser", "fleer") and av is not None:
             cls = "Chaser" if m.kind == "chaser" else "Fleeing"
-            lines.append(f"        {name(t)} > {cls} stype={name(av)} cooldown={m.cooldown}")
+            lines.append(f"        {name(t)} > {cls} stype={name(av)} cooldown={m.cooldown}{_speed(m)}")
         else:
-            lines.append(f"        {name(t)} > RandomNPC cooldown={m.cooldown}")
+            lines.append(f"        {name(t)} > RandomNPC cooldown={m.cooldown}{_speed(m)}")
         if m is not None and m.kind != "static" and t not in theory.walls:
             movers.add(t)
     if av is not None and ("Shoot" in theory.avatar_class or "Flak" in theory.avatar_class) \
@@ -183,11 +198,15 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     sliders = {t for t in tokens if theory.movement.get(t) is not None and theory.movement[t].kind == "slider"
                and t != av and t not in theory.resources and t not in theory.walls}
     interactions = []
+    # Movers that harm the avatar run into it rather than stop at it (what it does to them is never seen).
+    deadly = theory.harmful(deterministic, inventory) if av is not None else set()
     for a in tokens:
         if a in movers:
-            interactions.append(f"        {name(a)} EOS > stepBack")
+            interactions.append(f"        {name(a)} EOS > {theory.edges.get(a, 'stepBack')}")
         for b in tokens:
             if a == b or a in theory.walls:
+                continue
+            if b == av and a in deadly and not theory.known(a, b):
                 continue
             if b in theory.walls and a in movers and not theory.known(a, b):
                 interactions.append(f"        {name(a)} {name(b)} > stepBack")
@@ -208,6 +227,7 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     width, height = frame.size()
     grid = [["."] * width for _ in range(height)]
     stacks: dict[tuple[str, ...], str] = {}
+    placements: list[tuple[str, tuple[int, int], tuple[float, float]]] = []
     missile = {t for t in tokens if theory.movement.get(t) is not None and theory.movement[t].kind == "missile"
                and t != av and t not in theory.resources and t not in theory.walls}
     for (x, y), ids in frame.cells.items():
@@ -223,6 +243,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
                 names.append(name(t, _cardinal(orientations[oid]), True) if going else name(t, sliding=False))
             else:
                 names.append(name(t))
+            if oid in frame.exact:
+                placements.append((names[-1], (x, y), frame.exact[oid]))
         key = tuple(sorted(names))
         if key not in stacks:
             if len(stacks) >= len(LEVEL_CHARS):
@@ -236,14 +258,14 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     else:  # any form of the avatar left keeps the game going
         counted = " ".join(f"stype{i + 1}={name(t)}" for i, t in enumerate(forms[:4]))
         terminations = [f"        MultiSpriteCounter {counted} limit=0 win=False"] if forms else []
-    text = "\n".join(["BasicGame", "    SpriteSet", *sprites, "    LevelMapping", *mapping, "    InteractionSet",
-                      *interactions, "    TerminationSet", *terminations]) + "\n"
+    text = "\n".join([f"BasicGame square_size={CELL_PIXELS}", "    SpriteSet", *sprites, "    LevelMapping",
+                      *mapping, "    InteractionSet", *interactions, "    TerminationSet", *terminations]) + "\n"
     level = "\n".join("".join(row) for row in grid) + "\n"
     token_of = {name(t): t for t in tokens}
     token_of.update({name(t, d): t for t in missile for d in DIRECTIONS})
     token_of.update({n: t for t in sliders
                      for n in [name(t, sliding=False), name(t, sliding=True)] + [name(t, d, True) for d in DIRECTIONS]})
-    return Compiled(text, level, token_of)
+    return Compiled(text, level, token_of, placements)
 
 
 def mental_game(compiled: Compiled, frame: Frame, avatar_orientation: tuple[float, float] | None,
@@ -256,6 +278,9 @@ def mental_game(compiled: Compiled, frame: Frame, avatar_orientation: tuple[floa
         if len(_RULES_CACHE) > 64:
             _RULES_CACHE.popitem(last=False)
     game = load_game(rules, compiled.level_text, seed=seed)
+    if compiled.placements:
+        _place(game, compiled.placements)
+    game.settle()  # the objects are in mid-play: missiles drift on the first tick, as the real ones do
     avatar = game.avatar()
     if avatar is not None:
         if avatar_orientation is not None and any(avatar_orientation):
@@ -265,6 +290,18 @@ def mental_game(compiled: Compiled, frame: Frame, avatar_orientation: tuple[floa
             if rid is not None and n > 0:
                 game.change_resource(game.avatar(), rid, int(n))
     return game
+
+
+def _place(game: Game, placements: list[tuple[str, tuple[int, int], tuple[float, float]]]) -> None:
+    """Move the objects that sit between cells from their level cell to where they are."""
+    bs = game.block_size
+    at: dict[tuple[str, int, int], list[Any]] = {}
+    for s in game.sprites():
+        at.setdefault((s.kind.name, s.x, s.y), []).append(s)
+    for type_name, (cx, cy), (x, y) in placements:
+        found = at.get((type_name, cx * bs, cy * bs))
+        if found:
+            game.place(found.pop(0), round(x * bs), round(y * bs))
 
 
 def channel_tokens(game: Game, compiled: Compiled) -> np.ndarray:

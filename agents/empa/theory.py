@@ -107,6 +107,7 @@ class Movement:
     #                       straight on until something stops it)
     cooldown: int = 1
     orientation: tuple[int, int] = (0, 1)
+    speed: float = 1.0  # cells per move (GVGAI's speed: fractions of a cell, or more than one)
 
 
 @dataclass
@@ -120,6 +121,7 @@ class Theory:
     movement: dict[int, Movement] = field(default_factory=dict)
     rules: dict[tuple[int, int], Rule] = field(default_factory=dict)
     resources: set[int] = field(default_factory=set)
+    edges: dict[int, str] = field(default_factory=dict)  # type -> what the screen's edge does to it (an effect)
     seen_types: set[int] = field(default_factory=set)
     win_types: set[int] = field(default_factory=set)      # confirmed by an observed win
     falsified: set[int] = field(default_factory=set)      # reached 0 without a win
