@@ -479,12 +479,10 @@ class Learner:
         if not self.b.library_movement:
             return Movement("random", cooldown, orientation, speed)
         c = self.c
-        # Nearly every move toward (away from) the avatar: it herds, even if its moves are straight
-        # (a chaser in a corridor).
+        # Nearly every move toward the avatar: it chases, even if its moves are straight (in a corridor).
+        # (Not so for moving away: a shot leaving the avatar moves straight away from it.)
         if s.moves >= 4 and s.toward >= c["herding_strong"] * s.moves:
             return Movement("chaser", cooldown, orientation, speed)
-        if s.moves >= 4 and s.away >= c["herding_strong"] * s.moves:
-            return Movement("fleer", cooldown, orientation, speed)
         if s.pairs >= 3 and s.straight >= c["missile_straight"] * s.pairs:
             return Movement("missile", cooldown, orientation, speed)
         if s.moves >= 4 and s.toward >= c["herding_share"] * s.moves:

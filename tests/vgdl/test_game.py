@@ -8,6 +8,7 @@ import vgdl
 from tests.conftest import GAMES
 from tests.vgdl.helpers import game_from
 from vgdl.rng import JavaRandom
+from vgdl.sprite import Sprite
 
 COIN_DASH = GAMES / "coin_dash"
 
@@ -129,3 +130,43 @@ def test_timeout_at_2000_is_a_loss_and_a_win_scores_at_least_one() -> None:
     while not win.ended:
         win.step("ACTION_NIL")
     assert (win.winner, win.raw_score, win.score, win.tick) == ("WIN", 0, 1, 4)
+
+
+DRIFT = """BasicGame square_size=10
+    SpriteSet
+        floor > Immovable
+        car   > Missile orientation=RIGHT speed=0.5
+        avatar > MovingAvatar
+    LevelMapping
+        . > floor
+        c > floor car
+        A > floor avatar
+    TerminationSet
+        Timeout limit=100 win=True
+"""
+
+
+def _car(game: vgdl.Game) -> Sprite:
+    return next(s for s in game.sprites() if s.kind.name == "car")
+
+
+def test_place_puts_a_sprite_between_cells_and_a_copy_keeps_the_original() -> None:
+    game = game_from(DRIFT, "c.....\n..A...")
+    twin = game.copy()
+    game.place(_car(game), 25, 0)
+    assert (_car(game).x, _car(game).y) == (25, 0)
+    assert (_car(twin).x, _car(twin).y) == (0, 0)  # copy-on-write: the copy is untouched
+    assert [o["px"] for o in game.objects() if o["type"] == "car"] == [25]
+
+
+def test_settle_makes_new_sprites_drift_from_the_first_tick() -> None:
+    fresh = game_from(DRIFT, "c.....\n..A...")
+    settled = fresh.copy()
+    settled.settle()
+    for game in (fresh, settled):
+        game.step("ACTION_NIL")
+    assert _car(fresh).x == 0  # GVGAI: a new sprite skips its first tick's drift
+    assert _car(settled).x == 5  # half a cell (speed 0.5) on the first tick
+    settled.step("ACTION_NIL")
+    fresh.step("ACTION_NIL")
+    assert (_car(fresh).x, _car(settled).x) == (5, 10)

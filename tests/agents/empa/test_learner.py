@@ -1,0 +1,68 @@
+"""The learner on its own: movement models (speed, herding) and what the screen's edge does."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from agents.empa.agent import EMPAConfig
+from agents.empa.learner import Learner, MoveStats
+from agents.empa.perception import Frame
+from agents.empa.priors import PriorSet
+from agents.empa.theory import Theory
+
+FLOOR, CAR, AVATAR = 0, 1, 2
+WIDTH = 10
+
+
+def _learner() -> Learner:
+    return Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset()).behaviour(), EMPAConfig().constants())
+
+
+def _frame(car: tuple[float, float] | None, avatar: tuple[int, int] = (0, 3)) -> Frame:
+    """A 10 x 4 floor, the avatar far from the car, and the car (id 100) where given."""
+    objects = {i: (FLOOR, i % WIDTH, i // WIDTH) for i in range(WIDTH * 4)}
+    objects[999] = (AVATAR, *avatar)
+    exact = {}
+    if car is not None:
+        x, y = car
+        objects[100] = (CAR, int(x + 0.5), int(y + 0.5))
+        if x != int(x) or y != int(y):
+            exact[100] = car
+    return Frame(objects, 999, exact=exact)
+
+
+def _drive(learner: Learner, positions: list[tuple[float, float] | None]) -> None:
+    frames = [_frame(p) for p in positions]
+    learner.start_episode(frames[0])
+    for before, after in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_NIL", after, 0.0, False, None, None)
+
+
+def test_a_mover_slower_than_a_cell_per_tick_is_learned_with_its_speed() -> None:
+    learner = _learner()
+    _drive(learner, [(1 + 0.5 * k, 0) for k in range(12)])
+    model = learner.theory.movement[CAR]
+    assert (model.kind, model.cooldown, model.speed) == ("missile", 1, 0.5)
+
+
+def test_a_chaser_that_moves_straight_is_still_a_chaser() -> None:
+    """In a corridor every move of a chaser is straight: it must not be taken for a missile."""
+    learner = _learner()
+    stats = MoveStats(seen=40, moves=20, pairs=19, straight=19, toward=19, away=1,
+                      directions=Counter({(1, 0): 20}), gaps=Counter({2: 19}))
+    assert learner._classify(stats).kind == "chaser"
+    stats.toward, stats.away = 10, 10  # half toward, half away: a missile going past
+    assert learner._classify(stats).kind == "missile"
+
+
+def test_a_mover_that_leaves_the_screen_vanishes_there() -> None:
+    learner = _learner()
+    _drive(learner, [(6, 0), (7, 0), (8, 0), (9, 0), None])
+    assert learner.theory.edges == {CAR: "killSprite"}
+
+
+def test_a_mover_that_comes_back_on_the_other_side_wraps_around() -> None:
+    learner = _learner()
+    _drive(learner, [(7, 0), (8, 0), (9, 0), (0, 0), (1, 0)])
+    assert learner.theory.edges == {CAR: "wrapAround"}
+    assert learner.theory.movement[CAR].speed == 1.0  # the jump across is not a move
