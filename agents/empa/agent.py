@@ -88,8 +88,9 @@ class EMPAAgent(Agent):
     name = "empa"
     config_class = EMPAConfig
     #: raised whenever a code change alters what the agent does (its results are then new units);
-    #: 2: objects between cells are perceived, learned (speed) and simulated where they are
-    REVISION = 2
+    #: 2: objects between cells are perceived, learned (speed) and simulated where they are;
+    #: 3: a straight mover moving away from the avatar is no longer taken for a fleer
+    REVISION = 3
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
