@@ -193,3 +193,69 @@ def test_learner_records_a_change_of_form_from_state_differences() -> None:
     assert floor is None or all(o.outcome == "nothing" for o in floor.seen)
     theory.avatar_type = AVATAR
     assert PORTAL not in theory.harmful(True)
+
+
+CAR = 7
+#: A lane: the avatar below it; a car half a cell past the lane's first cell, going right.
+LANE = ["#######",
+        "#.....#",
+        "#..A..#",
+        "#######"]
+
+
+def _car_theory(speed: float) -> Theory:
+    from agents.empa.theory import Movement
+
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, CAR},
+                movement={CAR: Movement("missile", 1, (1, 0), speed)})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(CAR, FLOOR).add("nothing", (), None, 1)
+    th.rule(AVATAR, CAR).add("kill", (), None, 0)
+    return th
+
+
+def _lane_frame() -> Frame:
+    frame = _frame(LANE)
+    frame.objects[500] = (CAR, 2, 1)
+    frame.exact[500] = (1.5, 1.0)
+    frame._cells = None
+    return frame
+
+
+def _car_x(game) -> list[float]:  # type: ignore[no-untyped-def]
+    names = game.type_names
+    return [float(r[1]) for r in game.object_table() if names[int(r[0])].startswith(f"t{CAR}")]
+
+
+def test_an_object_between_cells_is_simulated_where_it_is_at_its_learned_speed() -> None:
+    frame = _lane_frame()
+    compiled = compile_theory(_car_theory(0.5), frame, {500: (1, 0)})
+    assert f"t{CAR} > Missile cooldown=1 speed=0.50" in compiled.game_text
+    game = mental_game(compiled, frame, None, seed=0)
+    trail = [_car_x(game)[0]]
+    for _ in range(3):
+        game.step("ACTION_NIL")
+        trail.append(_car_x(game)[0])
+    assert trail == [1.5, 2.0, 2.5, 3.0]  # from where it is, half a cell a tick, from the first tick
+
+
+def test_a_deadly_mover_runs_into_the_avatar_instead_of_stopping_at_it() -> None:
+    """What the avatar does to a car is never seen; the default "unknown things block" must not make
+    the car stop at the avatar, or the planner believes an avatar standing in the lane is safe."""
+    frame = _lane_frame()
+    frame.objects[999] = (AVATAR, 3, 1)  # in the lane, ahead of the car
+    frame._cells = None
+    text = compile_theory(_car_theory(0.5), frame, {500: (1, 0)}).game_text
+    assert f"t{CAR} t{AVATAR} > stepBack" not in text and f"t{AVATAR} t{CAR} > killSprite" in text
+    game = mental_game(compile_theory(_car_theory(0.5), frame, {500: (1, 0)}), frame, None, seed=0)
+    for _ in range(3):
+        game.step("ACTION_NIL")
+    assert game.winner == "LOSE"
+
+
+@pytest.mark.parametrize("edge", ["killSprite", "wrapAround"])
+def test_what_the_screen_edge_does_to_a_mover_is_simulated(edge: str) -> None:
+    th = _car_theory(1.0)
+    th.edges[CAR] = edge
+    assert f"t{CAR} EOS > {edge}" in compile_theory(th, _lane_frame(), {500: (1, 0)}).game_text
+    assert f"t{CAR} EOS > stepBack" in compile_theory(_car_theory(1.0), _lane_frame(), {}).game_text
