@@ -89,8 +89,9 @@ class EMPAAgent(Agent):
     config_class = EMPAConfig
     #: raised whenever a code change alters what the agent does (its results are then new units);
     #: 2: objects between cells are perceived, learned (speed) and simulated where they are;
-    #: 3: a straight mover moving away from the avatar is no longer taken for a fleer
-    REVISION = 3
+    #: 3: a straight mover moving away from the avatar is no longer taken for a fleer;
+    #: 4: spawn points are learned (agents/empa/spawns.py) and simulated
+    REVISION = 4
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

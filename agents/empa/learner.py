@@ -15,6 +15,7 @@ from typing import Any
 from agents.empa.outcomes import displaces, removes
 from agents.empa.perception import MOVES, Frame
 from agents.empa.priors import Behaviour
+from agents.empa.spawns import SpawnTracker
 from agents.empa.theory import Inventory, Movement, Theory
 
 
@@ -82,11 +83,13 @@ class Learner:
         self.initial: set[int] = set()
         self.moved: set[int] = set()  # objects whose cell changed in the last step (sliding ones among them)
         self.still: dict[int, bool] = {}  # object -> seen still, untouched, last step
+        self.spawns = SpawnTracker(theory)
         self.edge_seen: dict[int, Counter[str]] = {}  # type -> what was seen happen at the screen's edge
         self.changed = False
 
     # -------------------------------------------------------------------------------------------
     def start_episode(self, frame: Frame) -> None:
+        self.spawns.start_episode()
         self.last_dir.clear()
         self.last_move.clear()
         self.still.clear()
@@ -132,6 +135,8 @@ class Learner:
             fired = self._from_state(prev, action, nxt, partners)
         fired |= self._passive_contacts(prev, action, nxt, touched)
         self._projectile(prev, action, nxt)
+        if self.spawns.update(prev, nxt):
+            self.changed = True
         self._endings(fired, terminated and winner == "LOSE" and nxt.avatar_cell() is not None)
         moved = [o for o, (_, x, y) in nxt.objects.items() if prev.objects.get(o, (0, -1, -1))[1:] != (x, y)]
         self._overlaps(nxt, moved)

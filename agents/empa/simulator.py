@@ -89,7 +89,11 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             lines.append(f"        {name(t)} > {cls}{extra}")
             continue
         m = theory.movement.get(t)
-        if t in theory.resources:
+        spawner = theory.spawners.get(t)
+        if spawner is not None and (m is None or m.kind == "static") and t not in theory.resources:
+            lines.append(f"        {name(t)} > SpawnPoint stype={_spawned_name(theory, spawner.makes)} "
+                         f"cooldown={spawner.cooldown} prob={spawner.prob}")
+        elif t in theory.resources:
             lines.append(f"        {name(t)} > Resource limit=100")
         elif t in exits and (m is None or m.kind == "static"):
             lines.append(f"        {name(t)} > Portal stype={name(exits[t])}")
@@ -121,6 +125,17 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             and theory.projectile is None:
         lines.append("        tshot > Missile")
     return lines
+
+
+def _spawned_name(theory: Theory, t: int) -> str:
+    """The mental type a spawner makes: a missile facing its usual way, a slider at rest."""
+    m = theory.movement.get(t)
+    if m is not None and t not in theory.resources and t not in theory.walls:
+        if m.kind == "missile":
+            return name(t, _cardinal(m.orientation))
+        if m.kind == "slider":
+            return name(t, sliding=False)
+    return name(t)
 
 
 def _one_effect(theory: Theory, a: int, outcome: str, arg: Any) -> str | None:

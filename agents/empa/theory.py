@@ -111,6 +111,16 @@ class Movement:
 
 
 @dataclass
+class Spawner:
+    """A type that makes objects of another type on its cell, every ``cooldown`` ticks with ``prob``."""
+
+    makes: int
+    cooldown: int = 1
+    prob: float = 1.0
+    evidence: int = 0  # spawns seen
+
+
+@dataclass
 class Theory:
     avatar_type: int | None = None
     avatar_class: str = "MovingAvatar"
@@ -121,6 +131,7 @@ class Theory:
     movement: dict[int, Movement] = field(default_factory=dict)
     rules: dict[tuple[int, int], Rule] = field(default_factory=dict)
     resources: set[int] = field(default_factory=set)
+    spawners: dict[int, Spawner] = field(default_factory=dict)  # spawner type -> what it makes
     edges: dict[int, str] = field(default_factory=dict)  # type -> what the screen's edge does to it (an effect)
     seen_types: set[int] = field(default_factory=set)
     win_types: set[int] = field(default_factory=set)      # confirmed by an observed win
