@@ -48,9 +48,6 @@ phase() {
         [ -f "runs/${s%%:*}.sqlite" ] || [ ! -f "leaderboards/results/${s##*:}.jsonl.gz" ] \
           || testbed import "leaderboards/results/${s##*:}.jsonl.gz" --db "runs/${s%%:*}.sqlite"
       done
-      # the unfinished GVGAI run of the current agent revision (resume it with the gvgai-smoke phase)
-      [ ! -f leaderboards/results/gvgai-100-current.partial.jsonl.gz ] \
-        || testbed import leaderboards/results/gvgai-100-current.partial.jsonl.gz --db runs/gvgai-smoke.sqlite
       [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl.gz ] \
         || testbed import leaderboards/ablation/results.jsonl.gz --db runs/ablation.sqlite ;;
     export)
