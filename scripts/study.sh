@@ -51,7 +51,7 @@ phase() {
       [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl.gz ] \
         || testbed import leaderboards/ablation/results.jsonl.gz --db runs/ablation.sqlite ;;
     export)
-      for s in heldout:heldout.jsonl.gz dev:dev.jsonl gvgai:gvgai.jsonl; do  # large exports gzipped
+      for s in heldout:heldout.jsonl.gz dev:dev.jsonl.gz gvgai:gvgai.jsonl.gz; do  # exports gzipped
         n="${s%%:*}"; f="leaderboards/results/${s##*:}"
         [ -f "runs/$n.sqlite" ] || continue
         testbed export --db "runs/$n.sqlite" --out "$f"
