@@ -79,9 +79,10 @@ class _Work:
         n = min(wanted, self.left // self.objects)
         return n if n >= self.minimum else 0
 
-    def spend(self, nodes: int) -> int:
-        self.left -= nodes * self.objects
-        return nodes
+    def spend(self, plan: Plan) -> int:
+        """Charge a finished search its measured work (node x objects); returns its nodes."""
+        self.left -= plan.work
+        return plan.nodes
 
 
 class EMPAAgent(Agent):
@@ -90,8 +91,10 @@ class EMPAAgent(Agent):
     #: raised whenever a code change alters what the agent does (its results are then new units);
     #: 2: objects between cells are perceived, learned (speed) and simulated where they are;
     #: 3: a straight mover moving away from the avatar is no longer taken for a fleer;
-    #: 4: spawn points are learned (agents/empa/spawns.py) and simulated
-    REVISION = 4
+    #: 4: spawn points are learned (agents/empa/spawns.py) and simulated;
+    #: 5: a decision's work bound counts each node's own objects (rollouts included); no type spawns its
+    #: own kind; a spawn point's products are not taken for the objective; wraps need edge-to-edge jumps
+    REVISION = 5
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -275,6 +278,9 @@ class EMPAAgent(Agent):
             candidates = th.destroyable() & th.falsified & present
         candidates -= {th.avatar_type, th.projectile}
         candidates = (candidates & self.learner.initial) or candidates  # spawned things (shots, darts) come back
+        if not th.win_types & present:
+            # A spawn point's products keep coming: clearing them is not a guess worth planning for.
+            candidates -= {s.makes for s in th.spawners.values()}
         novelty: set[int] = set()
         if self.config.exploration == "novelty" and th.avatar_type is not None:
             need = self.b.evidence_objects
@@ -319,11 +325,15 @@ class EMPAAgent(Agent):
         # The decision's work bound (nodes x objects, deterministic): large levels get fewer nodes, so a
         # decision's time stays bounded; with too little left, no search (the caller takes a cheap action).
         work = _Work(int(self.c["decision_work"]), max(1, len(frame.objects)), int(self.c["min_search_nodes"]))
-        plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["node_budget"])))
-        nodes = work.spend(plan.nodes)
+
+        def search(goals: Goals, budget: str) -> Plan:
+            return self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c[budget])), work.left)
+
+        plan = search(goals, "node_budget")
+        nodes = work.spend(plan)
         if not plan.actions and self._long_failed_at != th.version and work.nodes(int(self.c["long_node_budget"])):
-            plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["long_node_budget"])))
-            nodes += work.spend(plan.nodes)
+            plan = search(goals, "long_node_budget")
+            nodes += work.spend(plan)
             if not plan.actions:
                 self._long_failed_at = th.version  # not again until the theory changes
                 self._unreachable |= goals.novelty
@@ -332,8 +342,8 @@ class EMPAAgent(Agent):
                 if (explore.novelty or explore.pair_novelty) and work.nodes(int(self.c["long_node_budget"])):
                     # The objective is known but out of reach in the theory: something must be learned first.
                     goals = explore
-                    plan = self.planner.plan(game, tokens, actions, goals, work.nodes(int(self.c["long_node_budget"])))
-                    nodes += work.spend(plan.nodes)
+                    plan = search(goals, "long_node_budget")
+                    nodes += work.spend(plan)
         # (a novelty plan counts as a try once it has been followed to its end: see _novelty_tried)
         self._novelty_goal = (th.version, goals.novelty, goals.pair_novelty) if plan.reason == "novelty" else None
         if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):

@@ -23,6 +23,12 @@ def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
     return abs(a[0] - b[0]) + abs(a[1] - b[1])
 
 
+def _wrapped(before: float, after: float, extent: int) -> bool:
+    """A jump from one edge of the level to the other in one step (a wrap-around, not a move)."""
+    low, high = min(before, after), max(before, after)
+    return high - low >= max(2, extent - 2) and low <= 1 and high >= extent - 2
+
+
 def _sign(v: float) -> int:
     return (v > 0) - (v < 0)
 
@@ -404,7 +410,7 @@ class Learner:
             # displacement in cells, fractions included (a mover slower than a cell per move)
             (x0, y0), (x1, y1) = prev.position(oid), nxt.position(oid)
             dx, dy = x1 - x0, y1 - y0
-            if abs(dx) >= width - 2 or abs(dy) >= height - 2:
+            if _wrapped(x0, x1, width) or _wrapped(y0, y1, height):
                 self._edge(t, "wrapAround")  # across the whole level in one step: it came back the other side
                 self.last_move.pop(oid, None)
                 continue

@@ -45,6 +45,7 @@ class Plan:
     predicted: list[tuple[int, int] | None]  # avatar cell after each action
     reason: str  # win | subgoal | novelty | gradient | none
     nodes: int = 0
+    work: int = 0  # nodes x objects simulated (each node counted with its own objects, rollouts included)
     herded: list[frozenset[tuple[int, int, int]]] = field(default_factory=list)  # (type, x, y) after each action
 
 
@@ -62,6 +63,7 @@ class Planner:
         self.c = constants
         self.rollout = projectile_rollout
         self.rng = rng
+        self._work, self._work_cap = 0, float("inf")  # this search's node x objects so far, and its cap
 
     # -------------------------------------------------------------------------------------------
     def _avatar(self, table: np.ndarray) -> tuple[int, int] | None:
@@ -154,13 +156,19 @@ class Planner:
 
     # -------------------------------------------------------------------------------------------
     def plan(self, root_game: Game, tokens: np.ndarray, actions: list[str], goals: Goals,
-             budget: int) -> Plan:
+             budget: int, work: float = float("inf")) -> Plan:
         """Best-first search with novelty pruning; returns the first plan that reaches a goal.
+
+        The search stops after ``budget`` nodes or once it has simulated ``work`` node x objects, each
+        node counted with its own objects: a theory that fills the mental game (spawners) then gets
+        fewer nodes, so the decision's time stays bounded.
 
         With herded types (fleers, chasers) the plan also carries where the simulation put them after
         each action, so the agent can re-plan when the real ones go elsewhere.
         """
+        self._work, self._work_cap = 0, work
         plan = self._search(root_game, tokens, actions, goals, budget)
+        plan.work = self._work
         if plan.actions and goals.herded:
             game = root_game.copy()  # same random future as the search's: copies replay identically
             for action in plan.actions:
@@ -194,7 +202,7 @@ class Planner:
         nodes = 0
         best: _Node | None = None
         order = list(actions)
-        while queue and nodes < budget:
+        while queue and nodes < budget and self._work < self._work_cap:
             _, depth, _, node = heapq.heappop(queue)
             if depth >= c["max_plan_length"]:
                 continue
@@ -204,8 +212,10 @@ class Planner:
                 child_game = node.game.copy()
                 child_game.step(action)
                 if child_game.winner == "LOSE" or child_game.avatar() is None or self._fatal(child_game):
+                    self._work += len(node.table)
                     continue
                 ctable = child_game.object_table()
+                self._work += len(ctable)
                 cell = self._avatar(ctable)
                 child = _Node(child_game, node.actions + [action], node.cells + [cell], 0.0, ctable)
                 count = self._target_count(ctable)
@@ -265,6 +275,7 @@ class Planner:
         g = game.copy()
         for _ in range(int(self.c["rollout_ticks"])):
             g.step("ACTION_NIL")
+            self._work += g.sprite_count()
             if g.ended or g.avatar() is None:
                 break
         if g.winner == "LOSE" or g.avatar() is None:

@@ -49,6 +49,7 @@ class SpawnTracker:
         counts = prev.counts()
         for s in {s for (s, _) in self.pairs}:
             self.watched[s] += counts.get(s, 0)
+        spawned = False
         for oid, (t, x, y) in nxt.objects.items():
             if oid in prev.objects or oid == nxt.avatar or t in (th.avatar_type, th.projectile):
                 continue
@@ -58,13 +59,18 @@ class SpawnTracker:
                 if under not in nxt.objects or under == prev.avatar:
                     continue  # it went (a transformation leaves its product where it was)
                 s = prev.objects[under][0]
+                if s == t:
+                    # A thing that grows on its own kind (spreading fire, slime) is not a spawn point:
+                    # simulated as one, every copy would spawn too and fill the mental game.
+                    continue
+                spawned = True
                 stats = self.pairs.setdefault((s, t), _PairStats())
                 stats.spawners.add(under)
                 stats.spawns += 1
                 if under in self.last_spawn:
                     stats.gaps[self.steps - self.last_spawn[under]] += 1
                 self.last_spawn[under] = self.steps
-        return self._fit(counts)
+        return self._fit(counts) if spawned else False
 
     def _fit(self, counts: Counter[int]) -> bool:
         best: dict[int, tuple[float, int, _PairStats]] = {}  # spawned type -> (share, spawner type, stats)

@@ -66,3 +66,14 @@ def test_a_mover_that_comes_back_on_the_other_side_wraps_around() -> None:
     _drive(learner, [(7, 0), (8, 0), (9, 0), (0, 0), (1, 0)])
     assert learner.theory.edges == {CAR: "wrapAround"}
     assert learner.theory.movement[CAR].speed == 1.0  # the jump across is not a move
+
+
+def test_a_still_object_on_a_thin_level_is_not_a_wrap() -> None:
+    """On a level two cells high every row touches an edge: staying put must not count as coming back."""
+    learner = _learner()
+    frames = [Frame({0: (FLOOR, 0, 0), 1: (FLOOR, 1, 1), 100: (CAR, 3, 0), 999: (AVATAR, 0, 1)}, 999)
+              for _ in range(5)]
+    learner.start_episode(frames[0])
+    for before, after in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_NIL", after, 0.0, False, None, None)
+    assert learner.theory.edges == {}

@@ -70,3 +70,12 @@ def test_a_learned_spawner_makes_things_in_the_mental_game() -> None:
         game.step("ACTION_NIL")
     names = game.type_names
     assert sum(names[int(r[0])].startswith(f"t{CAR}") for r in game.object_table()) >= 2
+
+
+def test_a_thing_that_grows_on_its_own_kind_is_not_a_spawn_point() -> None:
+    """Slime spreading from slime: simulated as a spawn point, every new copy would spawn too."""
+    frames = []
+    for k in range(1, 7):
+        grown = {300 + j: (BOX, j, 1) for j in range(k - 1)}  # each on a box that was there before
+        frames.append(_frame({}, {200 + j: (BOX, j, 1) for j in range(k)} | grown))
+    assert _track(frames).spawners == {}

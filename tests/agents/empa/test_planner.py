@@ -1,0 +1,63 @@
+"""The planner on its own: its search stops at its work cap, each node counted with its own objects."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.empa.agent import EMPAConfig
+from agents.empa.perception import Frame
+from agents.empa.planner import Goals, Plan, Planner
+from agents.empa.simulator import channel_tokens, compile_theory, mental_game
+from agents.empa.theory import Movement, Spawner, Theory
+
+WALL, FLOOR, AVATAR, GARAGE, CAR, COIN = 0, 1, 2, 3, 4, 5
+ACTIONS = ["ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"]
+
+#: An open room; the garage (G) makes a car every tick, the coin (c) sits behind a wall.
+ROOM = ["##########",
+        "#A.......#",
+        "#........#",
+        "#...G....#",
+        "#........#",
+        "########c#"]
+
+
+def _frame() -> Frame:
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "G": [FLOOR, GARAGE], "c": [COIN]}
+    objects = {}
+    for y, row in enumerate(ROOM):
+        for x, ch in enumerate(row):
+            for t in codes[ch]:
+                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
+    return Frame(objects, 999)
+
+
+def _search(work: float, budget: int = 3000) -> tuple[Plan, int]:
+    """Plan toward the unreachable coin in a room that fills with cars; also returns the root's objects."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, GARAGE, CAR, COIN})
+    for t in (FLOOR, GARAGE, CAR):
+        th.rule(AVATAR, t).add("nothing", (), None, 0)
+    th.rule(COIN, AVATAR).add("kill", (), None, 10)
+    th.movement[CAR] = Movement("random", 1)
+    th.spawners[GARAGE] = Spawner(CAR, 1, 1.0, 10)
+    frame = _frame()
+    game = mental_game(compile_theory(th, frame, {}), frame, None, seed=0)
+    tokens = channel_tokens(game, compile_theory(th, frame, {}))
+    goals = Goals(targets={COIN}, killers={COIN: {AVATAR}}, avatar=AVATAR)
+    planner = Planner(EMPAConfig().constants(), False, np.random.default_rng(0))
+    return planner.plan(game, tokens, ACTIONS, goals, budget, work), len(frame.objects)
+
+
+def test_work_counts_each_node_with_its_own_objects() -> None:
+    plan, root_objects = _search(float("inf"), budget=400)
+    assert plan.nodes == 400
+    assert plan.work > plan.nodes * root_objects  # the cars made in the search cost too
+
+
+def test_the_search_stops_at_its_work_cap() -> None:
+    unbounded, _ = _search(float("inf"))
+    cap = unbounded.work // 4
+    bounded, root_objects = _search(cap)
+    assert bounded.nodes < unbounded.nodes
+    # it may finish the node it was expanding: at most one node's children past the cap
+    assert cap <= bounded.work <= cap + len(ACTIONS) * 3 * root_objects
