@@ -275,6 +275,11 @@ class Game:
         (for tools that set up a mid-game state: a planner's mental game)."""
         self.store.settle()
 
+    def set_spawn_phase(self, s: Sprite, next_in: int) -> Sprite:
+        """Make producer ``s`` (a SpawnPoint) next spawn on the ``next_in``-th step from now (0: the
+        next step), as one long in play would (for tools that set up a mid-game state)."""
+        return self.store.set_spawn_phase(s, next_in)
+
     def change_resource(self, s: Sprite, rid: int, delta: int, clamp: bool = True) -> Sprite:
         """Add ``delta`` of resource type ``rid`` to what ``s`` holds (never below 0 when ``clamp``)."""
         return self.store.change_resource(s, rid, delta, clamp)

@@ -284,6 +284,13 @@ class SpriteStore:
         s.lm = self.tick - value
         return s
 
+    def set_spawn_phase(self, s: Sprite, next_in: int) -> Sprite:
+        """A producer's next spawn is due ``next_in`` ticks after the current one (it spawns when
+        ``(start + tick) % cooldown == 0``; ``start`` is otherwise fixed at its first update)."""
+        s = self.own(s)
+        s.start = -(self.tick + 1 + next_in) % max(s.kind.cooldown, 1)
+        return s
+
     def change_resource(self, s: Sprite, rid: int, delta: int, clamp: bool = True) -> Sprite:
         """Add ``delta`` of resource ``rid`` (GVGAI never lets it drop below 0, except ammo costs)."""
         s = self.own(s)

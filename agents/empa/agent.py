@@ -8,6 +8,7 @@ harmful object comes close unexpectedly (prior ``danger_replan``), or the plan r
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,8 +94,12 @@ class EMPAAgent(Agent):
     #: 3: a straight mover moving away from the avatar is no longer taken for a fleer;
     #: 4: spawn points are learned (agents/empa/spawns.py) and simulated;
     #: 5: a decision's work bound counts each node's own objects (rollouts included); no type spawns its
-    #: own kind; a spawn point's products are not taken for the objective; wraps need edge-to-edge jumps
-    REVISION = 5
+    #: own kind; a spawn point's products are not taken for the objective; wraps need edge-to-edge jumps;
+    #: 6: movers cost ``mover_work`` in the work bound; unreachable goals are retried after a change;
+    #: spawn points spawn in the mental game on the real one's ticks (their learned phase) and the
+    #: search tells their phases apart (waiting for a gap); a missile that passes the avatar is not
+    #: met; random steps avoid cells a harmful mover is about to enter
+    REVISION = 6
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -124,6 +129,7 @@ class EMPAAgent(Agent):
         self._avatar_id: int | None = None
         self._unreachable: set[int] = set()
         self._unreachable_pairs: set[tuple[int, int]] = set()
+        self._unreachable_since: tuple[int, frozenset[int]] | None = None  # (theory version, types present)
         self._long_failed_at = -1
         self._novelty_tries: dict[Any, int] = {}
         self._novelty_goal: tuple[int, set[int], set[tuple[int, int]]] | None = None  # of the plan in force
@@ -254,14 +260,24 @@ class EMPAAgent(Agent):
             self._unreachable_pairs |= pairs
 
     def _random_move(self) -> int:
-        """A random action, but not a step onto something the theory says is harmful (EMPA walked safely)."""
+        """A random action, but not onto a cell where something harmful is or is about to arrive (EMPA
+        walked safely): a harmful mover is expected one step further along its last move."""
         choices = list(range(len(self.action_names)))
         frame = self._prev
         cell = frame.avatar_cell() if frame is not None else None
         if cell is not None and self.theory.avatar_type is not None:
             harmful = self.theory.harmful(self.b.deterministic, frame.inventory_key())
-            safe = [i for i in choices if (d := MOVES.get(self.action_names[i])) is None
-                    or not frame.types_overlapping((cell[0] + d[0], cell[1] + d[1])) & harmful]
+            arriving = set()  # cells a harmful mover reaches next if it goes on as it went
+            for oid, (t, x, y) in frame.objects.items():
+                if t in harmful and oid in self.learner.last_dir:
+                    d = self.learner.last_dir[oid]
+                    arriving.add((x + d[0], y + d[1]))
+
+            def safe_at(c: tuple[int, int]) -> bool:
+                return c not in arriving and not frame.types_overlapping(c) & harmful
+
+            safe = [i for i in choices
+                    if safe_at((cell[0] + d[0], cell[1] + d[1]) if (d := MOVES.get(self.action_names[i])) else cell)]
             choices = safe or choices
         return choices[int(self.rng.integers(len(choices)))]
 
@@ -300,7 +316,26 @@ class EMPAAgent(Agent):
                      novelty=novelty, pair_novelty=pair_novelty, movable=movable, herded=herded, fatal=th.fatal(),
                      avatar=th.avatar_type,
                      projectile=th.projectile,
+                     moving={t for t, m in th.movement.items() if m.kind != "static"}
+                     | {s.makes for s in th.spawners.values()} | ({th.projectile} - {None}),
+                     period=self._spawn_period(),
                      resource_bonus=self.b.resource_bonus, value_score=self.b.score_objective)
+
+    def _forget_unreachable(self, frame: Frame) -> None:
+        """What was out of reach is tried again once the theory or the world changed (a new rule, a
+        type cleared or arrived): a door that was shut may be open now."""
+        since = (self.theory.version, frozenset(t for t, n in frame.counts().items() if n > 0))
+        if since != self._unreachable_since:
+            self._unreachable_since = since
+            self._unreachable, self._unreachable_pairs = set(), set()
+
+    def _spawn_period(self) -> int:
+        """Ticks after which the spawn points repeat (their cooldowns' lcm, else the longest cooldown
+        when that is over ``max_spawn_period``): the planner's clock for waiting for a gap."""
+        cooldowns = {s.cooldown for s in self.theory.spawners.values()} or {1}
+        period = math.lcm(*cooldowns)
+        cap = int(self.c["max_spawn_period"])
+        return period if period <= cap else min(max(cooldowns), cap)
 
     def _herded_types(self) -> set[int]:
         """Types believed to flee or chase the avatar: it can steer them without touching them."""
@@ -311,9 +346,10 @@ class EMPAAgent(Agent):
         start = time.process_time()
         th = self.theory
         compiled = compile_theory(th, frame, self.learner.last_dir, self.b.deterministic, self.b.unknown_blocks,
-                                  self._floors(), self.learner.moved)
+                                  self._floors(), self.learner.moved, self.learner.spawns.next_spawns())
         game = mental_game(compiled, frame, frame.avatar_orientation, seed=int(self.rng.integers(2**31)))
         tokens = channel_tokens(game, compiled)
+        self._forget_unreachable(frame)
         goals = self._goals(frame)
         if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):
             # Nothing to seek: wander (EMPA took random steps when it had no plan).
@@ -359,7 +395,7 @@ class EMPAAgent(Agent):
         """Prior ``single_map_theory`` off: the plan must also survive the pessimistic theory."""
         compiled = compile_theory(self.theory, frame, self.learner.last_dir, deterministic=False,
                                   default_blocking=self.b.unknown_blocks, floors=self._floors(),
-                                  moving=self.learner.moved)
+                                  moving=self.learner.moved, spawn_due=self.learner.spawns.next_spawns())
         game = mental_game(compiled, frame, None, seed=int(self.rng.integers(2**31)))
         for a in plan.actions:
             game.step(a)

@@ -234,6 +234,8 @@ class Learner:
         hit = {e["channel2"] for e in events if e["channel1"] == th.avatar_type}
         for oid in prev.cells.get(target, ()):
             t = prev.objects[oid][0]
+            if oid not in nxt.objects or nxt.objects[oid][1:] != target:
+                continue  # it left the cell as the avatar came (they passed each other): never met
             if t not in hit and t != th.avatar_type:
                 self._record(th.avatar_type, t, "nothing", prev.inventory_key(), None, oid)
 

@@ -32,6 +32,8 @@ class Goals:
     pair_novelty: set[tuple[int, int]] = field(default_factory=set)  # bring a movable type to another
     movable: set[int] = field(default_factory=set)              # types the avatar can displace
     herded: set[int] = field(default_factory=set)               # types that flee or chase the avatar
+    moving: set[int] = field(default_factory=set)               # types that move by themselves (search cost)
+    period: int = 1  # ticks after which spawn points repeat: waiting a tick there is a new state
     fatal: set[tuple[int, int]] = field(default_factory=set)    # pairs whose meeting loses the game
     projectile: int | None = None                               # what the avatar shoots, if known
     avatar: int | None = None
@@ -83,6 +85,7 @@ class Planner:
         self._novel = mask(goals.novelty)
         self._pairs = [(mask([m]), mask([t])) for m, t in sorted(goals.pair_novelty)]
         self._movable = mask(goals.movable)
+        self._moving = mask(goals.moving)
         pairs = sorted(goals.pair_novelty)
         remote = goals.herded | ({goals.projectile} if goals.projectile is not None else set())
         self._meet_pairs = [masks for (m, _), masks in zip(pairs, self._pairs, strict=True) if m in remote]
@@ -212,10 +215,10 @@ class Planner:
                 child_game = node.game.copy()
                 child_game.step(action)
                 if child_game.winner == "LOSE" or child_game.avatar() is None or self._fatal(child_game):
-                    self._work += len(node.table)
+                    self._work += self._cost(node.table)
                     continue
                 ctable = child_game.object_table()
-                self._work += len(ctable)
+                self._work += self._cost(ctable)
                 cell = self._avatar(ctable)
                 child = _Node(child_game, node.actions + [action], node.cells + [cell], 0.0, ctable)
                 count = self._target_count(ctable)
@@ -232,6 +235,8 @@ class Planner:
                     h = min(h, self._rollout_value(child_game, tokens, goals, root_score, root_count))
                 child.h = h
                 key = self._atoms(cell, ctable, count, child_game)
+                if goals.period > 1:
+                    key.append(("t", (depth + 1) % goals.period))  # the spawn points' phase
                 novel = False
                 for atom in key:
                     k = (atom,) if width <= 1 else (cell, atom)
@@ -246,6 +251,12 @@ class Planner:
         if best is not None and best.h < root_h - 1e-9:
             return Plan(best.actions, best.cells[1:], "gradient", nodes)
         return Plan([], [], "none", nodes)
+
+    def _cost(self, table: np.ndarray) -> int:
+        """A simulated tick's work: its objects, each mover counting ``mover_work`` times (a static
+        object is shared between copies; a mover is copied, moved and collision-checked every tick)."""
+        movers = int(self._moving[table[:, TYPE].astype(np.intp)].sum()) if len(table) else 0
+        return len(table) + int(self.c["mover_work"]) * movers
 
     def _fatal(self, game: Game) -> bool:
         """Did an effect fire in the simulation that has always lost the real game?"""
@@ -275,7 +286,7 @@ class Planner:
         g = game.copy()
         for _ in range(int(self.c["rollout_ticks"])):
             g.step("ACTION_NIL")
-            self._work += g.sprite_count()
+            self._work += self._cost(g.object_table())
             if g.ended or g.avatar() is None:
                 break
         if g.winner == "LOSE" or g.avatar() is None:

@@ -63,6 +63,8 @@ class Compiled:
     token_of: dict[str, int]  # mental type name -> type token
     #: objects between cells: (mental type name, level cell, position in cells) -> placed after loading
     placements: list[tuple[str, tuple[int, int], tuple[float, float]]] = field(default_factory=list)
+    #: spawn points: mental type name -> steps to its next spawn (0: the next step)
+    spawn_due: dict[str, int] = field(default_factory=dict)
 
 
 def portal_exits(theory: Theory) -> dict[int, int]:
@@ -194,11 +196,13 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
 
 def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[int, int]],
                    deterministic: bool = True, default_blocking: bool = True,
-                   floors: tuple[float, float] = (0.1, 0.5), moving: set[int] | None = None) -> Compiled:
+                   floors: tuple[float, float] = (0.1, 0.5), moving: set[int] | None = None,
+                   spawn_due: dict[int, int] | None = None) -> Compiled:
     """VGDL text of the theory and a level holding the frame's objects.
 
     ``floors``: with noisy rules, the probability a harmful (other) outcome needs to be simulated.
     ``moving``: objects that moved last step (a slider among them is still sliding).
+    ``spawn_due``: spawner type -> steps to its next spawn (else its mental twin starts a cooldown now).
     """
     moving = moving or set()
     tokens = sorted(theory.seen_types | set(frame.counts()))
@@ -280,7 +284,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     token_of.update({name(t, d): t for t in missile for d in DIRECTIONS})
     token_of.update({n: t for t in sliders
                      for n in [name(t, sliding=False), name(t, sliding=True)] + [name(t, d, True) for d in DIRECTIONS]})
-    return Compiled(text, level, token_of, placements)
+    due = {name(t): n for t, n in (spawn_due or {}).items() if t in theory.spawners}
+    return Compiled(text, level, token_of, placements, due)
 
 
 def mental_game(compiled: Compiled, frame: Frame, avatar_orientation: tuple[float, float] | None,
@@ -296,6 +301,11 @@ def mental_game(compiled: Compiled, frame: Frame, avatar_orientation: tuple[floa
     if compiled.placements:
         _place(game, compiled.placements)
     game.settle()  # the objects are in mid-play: missiles drift on the first tick, as the real ones do
+    if compiled.spawn_due:
+        for s in list(game.sprites()):
+            due = compiled.spawn_due.get(s.kind.name)
+            if due is not None:
+                game.set_spawn_phase(s, due)
     avatar = game.avatar()
     if avatar is not None:
         if avatar_orientation is not None and any(avatar_orientation):

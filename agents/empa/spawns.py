@@ -6,6 +6,8 @@ of an object that stays there (and not where the avatar is, nor as the avatar's 
 it. Of the types found under new objects, the spawner is the one whose objects do it most (a floor
 lies under every spawn too, but only a few of its many tiles ever see one). The cooldown is the
 commonest gap between two spawns of one spawner; the probability per due tick follows from the rate.
+The phase (the episode step of the last spawn, modulo the cooldown) lets the mental game spawn on the
+same ticks as the real one: a gap between two shells is only safe to cross when it is where it is.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class _PairStats:
     spawners: set[int] = field(default_factory=set)  # ids of the spawner-type objects that spawned
     spawns: int = 0
     gaps: Counter[int] = field(default_factory=Counter)
+    last_tick: int = 0  # the episode step of the latest spawn
 
 
 class SpawnTracker:
@@ -37,13 +40,16 @@ class SpawnTracker:
         self.last_spawn: dict[int, int] = {}  # spawner object -> step of its last spawn
         self.watched: Counter[int] = Counter()  # spawner type -> object-steps seen (for the rate)
         self.steps = 0
+        self.tick = 0  # steps taken in this episode
 
     def start_episode(self) -> None:
         self.last_spawn.clear()
+        self.tick = 0
 
     def update(self, prev: Frame, nxt: Frame) -> bool:
         """Record this step's spawns; True when the believed spawners changed."""
         self.steps += 1
+        self.tick += 1
         th = self.theory
         avatar_cells = {prev.avatar_cell(), nxt.avatar_cell()}
         counts = prev.counts()
@@ -67,10 +73,16 @@ class SpawnTracker:
                 stats = self.pairs.setdefault((s, t), _PairStats())
                 stats.spawners.add(under)
                 stats.spawns += 1
+                stats.last_tick = self.tick
                 if under in self.last_spawn:
                     stats.gaps[self.steps - self.last_spawn[under]] += 1
                 self.last_spawn[under] = self.steps
         return self._fit(counts) if spawned else False
+
+    def next_spawns(self) -> dict[int, int]:
+        """Spawner type -> steps from now to its next due spawn (0: on the next step), by its phase."""
+        return {s: (v.phase - self.tick - 1) % v.cooldown for s, v in self.theory.spawners.items()
+                if v.phase is not None}
 
     def _fit(self, counts: Counter[int]) -> bool:
         best: dict[int, tuple[float, int, _PairStats]] = {}  # spawned type -> (share, spawner type, stats)
@@ -84,7 +96,7 @@ class SpawnTracker:
             rate = stats.spawns / max(self.watched[s], 1)  # spawns per spawner per step
             prob = max(0.1, round(min(1.0, rate * cooldown), 1))  # coarse: each new value is a new game text
             if s not in spawners or stats.spawns > spawners[s].evidence:
-                spawners[s] = Spawner(t, cooldown, prob, stats.spawns)
+                spawners[s] = Spawner(t, cooldown, prob, stats.spawns, stats.last_tick % cooldown)
         changed = {s: (v.makes, v.cooldown) for s, v in spawners.items()} != \
             {s: (v.makes, v.cooldown) for s, v in self.theory.spawners.items()}
         self.theory.spawners = spawners

@@ -118,6 +118,7 @@ class Spawner:
     cooldown: int = 1
     prob: float = 1.0
     evidence: int = 0  # spawns seen
+    phase: int | None = None  # the episode's steps at which it spawns, modulo cooldown (None: unknown)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 
 import vgdl
 from tests.conftest import GAMES
-from tests.vgdl.helpers import game_from
+from tests.vgdl.helpers import game_from, positions
 from vgdl.rng import JavaRandom
 from vgdl.sprite import Sprite
 
@@ -170,3 +170,35 @@ def test_settle_makes_new_sprites_drift_from_the_first_tick() -> None:
     settled.step("ACTION_NIL")
     fresh.step("ACTION_NIL")
     assert (_car(fresh).x, _car(settled).x) == (5, 10)
+
+
+TURRET = """
+BasicGame
+    SpriteSet
+        floor  > Immovable
+        shell  > Missile orientation=DOWN speed=1
+        turret > SpawnPoint stype=shell cooldown=5
+        avatar > MovingAvatar
+    LevelMapping
+        . > floor
+        t > floor turret
+        A > floor avatar
+    TerminationSet
+        Timeout limit=100 win=True
+"""
+
+
+@pytest.mark.parametrize("played", [0, 3])
+@pytest.mark.parametrize("next_in", [0, 1, 4, 5])
+def test_set_spawn_phase_sets_the_step_of_the_next_spawn(played: int, next_in: int) -> None:
+    """A mental game starts mid-play: its spawn points must spawn on the real game's steps."""
+    game = game_from(TURRET, "t.....\n......\n......\n......\n......\n......\n......\n..A...")
+    for _ in range(played):
+        game.step("ACTION_NIL")
+    game.set_spawn_phase(next(s for s in game.sprites() if s.kind.name == "turret"), next_in)
+    counts = [len(positions(game, "shell"))]
+    for _ in range(11):
+        game.step("ACTION_NIL")
+        counts.append(len(positions(game, "shell")))
+    spawned_on = [i for i in range(11) if counts[i + 1] > counts[i]]  # 0: the first step after
+    assert spawned_on == [k for k in range(11) if k % 5 == next_in % 5]

@@ -77,3 +77,18 @@ def test_a_still_object_on_a_thin_level_is_not_a_wrap() -> None:
     for before, after in zip(frames, frames[1:], strict=False):
         learner.update(before, "ACTION_NIL", after, 0.0, False, None, None)
     assert learner.theory.edges == {}
+
+
+def test_a_missile_that_passes_the_avatar_was_never_met() -> None:
+    """The avatar steps right as a dart flies left out of that cell: they swap cells without touching,
+    so this is no evidence that darts are harmless (under deterministic rules it would overwrite a kill)."""
+    learner = _learner()
+    before = _frame((4, 0), avatar=(3, 0))
+    after = _frame((3, 0), avatar=(4, 0))
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, [])
+    assert (AVATAR, CAR) not in learner.theory.rules
+    learner.update(after, "ACTION_RIGHT", _frame((3, 0), avatar=(5, 0)), 0.0, False, None, [])
+    learner.update(_frame((6, 0), avatar=(5, 0)), "ACTION_RIGHT", _frame((6, 0), avatar=(6, 0)), 0.0, False, None,
+                   [])
+    assert [o.outcome for o in learner.theory.rules[(AVATAR, CAR)].seen] == ["nothing"]  # a real meeting counts

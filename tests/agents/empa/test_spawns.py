@@ -79,3 +79,24 @@ def test_a_thing_that_grows_on_its_own_kind_is_not_a_spawn_point() -> None:
         grown = {300 + j: (BOX, j, 1) for j in range(k - 1)}  # each on a box that was there before
         frames.append(_frame({}, {200 + j: (BOX, j, 1) for j in range(k)} | grown))
     assert _track(frames).spawners == {}
+
+
+def test_the_mental_game_spawns_on_the_real_games_steps() -> None:
+    """The phase: a car leaves the garage on steps 0, 3, 6, ... of the real game; a mental game set up
+    after step 10 must make its next car on step 12, two steps later (not at once, not after 3)."""
+    frames = _garage_run(11, every=3)
+    theory = Theory(avatar_type=AVATAR)
+    tracker = SpawnTracker(theory)
+    for before, after in zip(frames, frames[1:], strict=False):
+        tracker.update(before, after)
+    assert tracker.next_spawns() == {GARAGE: 1}  # 0: on the next step
+    theory.seen_types |= {FLOOR, GARAGE, CAR, AVATAR}
+    theory.movement[CAR] = Movement("missile", 1, (1, 0))
+    frame = _frame({})
+    game = mental_game(compile_theory(theory, frame, {}, spawn_due=tracker.next_spawns()), frame, None, seed=0)
+    made = []
+    for _ in range(7):
+        before = len(game.object_table())
+        game.step("ACTION_NIL")
+        made.append(len(game.object_table()) > before)
+    assert made == [False, True, False, False, True, False, False]
