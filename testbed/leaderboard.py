@@ -182,6 +182,7 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
         out.append(f"| `{r.agent}` | {r.units} | {r.games} | {','.join(map(str, r.seeds))} | "
                    f"{r.levels_won}/{r.levels} | " + " | ".join(cells) + f" | {_ci(r.improvement, 2)} |")
     agents = [r.agent for r in rows]
+    out += _decision_time(by_game, agents)
     out += ["", "## Per game", "",
             "Levels won out of the game's levels: the mean over seeds, with each seed's count in brackets when "
             "there are several; then the median steps of the won levels.", ""]
@@ -204,6 +205,24 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
             cells.append(text)
         out.append(f"| {game} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _decision_time(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list[str]) -> list[str]:
+    """CPU seconds per decision of the agents that record them (the symbolic planner): is it bounded?"""
+    lines: list[str] = []
+    for a in agents:
+        secs = [(d[1], game) for game, per_agent in by_game.items() for r in per_agent.get(a, [])
+                for d in r.get("decisions") or []]
+        if not secs:
+            continue
+        values = sorted(v for v, _ in secs)
+        worst, game = max(secs)
+        p99 = values[min(len(values) - 1, int(0.99 * len(values)))]
+        lines.append(f"| `{a}` | {len(values)} | {statistics.median(values):.4f} | {p99:.3f} | {worst:.2f} ({game}) |")
+    if not lines:
+        return []
+    return ["", "## Decision time", "", "CPU seconds per planning decision, over every stored decision.", "",
+            "| agent | decisions | median s | 99th percentile s | max s (game) |", "|---|---:|---:|---:|---|", *lines]
 
 
 def _count(items: Any) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from testbed.leaderboard import build, header, newest
+from testbed.leaderboard import build, header, newest, render_markdown
 
 
 def _rec(agent: str, game: str, seed: int, won: int, finished: str, config: str = "c1") -> dict[str, Any]:
@@ -31,3 +31,14 @@ def test_failed_units_are_kept_for_the_failure_report() -> None:
     failed = {**_rec("empa", "g1", 0, 0, "2026-03-01"), "status": "failed", "error": "boom"}
     kept, superseded = newest([_rec("empa", "g1", 0, 3, "2026-01-01"), failed])
     assert failed in kept and not superseded
+
+
+def test_decision_time_is_summarised_for_agents_that_plan() -> None:
+    planner = {**_rec("empa", "g1", 0, 1, "2026-01-01"),
+               "decisions": [[0, s, 10, 20, 30] for s in (0.01, 0.02, 0.03)]}
+    slow = {**_rec("empa", "g2", 0, 1, "2026-01-01"), "decisions": [[0, 4.5, 10, 20, 30]]}
+    rows, by_game = build([planner, slow, _rec("random", "g1", 0, 0, "2026-01-01")])
+    text = render_markdown(rows, by_game, [])
+    section = text.split("## Decision time")[1].split("## Per game")[0]
+    assert "| `empa` | 4 | 0.0250 | 4.500 | 4.50 (g2) |" in section
+    assert "`random`" not in section  # it records no decisions
