@@ -93,6 +93,7 @@ class SpawnTracker:
         spawners: dict[int, Spawner] = {}
         for t, (_, s, stats) in sorted(best.items()):
             cooldown = min(g for g, n in stats.gaps.items() if n == max(stats.gaps.values())) if stats.gaps else 1
+            cooldown = max(cooldown, 1)  # two things at once from one spawner: a gap of 0 is no period
             rate = stats.spawns / max(self.watched[s], 1)  # spawns per spawner per step
             prob = max(0.1, round(min(1.0, rate * cooldown), 1))  # coarse: each new value is a new game text
             if s not in spawners or stats.spawns > spawners[s].evidence:

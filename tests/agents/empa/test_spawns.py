@@ -100,3 +100,14 @@ def test_the_mental_game_spawns_on_the_real_games_steps() -> None:
         game.step("ACTION_NIL")
         made.append(len(game.object_table()) > before)
     assert made == [False, True, False, False, True, False, False]
+
+
+def test_a_spawner_that_makes_two_things_at_once_gets_a_period_of_at_least_one() -> None:
+    """Two cars out of the garage on one step record a gap of 0; a period of 0 divided by zero."""
+    frames, cars = [], {}
+    for tick in range(12):
+        cars = {oid: (x + 1, y) for oid, (x, y) in cars.items() if x + 1 < WIDTH}
+        cars[100 + 2 * tick] = cars[101 + 2 * tick] = (0, 0)
+        frames.append(_frame(dict(cars)))
+    spawner = _track(frames).spawners[GARAGE]
+    assert (spawner.makes, spawner.cooldown) == (CAR, 1)
