@@ -151,7 +151,7 @@ def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int,
                                 retry_failed=retry_failed, command=_command(), show_progress=not quiet,
                                 unit_timeout=unit_timeout)
         keys = {u.key for u in units}
-        records = [r for r in store.records(status=None, details=False) if r["key"] in keys]
+        records = [r for r in store.records(status=None, details=False, decisions=True) if r["key"] in keys]
     typer.echo(f"ran {report.ran}, skipped {report.skipped} already stored, failed {len(report.failed)}; "
                f"{report.wall_seconds:.0f} s", err=True)
     typer.echo(lb.summary_text(records))

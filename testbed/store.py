@@ -210,8 +210,11 @@ class Store:
         return True
 
     # -- reading ------------------------------------------------------------------------------------
-    def records(self, status: str | None = "done", details: bool = True) -> Iterator[dict[str, Any]]:
-        """Every unit as an export record (ordered by agent, game, variant, seed)."""
+    def records(self, status: str | None = "done", details: bool = True,
+                decisions: bool | None = None) -> Iterator[dict[str, Any]]:
+        """Every unit as an export record (ordered by agent, game, variant, seed); without ``details``
+        no curves, decisions or trajectories (``decisions`` overrides it for the decisions alone)."""
+        decisions = details if decisions is None else decisions
         where = "WHERE status = ?" if status else ""
         args = (status,) if status else ()
         cur = self.db.execute(f"SELECT id, {', '.join(_UNIT_COLUMNS)} FROM units {where} "
@@ -228,12 +231,13 @@ class Store:
                 rec["curve"] = [list(r) for r in self.db.execute(
                     "SELECT step, episode_return, length, level, won FROM curves WHERE unit_id = ? ORDER BY rowid",
                     (uid,))]
-                rec["decisions"] = [list(r) for r in self.db.execute(
-                    "SELECT level, seconds, nodes, objects, cells FROM decisions WHERE unit_id = ? ORDER BY rowid",
-                    (uid,))]
                 rec["trajectories"] = [list(r) for r in self.db.execute(
                     "SELECT level, attempt, game_seed, actions, winner FROM trajectories WHERE unit_id = ? "
                     "ORDER BY level, attempt", (uid,))]
+            if decisions:
+                rec["decisions"] = [list(r) for r in self.db.execute(
+                    "SELECT level, seconds, nodes, objects, cells FROM decisions WHERE unit_id = ? ORDER BY rowid",
+                    (uid,))]
             yield rec
 
     def failures(self) -> list[tuple[str, str, str]]:

@@ -156,13 +156,14 @@ def test_export_import_merges_idempotently(tmp_path: Path) -> None:
 def test_leaderboard_from_store_and_from_export_agree(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
     cli("run", "--agents", "random,empa", "--games", "short_maze,coin_dash", "--seeds", "0,1", "--budget", "60",
-            "--workers", "1", "--db", str(db), "--quiet")
+            "--workers", "1", "--db", str(db), "--quiet", "--leaderboard", str(tmp_path / "z"), "--suite", "check")
     cli("export", "--db", str(db), "--out", str(tmp_path / "a.jsonl"))
     res = cli("leaderboard", "--db", str(db), "--suite", "check", "--out", str(tmp_path / "x"))
     assert res.exit_code == 0, res.output
     cli("leaderboard", "--from", str(tmp_path / "a.jsonl"), "--suite", "check", "--out", str(tmp_path / "y"))
-    body = [(tmp_path / d / "check.md").read_text().split("\n- written")[1].split("\n", 1)[1] for d in "xy"]
-    assert body[0] == body[1]
+    body = [(tmp_path / d / "check.md").read_text().split("\n- written")[1].split("\n", 1)[1] for d in "xyz"]
+    assert body[0] == body[1] == body[2]  # the run's own leaderboard too (decision times included)
+    assert "## Decision time" in body[0] and "| `empa` |" in body[0].split("## Decision time")[1]
     assert "| `empa` | 4 | 2 | 0,1 |" in body[0] and "| coin_dash |" in body[0]
     csv_text = (tmp_path / "x" / "check.csv").read_text().splitlines()
     assert csv_text[0].startswith("agent,units,games,seeds,levels_won,levels,levels_won_pct_iqm")
