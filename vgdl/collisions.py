@@ -216,6 +216,9 @@ class CollisionIndex:
             first_types, second_types = pair.first_types, pair.second_types
             contact = False
             for e in pair.effects_enabled:
+                if not contact and e is not pair.effects_enabled[0]:
+                    # The effects before found no overlap and so changed nothing: this one finds none.
+                    break
                 shields = g.shields  # (shieldFrom may have replaced the dict during this loop)
                 if shields and (pair.partner, e.spec.name) in shields.get(pair.actor, ()):
                     contact = True  # not looked at: assume some
@@ -269,8 +272,8 @@ class CollisionIndex:
                         contact = True  # (a killed sprite's overlaps are not looked up: assume some)
                         continue
                     hits = near_sprites(store, second_types, s1.x, s1.y, sid_limit)
-                    if not hits:
-                        continue
+                    if not hits or (len(hits) == 1 and hits[0].sid == sid1):
+                        continue  # (a sprite of a type paired with itself does not touch itself)
                     contact = True
                     if batch:
                         hits = [current(s2) for s2 in hits if s2.sid != sid1]
