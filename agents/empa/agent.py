@@ -98,8 +98,10 @@ class EMPAAgent(Agent):
     #: 6: movers cost ``mover_work`` in the work bound; unreachable goals are retried after a change;
     #: spawn points spawn in the mental game on the real one's ticks (their learned phase) and the
     #: search tells their phases apart (waiting for a gap); a missile that passes the avatar is not
-    #: met; random steps avoid cells a harmful mover is about to enter
-    REVISION = 6
+    #: met; random steps avoid cells a harmful mover is about to enter;
+    #: 7: the avatar's shot is simulated as a moving leaf type (it never moved before); a new shot flies
+    #: the way the avatar faces; random steps are checked in the mental game (``safety_ticks``)
+    REVISION = 7
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -279,7 +281,50 @@ class EMPAAgent(Agent):
             safe = [i for i in choices
                     if safe_at((cell[0] + d[0], cell[1] + d[1]) if (d := MOVES.get(self.action_names[i])) else cell)]
             choices = safe or choices
+            if frame.avatar is not None and len(choices) > 1:
+                choices = self._survivable(frame, choices) or choices
         return choices[int(self.rng.integers(len(choices)))]
+
+    def _survivable(self, frame: Frame, choices: list[int]) -> list[int]:
+        """The actions after which the theory's simulation keeps the avatar alive for ``safety_ticks``
+        ticks with some follow-up move: a random step should not throw a boomerang at the wall in
+        front of it or wait where a bouncing shot comes back."""
+        ticks = int(self.c["safety_ticks"])
+        if ticks <= 0:
+            return choices
+        _, game = self._mental(frame, seed=0)
+        names = [a for a in self.action_names if a in game.actions]
+
+        def alive(g: Any) -> bool:
+            return g.winner != "LOSE" and g.avatar() is not None
+
+        def cell(g: Any) -> tuple[int, int]:
+            av = g.avatar()
+            return av.x // g.block_size, av.y // g.block_size
+
+        out = []
+        for i in choices:
+            first = game.copy()
+            name = self.action_names[i]
+            first.step(name if name in game.actions else "ACTION_NIL")
+            if not alive(first):
+                continue
+            for follow in names:  # one follow-up that survives the rest is enough: waiting, or a real move
+                # (bumping into a wall and staying put "survives" only by the mental game's effect order)
+                g = first.copy()
+                for _ in range(ticks - 1):
+                    g.step(follow)
+                if alive(g) and (follow == "ACTION_NIL" or cell(g) != cell(first)):
+                    out.append(i)
+                    break
+        return out
+
+    def _mental(self, frame: Frame, seed: int) -> tuple[Any, Any]:
+        """The theory compiled into a game holding the frame's objects."""
+        compiled = compile_theory(self.theory, frame, self.learner.last_dir, self.b.deterministic,
+                                  self.b.unknown_blocks, self._floors(), self.learner.moved,
+                                  self.learner.spawns.next_spawns())
+        return compiled, mental_game(compiled, frame, frame.avatar_orientation, seed=seed)
 
     def _needs_plan(self) -> bool:
         return self._replan or self._plan is None or self._step_in_plan >= len(self._plan.actions)
@@ -345,9 +390,7 @@ class EMPAAgent(Agent):
     def _make_plan(self, frame: Frame) -> None:
         start = time.process_time()
         th = self.theory
-        compiled = compile_theory(th, frame, self.learner.last_dir, self.b.deterministic, self.b.unknown_blocks,
-                                  self._floors(), self.learner.moved, self.learner.spawns.next_spawns())
-        game = mental_game(compiled, frame, frame.avatar_orientation, seed=int(self.rng.integers(2**31)))
+        compiled, game = self._mental(frame, seed=int(self.rng.integers(2**31)))
         tokens = channel_tokens(game, compiled)
         self._forget_unreachable(frame)
         goals = self._goals(frame)

@@ -370,8 +370,14 @@ class Learner:
             self.changed = True
 
     def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
-        """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile."""
+        """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile.
+        A new shot flies the way the avatar faces (until it is seen to move)."""
         th = self.theory
+        facing = nxt.avatar_orientation
+        if th.projectile is not None and action == "ACTION_USE" and any(facing):
+            for oid, (t, _, _) in nxt.objects.items():
+                if t == th.projectile and oid not in prev.objects:
+                    self.last_dir[oid] = (int(facing[0]), int(facing[1]))
         if th.projectile is not None or action != "ACTION_USE" or self.b.told_avatar:
             return
         pa = prev.avatar_cell()

@@ -87,7 +87,8 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             shot = theory.projectile
             extra = ""
             if "Shoot" in cls or "Flak" in cls:
-                extra = f" stype={name(shot) if shot is not None else 'tshot'}"
+                # a leaf type (a VGDL parent type's sprites never update), turned by the avatar as it shoots
+                extra = f" stype={_spawned_name(theory, shot) if shot is not None else 'tshot'}"
             lines.append(f"        {name(t)} > {cls}{extra}")
             continue
         m = theory.movement.get(t)

@@ -92,3 +92,21 @@ def test_a_missile_that_passes_the_avatar_was_never_met() -> None:
     learner.update(_frame((6, 0), avatar=(5, 0)), "ACTION_RIGHT", _frame((6, 0), avatar=(6, 0)), 0.0, False, None,
                    [])
     assert [o.outcome for o in learner.theory.rules[(AVATAR, CAR)].seen] == ["nothing"]  # a real meeting counts
+
+
+def test_a_new_shot_flies_the_way_the_avatar_faces() -> None:
+    """Before a shot is seen to move, the simulator needs its direction: the avatar's facing at the throw."""
+    learner = _learner()
+    shot = 3
+    learner.theory.projectile = shot
+    before = _frame(None, avatar=(4, 2))
+    after = _frame(None, avatar=(4, 2))
+    after.objects[500] = (shot, 4, 3)
+    before.avatar_orientation = after.avatar_orientation = (0, 1)
+    learner.start_episode(before)
+    learner.update(before, "ACTION_USE", after, 0.0, False, None, None)
+    assert learner.last_dir[500] == (0, 1)
+    later = _frame(None, avatar=(4, 2))
+    later.objects[501] = (shot, 4, 3)
+    learner.update(after, "ACTION_NIL", later, 0.0, False, None, None)  # not thrown this step
+    assert 501 not in learner.last_dir

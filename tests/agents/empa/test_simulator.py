@@ -10,7 +10,7 @@ from agents.empa.outcomes import OUTCOMES, kind, kinds, removes
 from agents.empa.perception import Frame
 from agents.empa.planner import Goals, Planner
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game, portal_exits
-from agents.empa.theory import Theory
+from agents.empa.theory import Movement, Theory
 
 WALL, FLOOR, AVATAR, PORTAL, EXIT, COIN = 0, 1, 2, 3, 4, 5
 ACTIONS = ["ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"]
@@ -259,3 +259,36 @@ def test_what_the_screen_edge_does_to_a_mover_is_simulated(edge: str) -> None:
     th.edges[CAR] = edge
     assert f"t{CAR} EOS > {edge}" in compile_theory(th, _lane_frame(), {500: (1, 0)}).game_text
     assert f"t{CAR} EOS > stepBack" in compile_theory(_car_theory(1.0), _lane_frame(), {}).game_text
+
+
+SHOT = 9
+
+
+def test_the_avatars_shot_flies_the_way_it_faces_and_a_wall_sends_it_back() -> None:
+    """The shot a ShootAvatar makes must be a type that moves (a VGDL parent type's sprites never
+    update), facing as the avatar does; learned wall bounces then bring it back."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, SHOT}, projectile=SHOT)
+    th.avatar_class = "ShootAvatar"
+    th.movement[SHOT] = Movement("missile", 1, (1, 0))  # usually seen flying right
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, WALL).add("block", (), None, 0)
+    th.rule(SHOT, FLOOR).add("nothing", (), None, 0)
+    th.rule(SHOT, WALL).add("reverseDirection+stepBack", (), None, 0)
+    th.rule(AVATAR, SHOT).add("kill", (), None, 0)
+    frame = _frame(["#######",
+                    "#.....#",
+                    "#A....#",
+                    "#######"])
+    game = mental_game(compile_theory(th, frame, {}), frame, (0, -1), seed=0)  # facing up, at the wall
+    game.step("ACTION_USE")
+    shots = [s for s in game.sprites() if s.kind.name.startswith(f"t{SHOT}")]
+    assert len(shots) == 1 and shots[0].ori == (0, -1)
+    game.step("ACTION_NIL")
+    game.step("ACTION_NIL")
+    assert game.winner == "LOSE"  # it came back down onto the avatar
+    # facing the open room instead, the shot flies away and the avatar lives
+    game = mental_game(compile_theory(th, frame, {}), frame, (1, 0), seed=0)
+    for action in ["ACTION_USE", "ACTION_NIL", "ACTION_NIL"]:
+        game.step(action)
+    assert game.winner is None and [s.x // game.block_size for s in game.sprites()
+                                    if s.kind.name.startswith(f"t{SHOT}")] == [4]
