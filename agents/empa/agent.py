@@ -101,7 +101,10 @@ class EMPAAgent(Agent):
     #: met; random steps avoid cells a harmful mover is about to enter;
     #: 7: the avatar's shot is simulated as a moving leaf type (it never moved before); a new shot flies
     #: the way the avatar faces; random steps are checked in the mental game (``safety_ticks``)
-    REVISION = 7
+    #: 8: a resource's limit is learned (a pick-up left in place) and simulated; spawnIfHasMore is learned
+    #: with what it makes and spends and simulated; spending held resources costs no resource value in
+    #: the search; a novelty goal's tries drop only the novel types the plan reached
+    REVISION = 8
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -255,10 +258,17 @@ class EMPAAgent(Agent):
         if goal is None or plan is None or self._step_in_plan < len(plan.actions) or goal[0] != self.theory.version:
             return
         version, novelty, pairs = goal
-        key = (version, frozenset(novelty), frozenset(pairs))
+        # the novel types the plan brought the avatar to (not the others of its goal: they were not tried)
+        frame, reached = self._prev, set(novelty)
+        cell = frame.avatar_cell() if frame is not None else None
+        if cell is not None:
+            near = set().union(*(frame.types_at((cell[0] + dx, cell[1] + dy))
+                                 for dx, dy in ((0, 0), (1, 0), (-1, 0), (0, 1), (0, -1))))
+            reached = (novelty & near) or reached
+        key = (version, frozenset(reached), frozenset(pairs))
         self._novelty_tries[key] = self._novelty_tries.get(key, 0) + 1
         if self._novelty_tries[key] >= self.c["novelty_retries"]:
-            self._unreachable |= novelty
+            self._unreachable |= reached
             self._unreachable_pairs |= pairs
 
     def _random_move(self) -> int:

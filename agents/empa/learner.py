@@ -211,9 +211,13 @@ class Learner:
                          for r in set(prev.inventory) | set(nxt.inventory)}
                 changed = sorted((r, n) for r, n in delta.items() if n)
                 args[key] = changed[0] if len(changed) == 1 else None
-            if effect == "collectResource" and a not in self.theory.resources:
-                self.theory.resources.add(a)
-                self.changed = True
+            if effect == "collectResource":
+                self._collected(a, b, e["id1"] in nxt.objects, prev)
+            if effect == "spawnIfHasMore":  # its argument: what appeared, and what it cost
+                args[key] = self._spawned(prev, nxt, e["id1"], self.theory.rules.get((a, b)))
+                if args[key] is None:  # its condition did not hold: no evidence of what it does (but the
+                    self.theory.rule(a, b)  # pair is not a plain overlap either: see _overlaps)
+                    continue
             if effect not in grouped.setdefault(key, []):
                 grouped[key].append(effect)
         for (a, b, oid), effects in grouped.items():
@@ -221,6 +225,35 @@ class Learner:
             if effects:
                 fired.add((a, b))
         return fired
+
+    def _collected(self, resource: int, taker: int, stayed: bool, prev: Frame) -> None:
+        """A pick-up: the type is a resource; one left in place while the avatar holds some shows the limit."""
+        th = self.theory
+        if resource not in th.resources:
+            th.resources.add(resource)
+            self.changed = True
+        held = prev.inventory.get(resource, 0)
+        if stayed and taker == th.avatar_type and held > 0 and th.resource_limits.get(resource) != held:
+            th.resource_limits[resource] = held
+            self.changed = True
+
+    @staticmethod
+    def _spawned(prev: Frame, nxt: Frame, oid: int, rule: Any) -> tuple[int, int | None, int, int] | None:
+        """What a conditional spawn made on its sprite's cell (before or after its move) and what it
+        spent: (type, resource, held, spent), held being the least amount ever seen to work; None when
+        nothing appeared."""
+        cells = {(p[1], p[2]) for p in (prev.objects.get(oid), nxt.objects.get(oid)) if p is not None}
+        made = {t for o, (t, x, y) in nxt.objects.items() if o not in prev.objects and (x, y) in cells}
+        if not made:
+            return None
+        spent = sorted((r, n - nxt.inventory.get(r, 0)) for r, n in prev.inventory.items()
+                       if nxt.inventory.get(r, 0) < n)
+        res, spend = spent[0] if len(spent) == 1 else (None, 0)
+        held = prev.inventory.get(res, 0) if res is not None else 0
+        if rule is not None:  # the least amount it has worked with
+            held = min([held] + [o.arg[2] for o in rule.seen if isinstance(o.arg, tuple) and len(o.arg) == 4
+                                 and o.arg[1] == res])
+        return min(made), res, held, spend
 
     def _silent_contacts(self, prev: Frame, action: str, nxt: Frame, events: list[dict[str, Any]]) -> None:
         """With the event log: a type the avatar ran into with no effect on the avatar does nothing to it."""
@@ -330,6 +363,8 @@ class Learner:
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
+            elif t in self.theory.resources and prev.inventory.get(t, 0) > 0:
+                self._collected(t, at, True, prev)  # a pick-up left in place: the avatar holds its limit
             else:
                 self._record(t, at, "nothing", inv, None, oid)
             self._record(at, t, "nothing", inv, None, av)

@@ -24,7 +24,8 @@ class OutcomeKind:
     harms_avatar: bool = False  # happening to the avatar counts as harm
     displaces: bool = False     # the second sprite moves the first (a box the avatar pushes)
     arg: str | None = None      # "type": another type (transform target, cleared type, teleport exit);
-    #                             "resource": (resource type, change)
+    #                             "resource": (resource type, change);
+    #                             "spawn": (spawned type, resource spent or None, amount held, amount spent)
 
 
 def _table(*rows: OutcomeKind) -> dict[str, OutcomeKind]:
@@ -64,6 +65,7 @@ OUTCOMES: dict[str, OutcomeKind] = _table(
     OutcomeKind("transformToAll", None, removes=True),
     OutcomeKind("killAll", "killAll", removes=True, arg="type"),
     OutcomeKind("changeResource", "changeResource", arg="resource"),
+    OutcomeKind("spawnIfHasMore", "spawnIfHasMore", arg="spawn"),
     OutcomeKind("subtractHealthPoints", None, harms_avatar=True),
     OutcomeKind("teleportToExit", "teleportToExit", arg="type"),
     OutcomeKind("stepBack", "stepBack"),

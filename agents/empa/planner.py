@@ -66,6 +66,7 @@ class Planner:
         self.rollout = projectile_rollout
         self.rng = rng
         self._work, self._work_cap = 0, float("inf")  # this search's node x objects so far, and its cap
+        self._root_resources: dict[Any, int] = {}  # the avatar's inventory at the search's root
 
     # -------------------------------------------------------------------------------------------
     def _avatar(self, table: np.ndarray) -> tuple[int, int] | None:
@@ -136,10 +137,11 @@ class Planner:
                 h += c["novelty_goal_weight"] * int(d.min())
                 if av is not None:
                     h += c["approach_weight"] * int(np.abs(xy[mm] - av).sum(1).min())
-        if goals.resource_bonus:
+        if goals.resource_bonus:  # resources gained count; spending what the avatar held is free
             state = game.avatar_state()
             if state:
-                h -= c["resource_bonus"] * sum(state["resources"].values())
+                held = self._root_resources
+                h -= c["resource_bonus"] * sum(max(0, n - held.get(r, 0)) for r, n in state["resources"].items())
         if goals.value_score:
             h -= c["score_weight"] * (game.score - root_score)
         return h
@@ -192,6 +194,8 @@ class Planner:
         if root_cell is None:
             return Plan([], [], "none")
         root_score = root_game.score
+        state = root_game.avatar_state()
+        self._root_resources = dict(state["resources"]) if state else {}
         self._prepare(tokens, goals)
         self._fatal_pairs = goals.fatal
         self._token_of = {n: int(tokens[i]) for i, n in enumerate(root_game.type_names)}

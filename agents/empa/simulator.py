@@ -97,7 +97,7 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             lines.append(f"        {name(t)} > SpawnPoint stype={_spawned_name(theory, spawner.makes)} "
                          f"cooldown={spawner.cooldown} prob={spawner.prob}")
         elif t in theory.resources:
-            lines.append(f"        {name(t)} > Resource limit=100")
+            lines.append(f"        {name(t)} > Resource limit={theory.resource_limits.get(t, 100)}")
         elif t in exits and (m is None or m.kind == "static"):
             lines.append(f"        {name(t)} > Portal stype={name(exits[t])}")
         elif m is None or m.kind == "static" or t in theory.walls:
@@ -158,6 +158,13 @@ def _one_effect(theory: Theory, a: int, outcome: str, arg: Any) -> str | None:
         if isinstance(arg, tuple) and arg[0] in theory.seen_types:
             return f"changeResource resource={name(arg[0])} value={arg[1]}"
         return None
+    if row.arg == "spawn":
+        if not isinstance(arg, tuple) or arg[0] not in theory.seen_types:
+            return None
+        made, res, held, spend = arg
+        if res is None or res not in theory.resources:
+            return f"spawn stype={name(made)}"
+        return f"spawnIfHasMore resource={name(res)} limit={held} stype={name(made)} spend={spend}"
     if effect == "collectResource" and a not in theory.resources:
         return "killSprite"
     return effect

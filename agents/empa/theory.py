@@ -132,6 +132,8 @@ class Theory:
     movement: dict[int, Movement] = field(default_factory=dict)
     rules: dict[tuple[int, int], Rule] = field(default_factory=dict)
     resources: set[int] = field(default_factory=set)
+    # resource type -> most the avatar can hold (seen: a pick-up left in place while holding that many)
+    resource_limits: dict[int, int] = field(default_factory=dict)
     spawners: dict[int, Spawner] = field(default_factory=dict)  # spawner type -> what it makes
     edges: dict[int, str] = field(default_factory=dict)  # type -> what the screen's edge does to it (an effect)
     seen_types: set[int] = field(default_factory=set)

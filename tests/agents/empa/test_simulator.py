@@ -292,3 +292,30 @@ def test_the_avatars_shot_flies_the_way_it_faces_and_a_wall_sends_it_back() -> N
         game.step(action)
     assert game.winner is None and [s.x // game.block_size for s in game.sprites()
                                     if s.kind.name.startswith(f"t{SHOT}")] == [4]
+
+
+def test_a_learned_paid_spawn_and_a_resource_limit_run_in_the_mental_game() -> None:
+    """The avatar holds its limit of coins: one more is left lying; stepping on the portal (here a
+    shop) with a coin makes an exit there, spends the coin and scores."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, EXIT, COIN},
+                resources={COIN}, resource_limits={COIN: 1})
+    th.rule(COIN, AVATAR).add("collectResource", (), None, 5)
+    for t in (FLOOR, COIN):
+        th.rule(AVATAR, t).add("nothing", (), None, 999)
+    th.rule(AVATAR, PORTAL).add("spawnIfHasMore", ((COIN, 1),), (EXIT, COIN, 1, 1), 999)
+    th.rule(AVATAR, PORTAL).score = 2
+    frame = _frame(["#######", "#Ac.P.#", "#######"])
+    frame.inventory = {COIN: 1}
+    compiled = compile_theory(th, frame, {})
+    assert f"t{COIN} > Resource limit=1" in compiled.game_text
+    game = mental_game(compiled, frame, None, seed=0)
+
+    def count(t: int) -> int:
+        return sum(1 for o in game.objects() if o["type"] == f"t{t}")
+
+    game.step("ACTION_RIGHT")  # onto the coin: already holding the limit, it stays
+    assert count(COIN) == 1 and game.avatar_state()["resources"] == {f"t{COIN}": 1}
+    game.step("ACTION_RIGHT")
+    game.step("ACTION_RIGHT")  # onto the shop: an exit appears, the coin is spent
+    assert count(EXIT) == 1 and game.score == 2
+    assert not game.avatar_state()["resources"].get(f"t{COIN}")
