@@ -104,7 +104,9 @@ class EMPAAgent(Agent):
     #: 8: a resource's limit is learned (a pick-up left in place) and simulated; spawnIfHasMore is learned
     #: with what it makes and spends and simulated; spending held resources costs no resource value in
     #: the search; a novelty goal's tries drop only the novel types the plan reached
-    REVISION = 8
+    #: 9: killIfHasMore is simulated with the resource and least amount held when it fired; a falsified
+    #: objective guess waits while novelty is left; picking something up is a contact of the avatar's
+    REVISION = 9
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -344,7 +346,8 @@ class EMPAAgent(Agent):
         counts = frame.counts()
         present = {t for t, n in counts.items() if n > 0}
         candidates = (th.win_types & present) or ((th.destroyable() - th.falsified) & present)
-        if not candidates:
+        guessing_again = not candidates
+        if guessing_again:
             # EMPA's MultiSpriteCounter: once every single-type win is falsified, aim to clear them together.
             candidates = th.destroyable() & th.falsified & present
         candidates -= {th.avatar_type, th.projectile}
@@ -367,6 +370,8 @@ class EMPAAgent(Agent):
                         and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
         if exploit and th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
             novelty, pair_novelty = set(), set()  # a confirmed objective we know how to reach: exploit
+        elif guessing_again and (novelty or pair_novelty):
+            candidates = set()  # a falsified guess waits until nothing new is left to try (it may be a trap)
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
                      novelty=novelty, pair_novelty=pair_novelty, movable=movable, herded=herded, fatal=th.fatal(),
                      avatar=th.avatar_type,

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.empa.outcomes import displaces, removes
+from agents.empa.outcomes import displaces, kind, removes
 from agents.empa.perception import MOVES, Frame
 from agents.empa.priors import Behaviour
 from agents.empa.spawns import SpawnTracker
@@ -195,6 +195,8 @@ class Learner:
             if removes(effect) and e["id1"] in nxt.objects and effect != "collectResource":
                 grouped.setdefault(key, [])
                 continue
+            if kind(effect).arg == "threshold" and a == self.theory.avatar_type:
+                args[key] = self._threshold(prev, self.theory.rules.get((a, b)), effect)
             if effect.startswith("transformTo"):
                 pos = prev.objects.get(e["id1"])
                 if pos is not None:
@@ -238,6 +240,19 @@ class Learner:
             self.changed = True
 
     @staticmethod
+    def _threshold(prev: Frame, rule: Any, effect: str) -> tuple[int, int] | None:
+        """A resource condition's argument: the one resource the avatar held when it fired, and the
+        least amount of it ever held when it did (None: it held none, or several kinds)."""
+        held = [(r, n) for r, n in prev.inventory.items() if n > 0]
+        if len(held) != 1:
+            return None
+        res, n = held[0]
+        if rule is not None:
+            n = min([n] + [o.arg[1] for o in rule.seen if o.outcome == effect and isinstance(o.arg, tuple)
+                           and o.arg[0] == res])
+        return res, n
+
+    @staticmethod
     def _spawned(prev: Frame, nxt: Frame, oid: int, rule: Any) -> tuple[int, int | None, int, int] | None:
         """What a conditional spawn made on its sprite's cell (before or after its move) and what it
         spent: (type, resource, held, spent), held being the least amount ever seen to work; None when
@@ -256,7 +271,8 @@ class Learner:
         return min(made), res, held, spend
 
     def _silent_contacts(self, prev: Frame, action: str, nxt: Frame, events: list[dict[str, Any]]) -> None:
-        """With the event log: a type the avatar ran into with no effect on the avatar does nothing to it."""
+        """With the event log: a type the avatar ran into with no effect on the avatar does nothing to it
+        (a key it picked up included)."""
         th = self.theory
         cell, d = prev.avatar_cell(), MOVES.get(action)
         if cell is None or d is None or th.avatar_type is None:
@@ -265,9 +281,10 @@ class Learner:
         if nxt.avatar_cell() != target:
             return  # it did not get there (an oriented avatar may only have turned): no evidence
         hit = {e["channel2"] for e in events if e["channel1"] == th.avatar_type}
+        met = {e["id1"] for e in events if e["channel2"] == th.avatar_type}  # the avatar did something to it
         for oid in prev.cells.get(target, ()):
             t = prev.objects[oid][0]
-            if oid not in nxt.objects or nxt.objects[oid][1:] != target:
+            if (oid not in nxt.objects or nxt.objects[oid][1:] != target) and oid not in met:
                 continue  # it left the cell as the avatar came (they passed each other): never met
             if t not in hit and t != th.avatar_type:
                 self._record(th.avatar_type, t, "nothing", prev.inventory_key(), None, oid)

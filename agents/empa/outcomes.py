@@ -25,7 +25,9 @@ class OutcomeKind:
     displaces: bool = False     # the second sprite moves the first (a box the avatar pushes)
     arg: str | None = None      # "type": another type (transform target, cleared type, teleport exit);
     #                             "resource": (resource type, change);
-    #                             "spawn": (spawned type, resource spent or None, amount held, amount spent)
+    #                             "spawn": (spawned type, resource spent or None, amount held, amount spent);
+    #                             "threshold": (resource, least amount held when it fired): the effect
+    #                             named by the row, else the row's plain effect
 
 
 def _table(*rows: OutcomeKind) -> dict[str, OutcomeKind]:
@@ -49,9 +51,9 @@ OUTCOMES: dict[str, OutcomeKind] = _table(
     OutcomeKind("killSprite", "killSprite", removes=True, kills=True, harms_avatar=True),
     OutcomeKind("killBoth", "killBoth", removes=True, kills=True, harms_avatar=True),
     OutcomeKind("killIfFromAbove", "killIfFromAbove", removes=True, kills=True, harms_avatar=True),
-    # conditional kills: simulated as what they did when they fired
+    # conditional kills: simulated as what they did when they fired (killIfHasMore: only holding as much)
     OutcomeKind("killIfHasLess", "killSprite", removes=True, kills=True, harms_avatar=True),
-    OutcomeKind("killIfHasMore", "killSprite", removes=True, kills=True, harms_avatar=True),
+    OutcomeKind("killIfHasMore", "killSprite", removes=True, kills=True, harms_avatar=True, arg="threshold"),
     OutcomeKind("killIfOtherHasMore", "killSprite", removes=True, kills=True),
     OutcomeKind("killIfOtherHasLess", "killSprite"),
     OutcomeKind("killIfAlive", "killSprite"),

@@ -158,6 +158,10 @@ def _one_effect(theory: Theory, a: int, outcome: str, arg: Any) -> str | None:
         if isinstance(arg, tuple) and arg[0] in theory.seen_types:
             return f"changeResource resource={name(arg[0])} value={arg[1]}"
         return None
+    if row.arg == "threshold":
+        if isinstance(arg, tuple) and arg[0] in theory.resources:
+            return f"{row.name} resource={name(arg[0])} limit={arg[1]}"
+        return effect
     if row.arg == "spawn":
         if not isinstance(arg, tuple) or arg[0] not in theory.seen_types:
             return None

@@ -110,3 +110,24 @@ def test_a_new_shot_flies_the_way_the_avatar_faces() -> None:
     later.objects[501] = (shot, 4, 3)
     learner.update(after, "ACTION_NIL", later, 0.0, False, None, None)  # not thrown this step
     assert 501 not in learner.last_dir
+
+
+def test_a_resource_conditioned_death_is_learned_with_its_resource_and_amount() -> None:
+    """killIfHasMore (event log): dying in water while holding two keys is simulated as "water kills
+    while holding two keys", not "water kills"; a pick-up is a contact the avatar has seen."""
+    key_t, water = CAR, FLOOR
+    learner = _learner()
+    learner.theory.resources.add(key_t)
+    before = Frame({999: (AVATAR, 2, 1), 5: (water, 3, 1), 7: (key_t, 2, 1)}, 999, {key_t: 2})
+    after = Frame({5: (water, 3, 1), 7: (key_t, 2, 1)}, None, {key_t: 2})
+    died = [{"effect": "killIfHasMore", "channel1": AVATAR, "channel2": water, "id1": 999, "id2": 5}]
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, -5.0, True, "LOSE", died)
+    outcome, arg, _ = learner.theory.rules[(AVATAR, water)].outcome((), True)
+    assert (outcome, arg) == ("killIfHasMore", (key_t, 2))
+    picked = [{"effect": "collectResource", "channel1": key_t, "channel2": AVATAR, "id1": 7, "id2": 999}]
+    start = Frame({999: (AVATAR, 1, 1), 7: (key_t, 2, 1)}, 999, {})
+    end = Frame({999: (AVATAR, 2, 1)}, 999, {key_t: 1})
+    learner.start_episode(start)
+    learner.update(start, "ACTION_RIGHT", end, 0.0, False, None, picked)
+    assert learner.theory.known(AVATAR, key_t) and learner.theory.known(key_t, AVATAR)

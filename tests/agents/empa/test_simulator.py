@@ -319,3 +319,13 @@ def test_a_learned_paid_spawn_and_a_resource_limit_run_in_the_mental_game() -> N
     game.step("ACTION_RIGHT")  # onto the shop: an exit appears, the coin is spent
     assert count(EXIT) == 1 and game.score == 2
     assert not game.avatar_state()["resources"].get(f"t{COIN}")
+
+
+def test_a_resource_conditioned_death_compiles_with_its_threshold() -> None:
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN}, resources={COIN})
+    th.rule(AVATAR, PORTAL).add("killIfHasMore", ((COIN, 2),), (COIN, 2), 999)
+    text = compile_theory(th, _frame(["#####", "#A.P#", "#####"]), {}).game_text
+    assert f"t{AVATAR} t{PORTAL} > killIfHasMore resource=t{COIN} limit=2" in text
+    th.rule(AVATAR, PORTAL).add("killIfHasMore", (), None, 999)  # held nothing: no threshold to go by
+    text = compile_theory(th, _frame(["#####", "#A.P#", "#####"]), {}).game_text
+    assert f"t{AVATAR} t{PORTAL} > killSprite" in text
