@@ -106,7 +106,9 @@ class EMPAAgent(Agent):
     #: the search; a novelty goal's tries drop only the novel types the plan reached
     #: 9: killIfHasMore is simulated with the resource and least amount held when it fired; a falsified
     #: objective guess waits while novelty is left; picking something up is a contact of the avatar's
-    REVISION = 9
+    #: 10: after ``restart_after`` decisions in a row with nothing to do (objective_form on), the level
+    #: is restarted by the quickest loss the theory knows instead of waiting out its time limit
+    REVISION = 10
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -141,6 +143,7 @@ class EMPAAgent(Agent):
         self._novelty_tries: dict[Any, int] = {}
         self._novelty_goal: tuple[int, set[int], set[tuple[int, int]]] | None = None  # of the plan in force
         self._stale = 0  # decisions since the last progress (theory change, reward, new level)
+        self._dead_end = 0  # decisions in a row that found nothing to do this episode
         self._level: int | None = None
         self._act_mark = 0
 
@@ -171,6 +174,7 @@ class EMPAAgent(Agent):
         self._prev = None
         self._plan = None
         self._replan = True
+        self._dead_end = 0
         self._unreachable = set()
         self._unreachable_pairs = set()
         if self.pixels is not None:
@@ -243,6 +247,8 @@ class EMPAAgent(Agent):
                 self._random_steps = int(self.c["stagnation_random_steps"]) - 1
                 return self._random_move()
             self._make_plan(frame)
+            if self._dead_end >= self.c["restart_after"] and not self.b.score_objective:
+                self._plan_restart(frame)
             if self._plan is None or not self._plan.actions:
                 self._random_steps = int(self.c["random_steps_on_failure"])
                 return self._random_move()
@@ -412,6 +418,7 @@ class EMPAAgent(Agent):
         if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):
             # Nothing to seek: wander (EMPA took random steps when it had no plan).
             self._plan, self._replan = None, False
+            self._dead_end += 1
             self.decisions.append(Decision(0, time.process_time() - start, "idle", len(frame.objects),
                                            self._level, frame.size()[0] * frame.size()[1]))
             return
@@ -443,7 +450,24 @@ class EMPAAgent(Agent):
         if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):
             plan = Plan([], [], "rejected", nodes)
         self._plan, self._step_in_plan, self._replan = plan, 0, False
+        self._dead_end = self._dead_end + 1 if plan.reason in ("none", "rejected") else 0
         self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects),
+                                       self._level, frame.size()[0] * frame.size()[1]))
+
+    def _plan_restart(self, frame: Frame) -> None:
+        """A level the theory says cannot be won from here (``restart_after`` decisions in a row found
+        nothing to do: a crate stuck in a corner, the keys spent) is restarted by the quickest loss the
+        theory knows, instead of waiting out its time limit. Only while wins are believed to come from
+        counts (prior ``objective_form``): waiting is then never the way to win."""
+        start = time.process_time()
+        _, game = self._mental(frame, seed=int(self.rng.integers(2**31)))
+        actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
+        work = _Work(int(self.c["decision_work"]), max(1, len(frame.objects)), int(self.c["min_search_nodes"]))
+        plan = self.planner.plan_loss(game, actions, work.nodes(int(self.c["node_budget"])))
+        if plan.actions:
+            self._plan, self._step_in_plan, self._replan = plan, 0, False
+            self._dead_end = 0
+        self.decisions.append(Decision(plan.nodes, time.process_time() - start, plan.reason, len(frame.objects),
                                        self._level, frame.size()[0] * frame.size()[1]))
 
     def _floors(self) -> tuple[float, float]:

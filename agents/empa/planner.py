@@ -256,6 +256,35 @@ class Planner:
             return Plan(best.actions, best.cells[1:], "gradient", nodes)
         return Plan([], [], "none", nodes)
 
+    def plan_loss(self, root_game: Game, actions: list[str], budget: int) -> Plan:
+        """The shortest action sequence after which the simulation loses (breadth first, one node per
+        avatar cell and depth): how the agent restarts a level it can no longer win."""
+        root = root_game.avatar()
+        if root is None:
+            return Plan([], [], "none")
+        bs = root_game.block_size
+        frontier: list[tuple[Game, list[str], list[tuple[int, int] | None]]] = [(root_game, [], [])]
+        seen = {(root.x // bs, root.y // bs)}
+        nodes = 0
+        while frontier and nodes < budget:
+            nxt = []
+            for game, path, cells in frontier:
+                for action in actions:
+                    nodes += 1
+                    child = game.copy()
+                    child.step(action)
+                    av = child.avatar()
+                    if child.winner == "LOSE" or av is None:
+                        return Plan(path + [action], cells + [None], "restart", nodes)
+                    if child.ended:
+                        continue
+                    cell = (av.x // bs, av.y // bs)
+                    if cell not in seen:
+                        seen.add(cell)
+                        nxt.append((child, path + [action], cells + [cell]))
+            frontier = nxt
+        return Plan([], [], "none", nodes)
+
     def _cost(self, table: np.ndarray) -> int:
         """A simulated tick's work: its objects, each mover counting ``mover_work`` times (a static
         object is shared between copies; a mover is copied, moved and collision-checked every tick)."""

@@ -1055,3 +1055,16 @@ def test_a_boomerang_is_thrown_without_being_caught_by_it(seed: int) -> None:
     run = play(agent, BOOMERANG, BOOMERANG_LEVELS, budget=400, seed=seed)
     assert run.levels[0].won, run.levels
     assert run.levels[0].deaths <= 8, run.levels
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_level_that_can_no_longer_be_won_is_restarted_by_a_known_loss(seed: int) -> None:
+    """glacier_crate_docking level 1 (dev), a fresh agent: its first kick jams the crate against a wall,
+    and the 600-tick time limit would end the attempt. Revision 10 walks into the crevasse it learned
+    is deadly and wins the next attempt (seeds 0-3: 82-118 steps); revision 9 waited out the limit."""
+    folder = Path(__file__).resolve().parents[3] / "games" / "glacier_crate_docking"
+    agent = EMPAAgent(EMPAConfig(seed=seed))
+    run = play(agent, (folder / "game.txt").read_text(), [(folder / "level1.txt").read_text()], budget=200,
+               seed=seed)
+    assert run.levels[0].won, run.levels
+    assert any(d.reason == "restart" for d in agent.decisions)
