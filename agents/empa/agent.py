@@ -108,7 +108,9 @@ class EMPAAgent(Agent):
     #: objective guess waits while novelty is left; picking something up is a contact of the avatar's
     #: 10: after ``restart_after`` decisions in a row with nothing to do (objective_form on), the level
     #: is restarted by the quickest loss the theory knows instead of waiting out its time limit
-    REVISION = 10
+    #: 11: a condition on what the avatar holds is learned with the amount held as the engine checked
+    #: it (the tick's earlier pick-ups counted), and the mental game picks up before it checks
+    REVISION = 11
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

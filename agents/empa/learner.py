@@ -184,7 +184,10 @@ class Learner:
         a removing effect whose sprite survived (a condition that did not hold) counts as ``nothing``.
         """
         fired: set[tuple[int, int]] = set()
-        inv = prev.inventory_key()
+        # What the avatar holds when an effect runs: the engine checks a condition mid-tick, after the
+        # pick-ups logged before it (a third curse kills as it is picked up, not when two are held).
+        held = dict(prev.inventory)
+        inventories: dict[tuple[int, int, int], Inventory] = {}
         grouped: dict[tuple[int, int, int], list[str]] = {}
         args: dict[tuple[int, int, int], Any] = {}
         for e in events:
@@ -192,11 +195,14 @@ class Learner:
             if a < 0 or b < 0:
                 continue
             key = (a, b, e["id1"])
+            inventories.setdefault(key, tuple(sorted((r, n) for r, n in held.items() if n > 0)))
+            if effect == "collectResource" and b == self.theory.avatar_type and e["id1"] not in nxt.objects:
+                held[a] = held.get(a, 0) + 1
             if removes(effect) and e["id1"] in nxt.objects and effect != "collectResource":
                 grouped.setdefault(key, [])
                 continue
             if kind(effect).arg == "threshold" and a == self.theory.avatar_type:
-                args[key] = self._threshold(prev, self.theory.rules.get((a, b)), effect)
+                args[key] = self._threshold(dict(inventories[key]), self.theory.rules.get((a, b)), effect)
             if effect.startswith("transformTo"):
                 pos = prev.objects.get(e["id1"])
                 if pos is not None:
@@ -223,7 +229,7 @@ class Learner:
             if effect not in grouped.setdefault(key, []):
                 grouped[key].append(effect)
         for (a, b, oid), effects in grouped.items():
-            self._record(a, b, "+".join(effects) or "nothing", inv, args.get((a, b, oid)), oid)
+            self._record(a, b, "+".join(effects) or "nothing", inventories[(a, b, oid)], args.get((a, b, oid)), oid)
             if effects:
                 fired.add((a, b))
         return fired
@@ -240,10 +246,10 @@ class Learner:
             self.changed = True
 
     @staticmethod
-    def _threshold(prev: Frame, rule: Any, effect: str) -> tuple[int, int] | None:
+    def _threshold(inventory: dict[int, int], rule: Any, effect: str) -> tuple[int, int] | None:
         """A resource condition's argument: the one resource the avatar held when it fired, and the
         least amount of it ever held when it did (None: it held none, or several kinds)."""
-        held = [(r, n) for r, n in prev.inventory.items() if n > 0]
+        held = [(r, n) for r, n in inventory.items() if n > 0]
         if len(held) != 1:
             return None
         res, n = held[0]

@@ -206,6 +206,26 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
     return [e for e in (_one_effect(theory, a, x, arg) for x in _parts(outcome)) if e]
 
 
+CONDITIONS = ("killIfHasMore", "killIfHasLess")  # effects that test what the avatar holds
+
+
+def _pickups_before_conditions(lines: list[str], avatar: str) -> list[str]:
+    """A condition on what the avatar holds, met on touching a thing it picks up, runs after the pick-up:
+    the learner records the amount held as the engine checked it, pick-ups of that tick included."""
+    out = list(lines)
+    for line in lines:
+        head, _, effect = line.strip().partition(" > ")
+        first, _, second = head.partition(" ")
+        if first != avatar or not effect.startswith(CONDITIONS):
+            continue
+        pickup = f"{second} {avatar} > collectResource"
+        after = [i for i, other in enumerate(out) if other.strip().startswith(pickup)]
+        if after and after[0] > out.index(line):
+            out.remove(line)
+            out.insert(after[0], line)  # (the pick-up moved up by one: this lands just after it)
+    return out
+
+
 def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[int, int]],
                    deterministic: bool = True, default_blocking: bool = True,
                    floors: tuple[float, float] = (0.1, 0.5), moving: set[int] | None = None,
@@ -254,6 +274,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
                 interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
     # Pushes first: a pushed thing must leave the cell before the pusher's own contact rule (a stepBack) runs.
     interactions.sort(key=lambda line: not PUSH_FIRST.search(line))
+    if av is not None:
+        interactions = _pickups_before_conditions(interactions, name(av))
     # Level: one character per distinct stack of types in a cell.
     width, height = frame.size()
     grid = [["."] * width for _ in range(height)]

@@ -532,6 +532,48 @@ def test_objective_form_off_learns_a_limited_pick_up_and_a_paid_spawn_and_wins_b
     assert (names[made], names[res], spend) == ("sack", "berry", 1) and held in (1, 2) and rule.score == 1
 
 
+#: The second hex picked up kills (the engine checks after the pick-up); a well lifts the hexes held.
+#: Level 1: two hexes in one corridor, the well between them, the gem at the end.
+HEXED = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        well   > Immovable color=LIGHTBLUE
+        gem    > Immovable color=GREEN
+        hex    > Resource limit=9 color=PINK
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        W > floor well
+        g > floor gem
+        h > floor hex
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        hex avatar > collectResource
+        avatar hex > killIfHasMore resource=hex limit=2
+        avatar well > changeResource resource=hex value=-9
+        well avatar > killSprite
+        gem avatar > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=avatar limit=0 win=False
+        SpriteCounter stype=gem limit=0 win=True
+        Timeout limit=200 win=False
+"""
+HEXED_LEVELS = ["wwwwwww\nwA.hhgw\nw.....w\nwwwwwww\n", "wwwwwwwwwww\nwwwwwWwwwww\nwA.h...h.gw\nwwwwwwwwwww\n"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_condition_met_by_a_pick_up_is_learned_as_the_engine_checks_it(seed: int) -> None:
+    """Level 0 teaches that the second hex kills. Revision 11 then wins level 1 in 12 steps (seeds 0-3);
+    revision 10 learned "a hex kills while one is held" (the amount before the tick), so its mental game
+    died on the first hex, the well behind it was out of reach and it lost level 1 on every seed."""
+    agent = EMPAAgent(EMPAConfig(seed=seed))
+    run = play(agent, HEXED, HEXED_LEVELS, budget=300, seed=seed)
+    assert run.levels[1].won, run.levels
+
+
 # ------------------------------------------------------------------------------------------------
 # 5. All priors off
 

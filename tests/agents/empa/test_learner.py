@@ -131,3 +131,22 @@ def test_a_resource_conditioned_death_is_learned_with_its_resource_and_amount() 
     learner.start_episode(start)
     learner.update(start, "ACTION_RIGHT", end, 0.0, False, None, picked)
     assert learner.theory.known(AVATAR, key_t) and learner.theory.known(key_t, AVATAR)
+
+
+def test_a_condition_met_by_a_pick_up_is_learned_with_the_amount_held_as_it_fired() -> None:
+    """The engine checks a condition mid-tick, after the pick-ups logged before it: picking up the
+    second curse while holding one kills at two held, so one held is no threat (it was: the mental
+    game then killed the avatar on its first curse, and a fountain behind one was never reached)."""
+    curse = CAR
+    learner = _learner()
+    learner.theory.resources.add(curse)
+    before = Frame({999: (AVATAR, 1, 1), 7: (curse, 2, 1)}, 999, {curse: 1})
+    after = Frame({}, None, {curse: 2})
+    died = [{"effect": "collectResource", "channel1": curse, "channel2": AVATAR, "id1": 7, "id2": 999},
+            {"effect": "killIfHasMore", "channel1": AVATAR, "channel2": curse, "id1": 999, "id2": 7}]
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, -10.0, True, "LOSE", died)
+    rule = learner.theory.rules[(AVATAR, curse)]
+    assert [(o.outcome, o.inventory, o.arg) for o in rule.seen] == [("killIfHasMore", ((curse, 2),), (curse, 2))]
+    # the pick-up itself is recorded with what was held before it
+    assert [o.inventory for o in learner.theory.rules[(curse, AVATAR)].seen] == [((curse, 1),)]

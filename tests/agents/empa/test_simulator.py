@@ -329,3 +329,17 @@ def test_a_resource_conditioned_death_compiles_with_its_threshold() -> None:
     th.rule(AVATAR, PORTAL).add("killIfHasMore", (), None, 999)  # held nothing: no threshold to go by
     text = compile_theory(th, _frame(["#####", "#A.P#", "#####"]), {}).game_text
     assert f"t{AVATAR} t{PORTAL} > killSprite" in text
+
+
+def test_a_condition_on_a_picked_up_resource_runs_after_the_pick_up() -> None:
+    """The learned amount counts the pick-up of the same tick, so the mental game must pick up first,
+    even where the type tokens put the avatar's line before the pick-up's."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, COIN}, resources={COIN})
+    th.rule(COIN, AVATAR).add("collectResource", (), None, 7)
+    th.rule(AVATAR, COIN).add("nothing", ((COIN, 1),), None, 7)
+    th.rule(AVATAR, COIN).add("killIfHasMore", ((COIN, 2),), (COIN, 2), 8)
+    text = compile_theory(th, _frame(["#####", "#A.c#", "#####"]), {}).game_text
+    lines = [line.strip() for line in text.splitlines()]
+    pickup = lines.index(f"t{COIN} t{AVATAR} > collectResource")
+    condition = lines.index(f"t{AVATAR} t{COIN} > killIfHasMore resource=t{COIN} limit=2")
+    assert pickup < condition
