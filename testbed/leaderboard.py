@@ -182,6 +182,7 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
         out.append(f"| `{r.agent}` | {r.units} | {r.games} | {','.join(map(str, r.seeds))} | "
                    f"{r.levels_won}/{r.levels} | " + " | ".join(cells) + f" | {_ci(r.improvement, 2)} |")
     agents = [r.agent for r in rows]
+    out += _prior_fit(by_game, agents)
     out += _decision_time(by_game, agents)
     out += ["", "## Per game", "",
             "Levels won out of the game's levels: the mean over seeds, with each seed's count in brackets when "
@@ -205,6 +206,35 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
             cells.append(text)
         out.append(f"| {game} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list[str]) -> list[str]:
+    """Levels won on the games whose tagged priors all hold and on those that break one: a shortcut's
+    worth shows where it is false (the tags are each unit's ``broken_priors``, from the manifest or audit)."""
+    lines: list[str] = []
+    for a in agents:
+        cells = []
+        for breaks in (False, True):
+            recs = [r for per_agent in by_game.values() for r in per_agent.get(a, [])
+                    if bool(r.get("broken_priors")) == breaks]
+            won = sum(r["levels_won"] for r in recs)
+            total = sum(r["n_levels"] for r in recs)
+            steps = [lv["steps"] for r in recs for lv in r["levels"] if lv["won"]]
+            if not total:
+                cells += ["", ""]
+                continue
+            games = len({r["game"] for r in recs})
+            cells += [f"{won}/{total} ({100 * won / total:.1f}%) in {games} games",
+                      f"{statistics.median(steps):g}" if steps else ""]
+        lines.append(f"| `{a}` | " + " | ".join(cells) + " |")
+    if not any(r.get("broken_priors") for per_agent in by_game.values() for recs in per_agent.values()
+               for r in recs):
+        return []
+    return ["", "## By prior fit", "",
+            "Levels won on the games whose tagged priors all hold and on those that break at least one "
+            "(all seeds pooled), with the median steps of the won levels.", "",
+            "| agent | priors hold: levels won | median steps | a prior broken: levels won | median steps |",
+            "|---|---:|---:|---:|---:|", *lines]
 
 
 def _decision_time(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list[str]) -> list[str]:

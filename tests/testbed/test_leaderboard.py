@@ -42,3 +42,13 @@ def test_decision_time_is_summarised_for_agents_that_plan() -> None:
     section = text.split("## Decision time")[1].split("## Per game")[0]
     assert "| `empa` | 4 | 0.0250 | 4.500 | 4.50 (g2) |" in section
     assert "`random`" not in section  # it records no decisions
+
+
+def test_levels_won_are_split_by_whether_the_game_breaks_a_tagged_prior() -> None:
+    fits = [_rec("empa", "g1", s, 4, "2026-01-01") for s in (0, 1)]
+    breaks = {**_rec("empa", "g2", 0, 1, "2026-01-01"), "broken_priors": ["walls_known"]}
+    rows, by_game = build([*fits, breaks])
+    section = render_markdown(rows, by_game, []).split("## By prior fit")[1].split("## ")[0]
+    assert "| `empa` | 8/10 (80.0%) in 1 games | 10 | 1/5 (20.0%) in 1 games | 10 |" in section
+    rows, by_game = build(fits)  # no game breaks a tagged prior: no section
+    assert "## By prior fit" not in render_markdown(rows, by_game, [])
