@@ -110,7 +110,9 @@ class EMPAAgent(Agent):
     #: is restarted by the quickest loss the theory knows instead of waiting out its time limit
     #: 11: a condition on what the avatar holds is learned with the amount held as the engine checked
     #: it (the tick's earlier pick-ups counted), and the mental game picks up before it checks
-    REVISION = 11
+    #: 12: in the mental game a contact only guessed to block (default_blocking) runs after the rules
+    #: seen, so it no longer shields the avatar from a kill it knows (a truck on an untouched road)
+    REVISION = 12
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -249,6 +249,7 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     sliders = {t for t in tokens if theory.movement.get(t) is not None and theory.movement[t].kind == "slider"
                and t != av and t not in theory.resources and t not in theory.walls}
     interactions = []
+    guessed: set[str] = set()  # lines of the default_blocking guess (contacts never seen)
     # Movers that harm the avatar run into it rather than stop at it (what it does to them is never seen).
     deadly = theory.harmful(deterministic, inventory) if av is not None else set()
     for a in tokens:
@@ -269,11 +270,16 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             if a in sliders and "bounceForward" in effects:
                 # A push sets it sliding: it becomes the moving subtype, which the push then turns and moves.
                 effects.insert(effects.index("bounceForward"), f"transformTo stype={name(a, sliding=True)}")
+            unseen = (a, b) not in theory.rules or not theory.rules[(a, b)].seen
             for i, effect in enumerate(effects):
                 bonus = f" scoreChange={int(score)}" if score and i == 0 else ""
                 interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
+                if unseen:
+                    guessed.add(interactions[-1])
     # Pushes first: a pushed thing must leave the cell before the pusher's own contact rule (a stepBack) runs.
-    interactions.sort(key=lambda line: not PUSH_FIRST.search(line))
+    # Guesses last: a contact assumed to block must not shield the avatar from a kill it has seen (a road
+    # never touched stepping the avatar back before the truck on it runs it over).
+    interactions.sort(key=lambda line: (not PUSH_FIRST.search(line), line in guessed))
     if av is not None:
         interactions = _pickups_before_conditions(interactions, name(av))
     # Level: one character per distinct stack of types in a cell.

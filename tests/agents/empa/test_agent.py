@@ -566,7 +566,7 @@ HEXED_LEVELS = ["wwwwwww\nwA.hhgw\nw.....w\nwwwwwww\n", "wwwwwwwwwww\nwwwwwWwwww
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_a_condition_met_by_a_pick_up_is_learned_as_the_engine_checks_it(seed: int) -> None:
-    """Level 0 teaches that the second hex kills. Revision 11 then wins level 1 in 12 steps (seeds 0-3);
+    """Level 0 teaches that the second hex kills. Revision 11 (and 12) then wins level 1 in 12 steps (seeds 0-3);
     revision 10 learned "a hex kills while one is held" (the amount before the tick), so its mental game
     died on the first hex, the well behind it was out of reach and it lost level 1 on every seed."""
     agent = EMPAAgent(EMPAConfig(seed=seed))

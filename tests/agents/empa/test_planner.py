@@ -13,7 +13,7 @@ from agents.empa.theory import Movement, Spawner, Theory
 WALL, FLOOR, AVATAR, GARAGE, CAR, COIN = 0, 1, 2, 3, 4, 5
 ACTIONS = ["ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"]
 
-#: An open room; the garage (G) makes a car every tick, the coin (c) sits behind a wall.
+#: An open room; the garage (G) makes a car every tick, the coin (c) sits in the wall.
 ROOM = ["##########",
         "#A.......#",
         "#........#",
@@ -23,7 +23,7 @@ ROOM = ["##########",
 
 
 def _frame() -> Frame:
-    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "G": [FLOOR, GARAGE], "c": [COIN]}
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "G": [FLOOR, GARAGE], "c": [WALL, COIN]}
     objects = {}
     for y, row in enumerate(ROOM):
         for x, ch in enumerate(row):

@@ -343,3 +343,22 @@ def test_a_condition_on_a_picked_up_resource_runs_after_the_pick_up() -> None:
     pickup = lines.index(f"t{COIN} t{AVATAR} > collectResource")
     condition = lines.index(f"t{AVATAR} t{COIN} > killIfHasMore resource=t{COIN} limit=2")
     assert pickup < condition
+
+
+def test_a_contact_guessed_to_block_does_not_shield_the_avatar_from_a_known_kill() -> None:
+    """A truck (seen to kill) on a road never touched: stepping onto it dies in the mental game. (The
+    guess "unknown contacts block" used to run first and step the avatar back, so the planner sent it
+    onto the road again and again; GVGAI's frogs lost 60 times in its first 100 steps.)"""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, EXIT, CAR})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, CAR).add("killSprite", (), None, 0)
+    frame = _frame(["#####", "#A.E#", "#####"])  # EXIT stands for the road
+    frame.objects[700] = (CAR, 3, 1)
+    frame._cells = None
+    compiled = compile_theory(th, frame, {})
+    assert f"t{AVATAR} t{EXIT} > stepBack" in compiled.game_text  # the guess is still made
+    game = mental_game(compiled, frame, None, seed=0)
+    game.step("ACTION_RIGHT")
+    assert not game.ended
+    game.step("ACTION_RIGHT")
+    assert game.winner == "LOSE"
