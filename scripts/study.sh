@@ -31,6 +31,10 @@ phase() {
     # (the 22 dev games where `testbed audit` finds at least one prior false)
     dev-broken) run --agents "empa:-broken" --games "$broken_dev" --seeds 0 --budget 1000 --db runs/dev-broken.sqlite ;;
     dev-symbolic) dev --agents random,empa,empa-noprior --seeds 0 --budget 2000 ;;
+    # the symbolic agent's targets (issue 12): dev games at 5,000 steps per level with every prior on,
+    # every prior off, and exactly the priors each game breaks off (leaderboards/dev-5000.md)
+    dev-5000) run --agents empa,empa-noprior --games dev --seeds 0 --budget 5000 --db runs/dev-5000.sqlite
+              run --agents "empa:-broken" --games "$broken_dev" --seeds 0 --budget 5000 --db runs/dev-5000.sqlite ;;
     dev-neural-grid) dev --agents ppo-grid,dqn-grid --seeds 0 --neural-budget 50000 ;;
     dev-neural-pixels) dev --agents ppo-pixels,dqn-pixels --seeds 0 --neural-budget 50000 ;;
     heldout-seeds) held --agents random,empa,empa-noprior --seeds 1,2 --budget 2000
@@ -44,7 +48,7 @@ phase() {
         f="leaderboards/results/$s.jsonl"; [ -f "$f" ] || f="$f.gz"
         [ -f "runs/$s.sqlite" ] || [ ! -f "$f" ] || testbed import "$f" --db "runs/$s.sqlite"
       done
-      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken; do
+      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000; do
         [ -f "runs/${s%%:*}.sqlite" ] || [ ! -f "leaderboards/results/${s##*:}.jsonl.gz" ] \
           || testbed import "leaderboards/results/${s##*:}.jsonl.gz" --db "runs/${s%%:*}.sqlite"
       done
@@ -57,7 +61,7 @@ phase() {
         testbed export --db "runs/$n.sqlite" --out "$f"
         testbed leaderboard --from "$f" --suite "$n" --out leaderboards
       done
-      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken; do
+      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000; do
         [ -f "runs/${s%%:*}.sqlite" ] || continue
         testbed export --db "runs/${s%%:*}.sqlite" --out "leaderboards/results/${s##*:}.jsonl.gz"
         testbed leaderboard --from "leaderboards/results/${s##*:}.jsonl.gz" --suite "${s##*:}" --out leaderboards
@@ -74,5 +78,5 @@ phase() {
 
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(heldout-symbolic heldout-neural-grid gvgai heldout-ppo-pixels dev-symbolic
-                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-neural-pixels ablation export)
+                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-5000 dev-neural-pixels ablation export)
 for p in "${phases[@]}"; do phase "$p"; done

@@ -211,12 +211,17 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
 def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list[str]) -> list[str]:
     """Levels won on the games whose tagged priors all hold and on those that break one: a shortcut's
     worth shows where it is false (the tags are each unit's ``broken_priors``, from the manifest or audit)."""
+    # a game's tags as its newest unit recorded them (older units may predate a tag), so every agent's
+    # row splits the same games
+    breaks_of = {game: bool(max((r for recs in per_agent.values() for r in recs),
+                                key=lambda r: r.get("finished_at") or "").get("broken_priors"))
+                 for game, per_agent in by_game.items()}
     lines: list[str] = []
     for a in agents:
         cells = []
         for breaks in (False, True):
-            recs = [r for per_agent in by_game.values() for r in per_agent.get(a, [])
-                    if bool(r.get("broken_priors")) == breaks]
+            recs = [r for game, per_agent in by_game.items() for r in per_agent.get(a, [])
+                    if breaks_of[game] == breaks]
             won = sum(r["levels_won"] for r in recs)
             total = sum(r["n_levels"] for r in recs)
             steps = [lv["steps"] for r in recs for lv in r["levels"] if lv["won"]]
@@ -227,8 +232,7 @@ def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list
             cells += [f"{won}/{total} ({100 * won / total:.1f}%) in {games} games",
                       f"{statistics.median(steps):g}" if steps else ""]
         lines.append(f"| `{a}` | " + " | ".join(cells) + " |")
-    if not any(r.get("broken_priors") for per_agent in by_game.values() for recs in per_agent.values()
-               for r in recs):
+    if not any(breaks_of.values()):
         return []
     return ["", "## By prior fit", "",
             "Levels won on the games whose tagged priors all hold and on those that break at least one "

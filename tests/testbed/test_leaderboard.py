@@ -52,3 +52,11 @@ def test_levels_won_are_split_by_whether_the_game_breaks_a_tagged_prior() -> Non
     assert "| `empa` | 8/10 (80.0%) in 1 games | 10 | 1/5 (20.0%) in 1 games | 10 |" in section
     rows, by_game = build(fits)  # no game breaks a tagged prior: no section
     assert "## By prior fit" not in render_markdown(rows, by_game, [])
+
+
+def test_a_game_is_split_by_its_newest_tags_for_every_agent() -> None:
+    old = {**_rec("random", "g1", 0, 1, "2026-01-01")}  # recorded before the game was tagged
+    new = {**_rec("empa", "g1", 0, 3, "2026-02-01"), "broken_priors": ["walls_known"]}
+    rows, by_game = build([old, new])
+    section = render_markdown(rows, by_game, []).split("## By prior fit")[1].split("## ")[0]
+    assert "| `random` |  |  | 1/5 (20.0%) in 1 games | 10 |" in section
