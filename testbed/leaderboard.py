@@ -210,12 +210,13 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
 
 def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list[str]) -> list[str]:
     """Levels won on the games whose tagged priors all hold and on those that break one: a shortcut's
-    worth shows where it is false (the tags are each unit's ``broken_priors``, from the manifest or audit)."""
-    # a game's tags as its newest unit recorded them (older units may predate a tag), so every agent's
-    # row splits the same games
+    worth shows where it is false (a game's tags: its newest unit's ``broken_priors``, from the manifest or
+    audit; older units may predate a tag, and every agent's row must split the same games)."""
     breaks_of = {game: bool(max((r for recs in per_agent.values() for r in recs),
                                 key=lambda r: r.get("finished_at") or "").get("broken_priors"))
                  for game, per_agent in by_game.items()}
+    if not any(breaks_of.values()):
+        return []
     lines: list[str] = []
     for a in agents:
         cells = []
@@ -232,8 +233,6 @@ def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list
             cells += [f"{won}/{total} ({100 * won / total:.1f}%) in {games} games",
                       f"{statistics.median(steps):g}" if steps else ""]
         lines.append(f"| `{a}` | " + " | ".join(cells) + " |")
-    if not any(breaks_of.values()):
-        return []
     return ["", "## By prior fit", "",
             "Levels won on the games whose tagged priors all hold and on those that break at least one "
             "(all seeds pooled), with the median steps of the won levels.", "",

@@ -202,7 +202,7 @@ class Learner:
                 grouped.setdefault(key, [])
                 continue
             if kind(effect).arg == "threshold" and a == self.theory.avatar_type:
-                args[key] = self._threshold(dict(inventories[key]), self.theory.rules.get((a, b)), effect)
+                args[key] = self._threshold(inventories[key], self.theory.rules.get((a, b)), effect)
             if effect.startswith("transformTo"):
                 pos = prev.objects.get(e["id1"])
                 if pos is not None:
@@ -246,13 +246,12 @@ class Learner:
             self.changed = True
 
     @staticmethod
-    def _threshold(inventory: dict[int, int], rule: Any, effect: str) -> tuple[int, int] | None:
+    def _threshold(inventory: Inventory, rule: Any, effect: str) -> tuple[int, int] | None:
         """A resource condition's argument: the one resource the avatar held when it fired, and the
         least amount of it ever held when it did (None: it held none, or several kinds)."""
-        held = [(r, n) for r, n in inventory.items() if n > 0]
-        if len(held) != 1:
+        if len(inventory) != 1:  # (an Inventory holds only amounts above 0)
             return None
-        res, n = held[0]
+        res, n = inventory[0]
         if rule is not None:
             n = min([n] + [o.arg[1] for o in rule.seen if o.outcome == effect and isinstance(o.arg, tuple)
                            and o.arg[0] == res])
