@@ -31,9 +31,9 @@ def _init_worker() -> None:
         pass
 
 
-def run_local(units: list[dict[str, Any]], workers: int, timeout: float | None = None) -> Iterator[
+def run_local(units: list[dict[str, Any]], workers: int, execution: dict[str, Any] | None = None) -> Iterator[
         tuple[dict[str, Any], dict[str, Any]]]:
-    """Run units in a spawn process pool of ``workers`` processes (``timeout``: wall seconds per unit)."""
+    """Run units in a spawn process pool of ``workers`` processes (``execution``: ``units.Execution`` as a dict)."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from multiprocessing import get_context
 
@@ -50,7 +50,7 @@ def run_local(units: list[dict[str, Any]], workers: int, timeout: float | None =
         while todo or running:
             while todo and len(running) < 2 * max(1, workers):
                 u = todo.pop(0)
-                running[pool.submit(execute, u, timeout)] = u
+                running[pool.submit(execute, u, execution)] = u
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for fut in done:
                 yield running.pop(fut), fut.result()
@@ -65,7 +65,7 @@ def run_local(units: list[dict[str, Any]], workers: int, timeout: float | None =
 
 
 def run_ray(units: list[dict[str, Any]], workers: int, address: str | None = None,
-            timeout: float | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+            execution: dict[str, Any] | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """Run units as Ray tasks (one CPU each); ``address`` joins an existing cluster, else a local one.
 
     A local cluster binds to loopback with the dashboard off and ``workers`` CPUs. On a cluster,
@@ -88,7 +88,7 @@ def run_ray(units: list[dict[str, Any]], workers: int, address: str | None = Non
                      log_to_driver=False, configure_logging=False)
     try:
         task = ray.remote(num_cpus=1, max_retries=0)(execute)
-        pending = {task.remote(u, timeout): u for u in units}
+        pending = {task.remote(u, execution): u for u in units}
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:

@@ -24,6 +24,7 @@ from agents.registry import AGENTS, IMPORTED, NEURAL, AgentSpec, SpecError, pars
 from testbed.audit import audit_command
 from testbed.games import GameRef, GameSelectionError, parse_variants, select_games
 from testbed.store import DEFAULT_DB, Store, StoreError, read_jsonl, write_jsonl
+from testbed.units import Execution
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
 app.command("audit")(audit_command)  # testbed audit: which priors hold in a game (testbed/audit.py)
@@ -65,6 +66,16 @@ def parse_seeds(text: str) -> list[int]:
     return list(dict.fromkeys(seeds))
 
 
+def _check_torch_device(device: str) -> None:
+    """Refuse, before any unit runs, a torch device this machine does not have (SpecError)."""
+    import torch
+
+    try:
+        torch.empty(1, device=device)
+    except (RuntimeError, AssertionError) as exc:
+        raise SpecError(f"--torch-device {device!r} is not usable here: {str(exc).splitlines()[0]}") from None
+
+
 def _specs(text: str) -> list[AgentSpec]:
     specs = [parse(s) for s in _split_specs(text)]
     for spec in specs:
@@ -103,6 +114,8 @@ def run(
     leaderboard: Annotated[Path | None, typer.Option(help="also write <dir>/<suite>.md and .csv")] = None,
     suite: Annotated[str, typer.Option(help="leaderboard name")] = "tournament",
     unit_timeout: Annotated[float | None, typer.Option(help="wall seconds a unit may take; past it: failed")] = None,
+    torch_device: Annotated[str, typer.Option(help="where neural agents train: cpu, cuda or cuda:N (recorded per "
+                                                   "unit; not part of its key)")] = "cpu",
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Run every agent on every game and seed; units already in the store are skipped."""
@@ -112,12 +125,12 @@ def run(
     _tournament(agents or DEFAULT["agents"], games or DEFAULT["games"], variants, seeds or DEFAULT["seeds"],
                 budget if budget is not None else int(DEFAULT["budget"]),
                 neural_budget if neural_budget is not None else int(DEFAULT["neural_budget"]), db, backend, workers,
-                ray_address, retry_failed, leaderboard, suite, quiet, unit_timeout)
+                ray_address, retry_failed, leaderboard, suite, quiet, Execution(unit_timeout, torch_device))
 
 
 def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int, neural_budget: int, db: Path,
                 backend: str, workers: int, ray_address: str | None, retry_failed: bool, leaderboard: Path | None,
-                suite: str, quiet: bool, unit_timeout: float | None = None) -> None:
+                suite: str, quiet: bool, execution: Execution | None = None) -> None:
     """Check every argument (exit 2 before writing anything), run the units, print the leaderboard."""
     import os
 
@@ -135,6 +148,9 @@ def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int,
             raise SpecError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
         if budget <= 0 or neural_budget <= 0:
             raise SpecError("budgets must be positive")
+        execution = execution or Execution()
+        if execution.torch_device != "cpu" and any(s.kind == NEURAL for s in specs):
+            _check_torch_device(execution.torch_device)
     except (SpecError, GameSelectionError) as exc:
         fail(str(exc))
     units = make_units(specs, refs, variant_list, seed_list, budget, neural_budget)
@@ -149,7 +165,7 @@ def _tournament(agents: str, games: str, variants: str, seeds: str, budget: int,
                    f"{len(seed_list)} seeds) -> {db}; backend {backend}, {n_workers} workers", err=True)
         report = run_tournament(units, store, backend=backend, workers=n_workers, ray_address=ray_address,
                                 retry_failed=retry_failed, command=_command(), show_progress=not quiet,
-                                unit_timeout=unit_timeout)
+                                execution=execution)
         keys = {u.key for u in units}
         records = [r for r in store.records(status=None, details=False, decisions=True) if r["key"] in keys]
     typer.echo(f"ran {report.ran}, skipped {report.skipped} already stored, failed {len(report.failed)}; "

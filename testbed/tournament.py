@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from testbed.backends import run_local, run_ray
 from testbed.store import Store
-from testbed.units import Unit
+from testbed.units import Execution, Unit
 
 
 @dataclass
@@ -33,9 +33,14 @@ def code_revision() -> str:
     """The checkout's commit, ``-dirty`` when the engine, agents, harness or games differ from it.
 
     The unit key leaves the code out (a study must resume across commits), so each record says
-    which code made it; "unknown" outside a git checkout.
+    which code made it. Outside a git checkout (a copy sent to another machine) it is the
+    ``TESTBED_CODE_REVISION`` environment variable the sender set, else "unknown".
     """
+    import os
+
     root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return os.environ.get("TESTBED_CODE_REVISION", "unknown")
     try:
         sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
                              text=True, timeout=30, check=True).stdout.strip()
@@ -59,7 +64,7 @@ def unit_record(unit: Unit, result: dict[str, Any], command: str, backend: str) 
 
 def run_tournament(units: list[Unit], store: Store, *, backend: str = "local", workers: int = 2,
                    ray_address: str | None = None, retry_failed: bool = False, command: str = "",
-                   show_progress: bool = True, unit_timeout: float | None = None) -> TournamentReport:
+                   show_progress: bool = True, execution: Execution | None = None) -> TournamentReport:
     """Run every unit the store lacks; returns counts and the failed units' labels."""
     t0 = time.perf_counter()
     report = TournamentReport(planned=len(units))
@@ -68,8 +73,9 @@ def run_tournament(units: list[Unit], store: Store, *, backend: str = "local", w
     report.skipped = len(units) - len(todo)
     by_key = {u.key: u for u in todo}
     payload = [u.to_dict() for u in todo]
-    results = (run_ray(payload, workers, ray_address, unit_timeout) if backend == "ray"
-               else run_local(payload, workers, unit_timeout))
+    how = asdict(execution or Execution())
+    results = (run_ray(payload, workers, ray_address, how) if backend == "ray"
+               else run_local(payload, workers, how))
     progress, task = _progress(show_progress, len(units), report.skipped)
     try:
         for unit_data, result in results:

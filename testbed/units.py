@@ -68,6 +68,19 @@ class Unit:
         return cls(game=GameRef(**game), **data)
 
 
+@dataclass(frozen=True)
+class Execution:
+    """How units run, never what they are: not part of a unit's key.
+
+    ``timeout``: wall seconds a unit may take (past it the unit is stored as failed).
+    ``torch_device``: where neural agents train (``cpu``, ``cuda``, ``cuda:1``). A GPU gives the
+    same algorithm, not the same floating-point trajectory, so each neural result records it.
+    """
+
+    timeout: float | None = None
+    torch_device: str = "cpu"
+
+
 def make_units(specs: list[AgentSpec], games: list[GameRef], variants: list[str], seeds: list[int],
                budget: int, neural_budget: int) -> list[Unit]:
     """Every combination, ordered seed-major so that a stopped study has whole seeds done first."""
@@ -121,7 +134,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _run_online(unit: Unit) -> dict[str, Any]:
+def _run_online(unit: Unit, execution: Execution) -> dict[str, Any]:
     from agents.registry import AgentSpec, make
     from agents.runner import run_protocol
 
@@ -140,20 +153,21 @@ def _run_online(unit: Unit) -> dict[str, Any]:
             "n_levels": result.n_levels, "decisions": decisions, "trajectories": trajectories, "curve": []}
 
 
-def _run_neural(unit: Unit) -> dict[str, Any]:
+def _run_neural(unit: Unit, execution: Execution) -> dict[str, Any]:
     import torch
 
     from agents.registry import make
 
     torch.set_num_threads(1)
     learner = make(unit.agent, seed=unit.seed)
-    out = learner.train(env_id(unit.game), unit.budget, env_kwargs=_env_kwargs(unit))
+    out = learner.train(env_id(unit.game), unit.budget, env_kwargs=_env_kwargs(unit), device=execution.torch_device)
     proto = out["protocol"]
     levels = [{"level": lv["level"], "won": bool(lv["won"]), "steps": lv["steps"], "attempts": lv["attempts"],
                "score": float(lv["score"]), "cpu_seconds": None} for lv in proto["levels"]]
     curve = [[c["step"], c["return"], c["length"], c["level"], c["won"]] for c in out["curve"]]
     return {"levels": levels, "n_levels": proto["n_levels"], "decisions": [], "trajectories": [], "curve": curve,
-            "extra": {"steps_per_second": out["steps_per_second"], "env_time_share": out["env_time_share"]}}
+            "extra": {"steps_per_second": out["steps_per_second"], "env_time_share": out["env_time_share"],
+                      "torch_device": execution.torch_device, "torch": torch.__version__}}
 
 
 RUNNERS = {ONLINE: _run_online, NEURAL: _run_neural}
@@ -167,17 +181,19 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise UnitTimeout("the unit ran past its time limit (testbed run --unit-timeout)")
 
 
-def execute(unit_data: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+def execute(unit_data: dict[str, Any], execution: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run one unit (given as ``Unit.to_dict()``, so any process or machine can run it); never raises.
 
     Returns the result record: status ``done`` with the per-level outcomes, or ``failed`` with
-    the traceback. CPU and wall seconds cover the whole unit (training included). ``timeout``
-    (wall seconds) stops a unit that runs too long, as a failure: an execution limit, not part of
-    the unit (``--retry-failed`` with a larger one runs it again).
+    the traceback. CPU and wall seconds cover the whole unit (training included). ``execution``
+    (an :class:`Execution` as a dict) says how: its timeout stops a unit that runs too long, as a
+    failure (``--retry-failed`` with a larger one runs it again).
     """
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     unit = Unit.from_dict(unit_data)
+    how = Execution(**(execution or {}))
+    timeout = how.timeout
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     wall0, cpu0 = time.perf_counter(), time.process_time()
     record: dict[str, Any] = {"key": unit.key, "started_at": started, "host": platform.node(),
@@ -189,7 +205,7 @@ def execute(unit_data: dict[str, Any], timeout: float | None = None) -> dict[str
     try:
         if unit.kind not in RUNNERS:
             raise ValueError(f"agent {unit.agent!r} ({unit.kind}) cannot be run by the tournament")
-        record.update(RUNNERS[unit.kind](unit))
+        record.update(RUNNERS[unit.kind](unit, how))
         record["status"] = "done"
     except Exception:  # noqa: BLE001  (stored as a failed unit; the tournament goes on)
         record.update(status="failed", error=traceback.format_exc(), levels=[], n_levels=0, decisions=[],

@@ -38,15 +38,15 @@ class NeuralLearner(Agent):
                 "seed": self.seed}
 
     def train(self, env_id: str, budget: int, env_kwargs: dict[str, Any] | None = None,
-              run_dir: str | Path | None = None) -> dict[str, Any]:
-        """Train for ``budget`` env steps on ``env_id``; returns ``train``'s result plus the curve rows."""
+              run_dir: str | Path | None = None, device: str = "cpu") -> dict[str, Any]:
+        """Train for ``budget`` env steps on ``env_id`` on torch ``device``; returns ``train``'s result and curve."""
         from agents.neural.train import RunConfig, train
 
         cfg = self.spec_config
         own_dir = run_dir is None
         directory = Path(tempfile.mkdtemp(prefix="neural-")) if own_dir else Path(run_dir)  # type: ignore[arg-type]
         run = RunConfig(algo=cfg["algo"], input=cfg["input"], game=env_id, steps=budget, seed=self.seed,
-                        run_dir=str(directory), checkpoint_every=max(budget, 1) * 10, device="cpu",
+                        run_dir=str(directory), checkpoint_every=max(budget, 1) * 10, device=device,
                         max_episode_steps=int(cfg.get("max_episode_steps", 500)),
                         hyperparams=dict(cfg["hyperparams"]), env_id=env_id, env_kwargs=dict(env_kwargs or {}))
         result = train(run)

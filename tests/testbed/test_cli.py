@@ -84,6 +84,8 @@ def test_same_units_same_results_in_any_order_and_worker_count(tmp_path: Path) -
         "--db", str(tmp_path / "b.sqlite"), *base)
     a = export(tmp_path / "a.sqlite", tmp_path / "a.jsonl")
     assert len(a) == 12 and any(r["curve"] for r in a.values())  # the neural units' learning curves
+    trained_on = {r["extra"]["torch_device"] for r in read_jsonl(tmp_path / "a.jsonl") if r["kind"] == "neural"}
+    assert trained_on == {"cpu"}  # each neural result says where it trained
     assert a == export(tmp_path / "b.sqlite", tmp_path / "b.jsonl")
 
 
@@ -179,6 +181,7 @@ def test_leaderboard_from_store_and_from_export_agree(tmp_path: Path) -> None:
     (["run", "--agents", "random", "--games", "dev", "--seeds", "a"], "seeds must be"),
     (["run", "--agents", "human", "--games", "dev"], "import-plays"),
     (["run", "--agents", "random", "--games", "dev", "--backend", "slurm"], "unknown backend"),
+    (["run", "--agents", "ppo-grid", "--games", "dev", "--torch-device", "tpu9"], "--torch-device 'tpu9' is not usable"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, args: list[str], message: str) -> None:
     db = tmp_path / "never.sqlite"
