@@ -33,14 +33,14 @@ def code_revision() -> str:
     """The checkout's commit, ``-dirty`` when the engine, agents, harness or games differ from it.
 
     The unit key leaves the code out (a study must resume across commits), so each record says
-    which code made it. Outside a git checkout (a copy sent to another machine) it is the
-    ``TESTBED_CODE_REVISION`` environment variable the sender set, else "unknown".
+    which code made it: ``TESTBED_CODE_REVISION`` when set (a copy sent to another machine, whose
+    ``.git`` may be missing or stale), else git's answer, else "unknown".
     """
     import os
 
+    if os.environ.get("TESTBED_CODE_REVISION"):
+        return os.environ["TESTBED_CODE_REVISION"]
     root = Path(__file__).resolve().parent.parent
-    if not (root / ".git").exists():
-        return os.environ.get("TESTBED_CODE_REVISION", "unknown")
     try:
         sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True,
                              text=True, timeout=30, check=True).stdout.strip()
