@@ -112,7 +112,9 @@ class EMPAAgent(Agent):
     #: it (the tick's earlier pick-ups counted), and the mental game picks up before it checks
     #: 12: in the mental game a contact only guessed to block (default_blocking) runs after the rules
     #: seen, so it no longer shields the avatar from a kill it knows (a truck on an untouched road)
-    REVISION = 12
+    #: 13: two things of one type meet in the mental game by the rule seen between them (crate crate >
+    #: undoAll); before, every same-type contact was left out, so a push into a second crate "worked"
+    REVISION = 13
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

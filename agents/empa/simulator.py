@@ -256,8 +256,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
         if a in movers:
             interactions.append(f"        {name(a)} EOS > {theory.edges.get(a, 'stepBack')}")
         for b in tokens:
-            if a == b or a in theory.walls:
-                continue
+            if a in theory.walls or (a == b and not theory.known(a, b)):
+                continue  # two of a kind meet by the rule seen between them, never by a guess
             if b == av and a in deadly and not theory.known(a, b):
                 continue
             if b in theory.walls and a in movers and not theory.known(a, b):

@@ -362,3 +362,28 @@ def test_a_contact_guessed_to_block_does_not_shield_the_avatar_from_a_known_kill
     assert not game.ended
     game.step("ACTION_RIGHT")
     assert game.winner == "LOSE"
+
+
+def test_two_of_a_kind_meet_by_the_rule_seen_between_them_and_never_by_a_guess() -> None:
+    """A crate pushed into a second crate: once ``crate crate > undoAll`` has been seen, the mental push
+    fails as the real one did (GVGAI's escape: the planner pushed into a crate row 30 times in a row
+    while same-type contacts were left out of the mental game). An unseen same-type contact is not
+    guessed to block: two things of a kind share cells in many games (shots, NPCs)."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, CRATE})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(CRATE, FLOOR).add("nothing", (), None, 1)
+    th.rule(CRATE, AVATAR).add("push", (), None, 1)
+    th.rule(CRATE, WALL).add("undoAll", (), None, 1)
+    frame = _frame(["######", "#A...#", "######"])
+    frame.objects[500], frame.objects[501] = (CRATE, 2, 1), (CRATE, 3, 1)
+    frame._cells = None
+    line = f"t{CRATE} t{CRATE} > undoAll"
+
+    unseen = compile_theory(th, frame, {})
+    assert f"t{CRATE} t{CRATE} >" not in unseen.game_text
+    th.rule(CRATE, CRATE).add("undoAll", (), None, 500)
+    seen = compile_theory(th, frame, {})
+    assert line in seen.game_text
+    game = mental_game(seen, frame, None, seed=0)
+    game.step("ACTION_RIGHT")
+    assert game.avatar().x // game.block_size == 1 and sorted(_crates(game)) == [(2, 1), (3, 1)]  # nothing moved
