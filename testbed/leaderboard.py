@@ -131,6 +131,17 @@ def code_revisions(records: list[dict[str, Any]]) -> str:
     return ", ".join(f"{rev} ({n} units)" for rev, n in sorted(counts.items()))
 
 
+def _torch_devices(records: list[dict[str, Any]]) -> list[str]:
+    """Where the neural units trained, once any unit trained off the CPU (``testbed run --torch-device``).
+
+    Units from before the device was recorded trained on the CPU: the learner had no other setting."""
+    devices = _count(f"`{r['agent']}` on {(r.get('extra') or {}).get('torch_device') or 'cpu'}"
+                     for r in records if r.get("kind") == "neural")
+    if all(d.endswith(" on cpu") for d in devices):
+        return []
+    return ["- neural units trained: " + ", ".join(f"{d} x{n}" for d, n in sorted(devices.items()))]
+
+
 def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]:
     """What made this table: commands, budgets, seeds, wall time, date and machine."""
     records, superseded = newest(records)
@@ -154,6 +165,7 @@ def header(records: list[dict[str, Any]], suite: str, command: str) -> list[str]
              f"- unit wall time: {wall / 60:.1f} min in all ({cpu / 60:.1f} CPU min), units ran "
              f"{min(starts) if starts else '?'} to {max(ends) if ends else '?'} on {', '.join(hosts)}",
              f"- code: {code}",
+             *_torch_devices(records),
              f"- written {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.node()} ({platform.machine()}, "
              f"{platform.python_version()})"]
     if superseded:

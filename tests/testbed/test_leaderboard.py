@@ -60,3 +60,14 @@ def test_a_game_is_split_by_its_newest_tags_for_every_agent() -> None:
     rows, by_game = build([old, new])
     section = render_markdown(rows, by_game, []).split("## By prior fit")[1].split("## ")[0]
     assert "| `random` |  |  | 1/5 (20.0%) in 1 games | 10 |" in section
+
+
+def test_the_header_says_where_neural_units_trained_once_any_used_a_gpu() -> None:
+    def neural(game: str, device: str | None) -> dict[str, Any]:
+        extra = {"torch_device": device} if device else {}
+        return {**_rec("ppo-pixels", game, 0, 1, "2026-01-01"), "kind": "neural", "extra": extra}
+
+    on_cpu = [neural("g1", None), neural("g2", "cpu")]
+    assert not any("trained" in line for line in header(on_cpu, "s", "cmd"))
+    lines = [line for line in header([*on_cpu, neural("g3", "cuda")], "s", "cmd") if "trained" in line]
+    assert lines == ["- neural units trained: `ppo-pixels` on cpu x2, `ppo-pixels` on cuda x1"]
