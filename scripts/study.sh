@@ -27,6 +27,10 @@ phase() {
     # every GVGAI game, 100 steps per level: no errors, bounded decisions (leaderboards/gvgai-100.md)
     gvgai-smoke) run --agents random,empa --games "$gvgai" --seeds 0 --budget 100 --unit-timeout 900 \
                    --db runs/gvgai-smoke.sqlite ;;
+    # issue 12's GVGAI measure: every GVGAI game at 1,000 steps per level (about 3 CPU hours; resumable:
+    # `restore` loads the part in leaderboards/results/unfinished/gvgai-1000.jsonl.gz)
+    gvgai-1000) run --agents random,empa --games "$gvgai" --seeds 0 --budget 1000 --unit-timeout 2400 \
+                  --db runs/gvgai-1000.sqlite ;;
     # dev games that break a prior, with exactly those priors off (the audit's verdicts)
     # (the 22 dev games where `testbed audit` finds at least one prior false)
     dev-broken) run --agents "empa:-broken" --games "$broken_dev" --seeds 0 --budget 1000 --db runs/dev-broken.sqlite ;;
@@ -51,6 +55,11 @@ phase() {
       for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000; do
         [ -f "runs/${s%%:*}.sqlite" ] || [ ! -f "leaderboards/results/${s##*:}.jsonl.gz" ] \
           || testbed import "leaderboards/results/${s##*:}.jsonl.gz" --db "runs/${s%%:*}.sqlite"
+      done
+      # runs stopped part-way (results/unfinished/), merged into the stores their phases continue
+      for s in gvgai-1000:gvgai-1000 dev-pixels:dev; do
+        [ ! -f "leaderboards/results/unfinished/${s%%:*}.jsonl.gz" ] \
+          || testbed import "leaderboards/results/unfinished/${s%%:*}.jsonl.gz" --db "runs/${s##*:}.sqlite"
       done
       [ -f runs/ablation.sqlite ] || [ ! -f leaderboards/ablation/results.jsonl.gz ] \
         || testbed import leaderboards/ablation/results.jsonl.gz --db runs/ablation.sqlite ;;
