@@ -7,6 +7,7 @@ too with ``retry_failed``). Killing the driver loses at most the units in flight
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from dataclasses import asdict, dataclass, field
@@ -36,8 +37,6 @@ def code_revision() -> str:
     which code made it: ``TESTBED_CODE_REVISION`` when set (a copy sent to another machine, whose
     ``.git`` may be missing or stale), else git's answer, else "unknown".
     """
-    import os
-
     if os.environ.get("TESTBED_CODE_REVISION"):
         return os.environ["TESTBED_CODE_REVISION"]
     root = Path(__file__).resolve().parent.parent
