@@ -114,7 +114,10 @@ class EMPAAgent(Agent):
     #: seen, so it no longer shields the avatar from a kill it knows (a truck on an untouched road)
     #: 13: two things of one type meet in the mental game by the rule seen between them (crate crate >
     #: undoAll); before, every same-type contact was left out, so a push into a second crate "worked"
-    REVISION = 13
+    #: 14 (pixels only, object_state off): what a mover covers stays perceived, hidden, and a contact
+    #: with it is judged when its cell shows again; a token unique in two frames is one object however
+    #: far it went (a teleport, not a death). With object_state on nothing differs from 13
+    REVISION = 14
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -191,6 +194,7 @@ class EMPAAgent(Agent):
         if self.pixels is not None:
             table = self.pixels.perceive(obs)
             frame = frame_from_table(table, use_avatar_flag=False)
+            frame.hidden = self.pixels.hidden_ids
             av = privileged(info, "avatar")
             if av and self.b.told_avatar and "x" in av:
                 ids = frame.cells.get((cell_of(av["x"]), cell_of(av["y"])), [])

@@ -91,6 +91,10 @@ class Learner:
         self.still: dict[int, bool] = {}  # object -> seen still, untouched, last step
         self.spawns = SpawnTracker(theory)
         self.edge_seen: dict[int, Counter[str]] = {}  # type -> what was seen happen at the screen's edge
+        #: contacts whose object the avatar covered (pixels): id -> (its type, the avatar's type, inventory,
+        #: reward of that step); judged when the cell shows again
+        self.covered: dict[int, tuple[int, int, Inventory, float]] = {}
+        self.reward = 0.0
         self.changed = False
 
     # -------------------------------------------------------------------------------------------
@@ -100,6 +104,7 @@ class Learner:
         self.last_move.clear()
         self.still.clear()
         self.moved = set()
+        self.covered.clear()
         self.present = set(frame.counts())
         self.initial = set(self.present)  # types in the level's first frame (not spawned ones)
         self.theory.seen_types |= self.present
@@ -112,7 +117,7 @@ class Learner:
             (frame.objects[o][1], frame.objects[o][2]) for o in ids if o in frame.objects}
         inv = frame.inventory_key()
         for cell in cells:
-            stack = frame.cells.get(cell, ())
+            stack = [o for o in frame.cells.get(cell, ()) if o not in frame.hidden]  # covered: maybe gone
             if len(stack) < 2:
                 continue
             for oid in stack:
@@ -126,7 +131,9 @@ class Learner:
                winner: str | None, events: list[dict[str, Any]] | None) -> bool:
         """Learn from one step; True when the theory changed (the agent then re-plans)."""
         self.changed = False
+        self.reward = reward
         th = self.theory
+        self._uncovered(nxt)
         new_types = set(nxt.counts()) - th.seen_types
         if new_types:
             th.seen_types |= new_types
@@ -372,6 +379,10 @@ class Learner:
         for oid in contact_ids:
             t = prev.objects[oid][0]
             after = nxt.objects.get(oid)
+            if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
+                self.covered[oid] = (t, at, inv, self.reward)
+                self._record(at, t, "nothing", inv, None, av)
+                continue
             if after is None:
                 gained = nxt.inventory.get(t, 0) > prev.inventory.get(t, 0)
                 replaced = nxt.types_at(target) - {at} - prev.types_at(target)
@@ -392,6 +403,17 @@ class Learner:
             self._record(at, t, "nothing", inv, None, av)
             fired.add((t, at))
 
+    def _uncovered(self, nxt: Frame) -> None:
+        """Judge the covered contacts whose cell shows again: the object is there (nothing) or gone (kill)."""
+        for oid in [o for o in self.covered if o not in nxt.hidden]:
+            t, at, inv, reward = self.covered.pop(oid)
+            gone = oid not in nxt.objects
+            self._record(t, at, "kill" if gone else "nothing", inv, None, oid)
+            rule = self.theory.rules[(t, at)]
+            if gone and reward and rule.score != reward:
+                rule.score = reward  # the covering step's reward: the contact's own
+                self.changed = True
+
     def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
         """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box)."""
         fired: set[tuple[int, int]] = set()
@@ -404,7 +426,7 @@ class Learner:
         if not moved:
             return fired
         for oid, (t, x, y) in prev.objects.items():
-            if oid in nxt.objects or oid == prev.avatar:
+            if oid in nxt.objects or oid == prev.avatar or oid in prev.hidden:  # covered ones: _uncovered
                 continue
             near = {nxt.objects[o][0] for o in moved if abs(nxt.objects[o][1] - x) + abs(nxt.objects[o][2] - y) <= 1}
             near -= {t, th.avatar_type if th.avatar_type is not None else -1}
@@ -573,9 +595,10 @@ class Learner:
     def _objective(self, nxt: Frame, terminated: bool, winner: str | None) -> None:
         """Win candidates: confirmed by wins, falsified by a type reaching 0 without one (EMPA's P5)."""
         th = self.theory
-        counts = nxt.counts()
+        won = terminated and winner == "WIN"
+        counts = nxt.shown_counts() if won else nxt.counts()  # a covered thing may have gone, or not
         zero = {t for t in self.present if counts.get(t, 0) == 0 and t != th.avatar_type}
-        if terminated and winner == "WIN":
+        if won:
             confirmed = zero - th.falsified
             if confirmed:
                 new = (th.win_types & confirmed) or confirmed if th.win_types else confirmed

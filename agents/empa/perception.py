@@ -31,6 +31,9 @@ class Frame:
     #: id -> (column, row) as fractions, only for objects between cells (speeds below one cell per move);
     #: ``objects`` holds their nearest cell, rounding halves up so a steady mover's cell changes regularly
     exact: dict[int, tuple[float, float]] = field(default_factory=dict)
+    #: ids of objects perceived as covered by another (pixels: what an avatar stands on); still there as
+    #: far as the agent knows, but a step that covered one cannot tell whether it also ended it
+    hidden: frozenset[int] = frozenset()
     _cells: dict[tuple[int, int], list[int]] | None = None
 
     @property
@@ -70,6 +73,10 @@ class Frame:
 
     def counts(self) -> Counter[int]:
         return Counter(t for t, _, _ in self.objects.values())
+
+    def shown_counts(self) -> Counter[int]:
+        """:meth:`counts` of what is not hidden: what surely is still there."""
+        return Counter(t for o, (t, _, _) in self.objects.items() if o not in self.hidden)
 
     def size(self) -> tuple[int, int]:
         if not self.objects:

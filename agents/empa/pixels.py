@@ -9,7 +9,10 @@ reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a fram
   order of first sight and kept for the perceiver's lifetime, so that what the agent learns about a
   token carries over to later episodes and levels;
 - ``id`` tracks an object from frame to frame: an object keeps the id of the nearest object of the
-  same token in the previous frame (Manhattan distance, at most ``max_distance`` cells).
+  same token in the previous frame (Manhattan distance, at most ``max_distance`` cells), or of the
+  one object of a token unique in both frames however far it went (a teleport);
+- object permanence: what a mover covers (an avatar fills its tile) stays in the table at its cell,
+  its id in :attr:`PixelPerceiver.hidden_ids`, until the cell shows it again or shows something else.
 
 What pixels cannot say, the table says nothing about either: orientation, health and the avatar
 flag are 0. Several sprites in one cell make one composite appearance, hence one object.
@@ -62,6 +65,10 @@ class PixelPerceiver:
         self._prev_tokens: np.ndarray | None = None  # (rows, cols) int64, -1 where empty
         self._prev_ids: np.ndarray | None = None
         self._next_id = 1
+        #: cell (row, column) -> [(token, id)] of objects a mover hides there (see :meth:`_hide`)
+        self._hidden: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        #: ids of the last table's hidden objects: in the table at their cell, under what shows there
+        self.hidden_ids: frozenset[int] = frozenset()
 
     # -------------------------------------------------------------------------------------------
     def perceive(self, frame: np.ndarray) -> np.ndarray:
@@ -69,8 +76,13 @@ class PixelPerceiver:
         tokens = self._tokenise(frame)
         ids = self._track(tokens)
         ys, xs = np.nonzero(tokens >= 0)
-        table = np.zeros((len(ys), _N_COLUMNS), dtype=np.float32)
         t, i = tokens[ys, xs], ids[ys, xs]
+        under = [(y, x, tok, oid) for (y, x), stack in self._hidden.items() for tok, oid in stack]
+        self.hidden_ids = frozenset(oid for *_, oid in under)
+        if under:
+            hy, hx, ht, hi = (np.array(v, dtype=np.int64) for v in zip(*under, strict=True))
+            ys, xs, t, i = (np.concatenate(v) for v in ((ys, hy), (xs, hx), (t, ht), (i, hi)))
+        table = np.zeros((len(ys), _N_COLUMNS), dtype=np.float32)
         order = np.lexsort((i, t))
         table[:, _TYPE] = t[order]
         table[:, _X] = xs[order]
@@ -114,43 +126,91 @@ class PixelPerceiver:
         return group_token[inverse].reshape(h, w)
 
     def _track(self, tokens: np.ndarray) -> np.ndarray:
-        """Per cell, the tracking id of its object (-1 where empty), carried over from the last frame."""
+        """Per cell, the tracking id of its object (-1 where empty), carried over from the last frame.
+
+        Matching, in order: a cell showing what it showed before keeps its object; a cell showing
+        again what a mover hid there gets that object back; then nearest equal appearances within
+        ``max_distance`` (rarer appearances first: the one avatar before the many floor tiles), never
+        claiming a cell a matched mover has just left (what shows there was under it); then an
+        appearance that is unique in both frames follows its object any distance (a teleport).
+        """
         ids = np.full(tokens.shape, -1, dtype=np.int64)
         occupied = tokens >= 0
         prev_t, prev_i = self._prev_tokens, self._prev_ids
         if prev_t is None or prev_i is None or prev_t.shape != tokens.shape:
             prev_t = np.full(tokens.shape, -1, dtype=np.int64)
             prev_i = ids.copy()
-        # An object whose cell shows the same appearance as before is the same object: this settles
-        # almost everything (walls, floors) at once.
+            self._hidden = {}
         same = occupied & (tokens == prev_t)
         ids[same] = prev_i[same]
-        # The rest: greedy nearest matching among unmatched objects of equal token.
-        cy, cx = np.nonzero(occupied & ~same)
-        if len(cy):
-            py, px = np.nonzero((prev_t >= 0) & ~same)
-            cur_tok, old_tok = tokens[cy, cx], prev_t[py, px]
-            if len(py):
-                dist = np.abs(cy[:, None] - py[None, :]) + np.abs(cx[:, None] - px[None, :])
-                ok = (cur_tok[:, None] == old_tok[None, :]) & (dist <= self.max_distance)
-                ci, pi = np.nonzero(ok)
-                if len(ci):
-                    old_ids = prev_i[py[pi], px[pi]]
-                    # nearest first; ties go to the older id, then to the new object first in row-major order
-                    order = np.lexsort((ci, old_ids, dist[ci, pi]))
-                    taken_c = np.zeros(len(cy), dtype=bool)
-                    taken_p = np.zeros(len(py), dtype=bool)
-                    for k in order.tolist():
-                        c, p = ci[k], pi[k]
-                        if not taken_c[c] and not taken_p[p]:
-                            taken_c[c] = taken_p[p] = True
-                            ids[cy[c], cx[c]] = old_ids[k]
-            fresh = ids[cy, cx] < 0
-            if fresh.any():
-                # new objects, numbered by (token, row, column) so the numbering is reproducible
-                fy, fx = cy[fresh], cx[fresh]
-                order = np.lexsort((fx, fy, cur_tok[fresh]))
-                ids[fy[order], fx[order]] = np.arange(self._next_id, self._next_id + len(order))
-                self._next_id += len(order)
+        for (y, x), stack in self._hidden.items():
+            if ids[y, x] < 0 and tokens[y, x] >= 0:
+                ids[y, x] = next((i for t, i in stack if t == tokens[y, x]), -1)
+        revealed: set[tuple[int, int]] = set()  # cells a matched object left this frame
+        cy, cx = np.nonzero(occupied & (ids < 0))
+        py, px = np.nonzero((prev_t >= 0) & ~same)
+        taken_c = np.zeros(len(cy), dtype=bool)
+        taken_p = np.zeros(len(py), dtype=bool)
+        cur_tok, old_tok = tokens[cy, cx], prev_t[py, px]
+
+        def take(c: int, p: int) -> None:
+            taken_c[c] = taken_p[p] = True
+            ids[cy[c], cx[c]] = prev_i[py[p], px[p]]
+            revealed.add((int(py[p]), int(px[p])))
+
+        if len(cy) and len(py):
+            dist = np.abs(cy[:, None] - py[None, :]) + np.abs(cx[:, None] - px[None, :])
+            ok = (cur_tok[:, None] == old_tok[None, :]) & (dist <= self.max_distance)
+            ci, pi = np.nonzero(ok)
+            if len(ci):
+                counts = np.bincount(tokens[occupied], minlength=int(tokens.max()) + 1)
+                old_ids = prev_i[py[pi], px[pi]]
+                # nearest first, then rarer appearances; ties go to the older id, then row-major order
+                order = np.lexsort((ci, old_ids, counts[cur_tok[ci]], dist[ci, pi]))
+                for k in order.tolist():
+                    c, p = int(ci[k]), int(pi[k])
+                    if not taken_c[c] and not taken_p[p] and (int(cy[c]), int(cx[c])) not in revealed:
+                        take(c, p)
+            # a teleport: an appearance shown once in each frame, its one object far from the last place
+            for t in np.unique(cur_tok[~taken_c]).tolist():
+                cs = np.nonzero(~taken_c & (cur_tok == t))[0]
+                ps = np.nonzero(~taken_p & (old_tok == t))[0]
+                if len(cs) == len(ps) == 1 and (tokens == t).sum() == 1 and (prev_t == t).sum() == 1 \
+                        and (int(cy[cs[0]]), int(cx[cs[0]])) not in revealed:
+                    take(int(cs[0]), int(ps[0]))
+        fresh = occupied & (ids < 0)
+        if fresh.any():
+            # new objects, numbered by (token, row, column) so the numbering is reproducible
+            fy, fx = np.nonzero(fresh)
+            order = np.lexsort((fx, fy, tokens[fy, fx]))
+            ids[fy[order], fx[order]] = np.arange(self._next_id, self._next_id + len(order))
+            self._next_id += len(order)
+        self._hide(tokens, ids, prev_t, prev_i, same)
         self._prev_tokens, self._prev_ids = tokens, ids
         return ids
+
+    def _hide(self, tokens: np.ndarray, ids: np.ndarray, prev_t: np.ndarray, prev_i: np.ndarray,
+              same: np.ndarray) -> None:
+        """Object permanence: what vanished where a mover now stands is kept, hidden, until the cell shows again.
+
+        A sprite drawn over another (an avatar filling its tile) hides it; without this the thing
+        under it would seem to die when covered and to be born when uncovered. A hidden object is
+        dropped when its cell shows something else with no mover on it: then it really went.
+        """
+        prev_at = {int(i): (int(y), int(x)) for y, x, i in
+                   zip(*np.nonzero(prev_i >= 0), prev_i[prev_i >= 0], strict=True)}
+        now = set(ids[ids >= 0].tolist())
+
+        def covered(cell: tuple[int, int]) -> bool:
+            """The cell's object stayed there (a coverer standing still) or came from elsewhere (a mover)."""
+            i = int(ids[cell])
+            return i >= 0 and (bool(same[cell]) or prev_at.get(i, cell) != cell)
+
+        hidden: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for cell, stack in self._hidden.items():
+            if covered(cell):
+                hidden[cell] = [(t, i) for t, i in stack if i not in now]
+        for i, cell in prev_at.items():
+            if i not in now and covered(cell):
+                hidden.setdefault(cell, []).append((int(prev_t[cell]), i))
+        self._hidden = {c: s for c, s in hidden.items() if s}

@@ -1110,3 +1110,42 @@ def test_a_level_that_can_no_longer_be_won_is_restarted_by_a_known_loss(seed: in
                seed=seed)
     assert run.levels[0].won, run.levels
     assert any(d.reason == "restart" for d in agent.decisions)
+
+
+PORTAL_ROOMS = """BasicGame square_size=10
+    SpriteSet
+        floor   > Immovable color=DARKGRAY
+        gem     > Immovable color=GOLD shrinkfactor=0.5
+        warp    > Portal stype=landing color=PINK
+        landing > Immovable color=LIGHTGRAY
+        avatar  > MovingAvatar color=WHITE
+        wall    > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        g > floor gem
+        W > floor warp
+        l > floor landing
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        avatar warp > teleportToExit
+        gem avatar  > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=gem limit=0 win=True
+        Timeout limit=400 win=False
+"""
+PORTAL_ROOMS_LEVEL = "wwwwwww\nwA..Www\nwwwwwww\nwl..g.w\nwwwwwww\n"
+
+
+def test_pixels_only_a_portal_is_a_teleport_and_what_the_avatar_covers_is_still_there() -> None:
+    """Every prior off: the avatar (a white tile) hides what it stands on and a portal moves it 2 rows.
+
+    Read naively, stepping on the landing pad kills it and the portal kills the avatar (it vanishes
+    and a new one appears far away), so the gem beyond the portal is never sought.
+    """
+    agent = EMPAAgent(EMPAConfig(priors_off=sorted(PRIORS)))
+    run = play(agent, PORTAL_ROOMS, [PORTAL_ROOMS_LEVEL], budget=300)
+    assert run.levels[0].won, f"not won in 300 steps ({run.levels[0].deaths} lost episodes)"
+    outcomes = {o.outcome for rule in agent.theory.rules.values() for o in rule.seen}
+    assert "teleport" in outcomes

@@ -150,3 +150,42 @@ def test_a_condition_met_by_a_pick_up_is_learned_with_the_amount_held_as_it_fire
     assert [(o.outcome, o.inventory, o.arg) for o in rule.seen] == [("killIfHasMore", ((curse, 2),), (curse, 2))]
     # the pick-up itself is recorded with what was held before it
     assert [o.inventory for o in learner.theory.rules[(curse, AVATAR)].seen] == [((curse, 1),)]
+
+
+COIN, PAD = 3, 4
+
+
+def _row(avatar_x: int, coin: bool, pad: bool = True, hidden: frozenset[int] = frozenset()) -> Frame:
+    """A one-row level: the avatar (id 999), a coin (id 50) at x=1, a pad (id 60) at x=3."""
+    objects = {999: (AVATAR, avatar_x, 0)}
+    if coin:
+        objects[50] = (COIN, 1, 0)
+    if pad:
+        objects[60] = (PAD, 3, 0)
+    return Frame(objects, 999, hidden=hidden)
+
+
+def test_a_contact_with_a_covered_object_is_judged_when_its_cell_shows_again() -> None:
+    """Pixels: an avatar filling its tile hides what it steps on; covered is not killed, nor spared."""
+    learner = _learner()
+    th = learner.theory
+    frames = [_row(0, True), _row(1, True, hidden=frozenset({50})), _row(2, False),
+              _row(3, False, hidden=frozenset({60})), _row(4, False)]
+    rewards = [1.0, 0.0, 0.0, 0.0]
+    learner.start_episode(frames[0])
+    learner.update(frames[0], "ACTION_RIGHT", frames[1], rewards[0], False, None, None)
+    assert (COIN, AVATAR) not in th.rules or not th.rules[(COIN, AVATAR)].seen  # not judged while covered
+    for k in (1, 2, 3):
+        learner.update(frames[k], "ACTION_RIGHT", frames[k + 1], rewards[k], False, None, None)
+    coin, pad = th.rules[(COIN, AVATAR)], th.rules[(PAD, AVATAR)]
+    assert [o.outcome for o in coin.seen] == ["kill"] and coin.score == 1.0  # gone when uncovered: the step's reward
+    assert [o.outcome for o in pad.seen] == ["nothing"]  # there again: the avatar only stood on it
+    assert PAD not in th.falsified  # counted while covered (the coin, gone with no win, is falsified)
+
+
+def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
+    learner = _learner()
+    start, covered = _row(0, True), _row(1, True, hidden=frozenset({50}))
+    learner.start_episode(start)
+    learner.update(start, "ACTION_RIGHT", covered, 1.0, True, "WIN", None)
+    assert learner.theory.win_types == {COIN}

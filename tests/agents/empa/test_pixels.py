@@ -42,13 +42,21 @@ def _stacks(table: np.ndarray) -> dict[tuple[int, int], tuple[int, ...]]:
     return {c: tuple(sorted(ts)) for c, ts in stacks.items()}
 
 
-def _by_cell(perceived: np.ndarray) -> dict[tuple[int, int], tuple[int, int]]:
-    """Cell -> (token, id) of a perceived table; fails if a cell holds two objects."""
+def _by_cell(perceived: np.ndarray, hidden: frozenset[int] = frozenset()) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cell -> (token, id) of what a perceived table shows (``hidden`` ids left out); fails if a cell shows two."""
     out = {}
     for t, x, y, i in perceived[:, [TYPE, X, Y, ID]].astype(int).tolist():
+        if i in hidden:
+            continue
         assert (x, y) not in out
         out[(x, y)] = (t, i)
     return out
+
+
+def _shown(p: PixelPerceiver, frame: np.ndarray) -> dict[tuple[int, int], tuple[int, int]]:
+    """Cell -> (token, id) of what ``frame`` shows, as ``p`` perceives it (hidden objects left out)."""
+    table = p.perceive(frame)
+    return _by_cell(table, p.hidden_ids)
 
 
 def _tile(frame: np.ndarray, cell: tuple[int, int]) -> np.ndarray:
@@ -89,7 +97,7 @@ def test_same_appearance_same_token(game: str) -> None:
     obs, _ = env.reset(seed=0, options={"level": 4})
     frame = obs["pixels"]
     p = PixelPerceiver(TS)
-    cells = _by_cell(p.perceive(frame))
+    cells = _shown(p, frame)
     tiles = {c: _tile(frame, c).tobytes() for c in cells}
     token_of_tile: dict[bytes, int] = {}
     tile_of_token: dict[int, bytes] = {}
@@ -114,7 +122,7 @@ def test_tokens_are_stable_across_resets_and_levels(game: str) -> None:
         obs, _ = env.reset(seed=level, options={"level": level})
         p.reset_episode()
         seen_types = p.n_types
-        cells = _by_cell(p.perceive(obs["pixels"]))
+        cells = _shown(p, obs["pixels"])
         stacks = _stacks(obs["objects"])
         old_tokens = set(token_of_stack.values())
         for c, stack in stacks.items():
@@ -130,14 +138,14 @@ def test_ids_follow_the_moving_avatar_and_static_objects_keep_theirs() -> None:
     obs, _ = env.reset(seed=0, options={"level": 0})
     names = env.unwrapped.action_names
     p = PixelPerceiver(TS)
-    cells = _by_cell(p.perceive(obs["pixels"]))
+    cells = _shown(p, obs["pixels"])
     walls = {c: v for c, v in cells.items() if c[0] in (0, 6) or c[1] in (0, 4)}  # the border
     avatar = _avatar_cell(obs["objects"])
     avatar_id = cells[avatar][1]
     moved = 0
     for action in ("ACTION_RIGHT", "ACTION_RIGHT", "ACTION_LEFT", "ACTION_DOWN", "ACTION_DOWN", "ACTION_UP"):
         obs, _, terminated, _, _ = env.step(names.index(action))
-        cells = _by_cell(p.perceive(obs["pixels"]))
+        cells = _shown(p, obs["pixels"])
         now = _avatar_cell(obs["objects"])
         assert abs(now[0] - avatar[0]) + abs(now[1] - avatar[1]) == 1
         assert cells[now][1] == avatar_id, f"avatar lost its id moving {avatar} -> {now}"
@@ -154,7 +162,7 @@ def test_random_play_with_objects_between_cells() -> None:
     env = _env("CoinDash")
     obs, _ = env.reset(seed=1, options={"level": 0})
     p = PixelPerceiver(TS)
-    first = _by_cell(p.perceive(obs["pixels"]))
+    first = _shown(p, obs["pixels"])
     walls = {c: v for c, v in first.items() if c[0] in (0, 11) or c[1] in (0, 6)}
     rng = np.random.default_rng(0)
     between = 0
@@ -163,7 +171,7 @@ def test_random_play_with_objects_between_cells() -> None:
         perceived = p.perceive(obs["pixels"])
         table = obs["objects"]
         between += bool(np.any(table[:, [X, Y]] % 1))
-        cells = _by_cell(perceived)
+        cells = _by_cell(perceived, p.hidden_ids)
         assert set(cells) == _covered(table)
         assert {c: cells[c] for c in walls} == walls
         if terminated or truncated:
@@ -208,7 +216,7 @@ def _frame(objects: list[tuple[tuple[int, int, int], int, int]], w: int = 8, h: 
 
 
 def _ids(p: PixelPerceiver, objects: list[tuple[tuple[int, int, int], int, int]]) -> dict[tuple[int, int], int]:
-    return {c: i for c, (_, i) in _by_cell(p.perceive(_frame(objects))).items()}
+    return {c: i for c, (_, i) in _shown(p, _frame(objects)).items()}
 
 
 def test_tracking_prefers_the_nearest_object_of_the_same_appearance() -> None:
@@ -226,11 +234,20 @@ def test_tracking_prefers_the_nearest_object_of_the_same_appearance() -> None:
 
 def test_tracking_never_matches_across_appearances_or_beyond_max_distance() -> None:
     p = PixelPerceiver(TS, max_distance=2)
-    a = _ids(p, [(RED, 0, 0), (BLUE, 7, 2)])
-    b = _ids(p, [(BLUE, 1, 0), (RED, 7, 0)])  # both changed colour or jumped 3+ cells
+    a = _ids(p, [(RED, 0, 0), (RED, 1, 2), (BLUE, 7, 2), (BLUE, 7, 1)])
+    b = _ids(p, [(BLUE, 0, 0), (BLUE, 0, 1), (RED, 5, 0), (RED, 6, 2)])  # blues took reds' places; reds jumped 4+
     assert not set(a.values()) & set(b.values())
-    c = _ids(p, [(BLUE, 2, 1), (RED, 7, 2)])  # 2 cells each: within reach
-    assert c[(2, 1)] == b[(1, 0)] and c[(7, 2)] == b[(7, 0)]
+    c = _ids(p, [(BLUE, 2, 0), (BLUE, 0, 2), (RED, 7, 0), (RED, 6, 1)])  # 2 cells or fewer each: within reach
+    assert (c[(2, 0)], c[(0, 2)], c[(7, 0)], c[(6, 1)]) == (b[(0, 0)], b[(0, 1)], b[(5, 0)], b[(6, 2)])
+
+
+def test_an_appearance_unique_in_both_frames_follows_its_object_any_distance() -> None:
+    """A teleport: the avatar vanishing by a portal and showing up far away is one object, not a death."""
+    p = PixelPerceiver(TS, max_distance=2)
+    a = _ids(p, [(RED, 0, 0), (BLUE, 1, 1), (BLUE, 2, 1)])
+    b = _ids(p, [(RED, 7, 2), (BLUE, 1, 1), (BLUE, 6, 0)])  # one blue stayed, the other jumped 4+
+    assert b[(7, 2)] == a[(0, 0)]
+    assert b[(1, 1)] == a[(1, 1)] and b[(6, 0)] not in a.values()  # two of a kind: a new one
 
 
 def test_tracking_ties_break_deterministically() -> None:
@@ -254,6 +271,47 @@ def test_background_tiles_and_bad_frames() -> None:
 def test_fingerprint_collisions_never_merge_appearances() -> None:
     p = PixelPerceiver(TS)
     p._weights[:] = 1  # a weak fingerprint (the byte sum): RED and BLUE tiles collide
-    cells = _by_cell(p.perceive(_frame([(RED, 0, 0), (BLUE, 1, 0), (RED, 2, 1)])))
+    cells = _shown(p, _frame([(RED, 0, 0), (BLUE, 1, 0), (RED, 2, 1)]))
     assert cells[(0, 0)][0] == cells[(2, 1)][0] != cells[(1, 0)][0]
     assert p.n_types == 2
+
+
+# ---------------------------------------------------------------------------------------------
+GREY, GOLD, WHITE = (90, 90, 90), (220, 180, 0), (255, 255, 255)
+
+
+def _table_ids(p: PixelPerceiver, objects: list[tuple[tuple[int, int, int], int, int]]) -> dict[int, tuple[int, int]]:
+    """id -> cell of every object in the perceived table, hidden ones included."""
+    table = p.perceive(_frame(objects))
+    return {int(i): (int(x), int(y)) for x, y, i in table[:, [X, Y, ID]].tolist()}
+
+
+def test_what_a_mover_covers_stays_hidden_in_the_table_and_keeps_its_id() -> None:
+    """A white avatar filling its tile walks over a row of grey floor: no floor dies or is born."""
+    p = PixelPerceiver(TS)
+    floor = [(GREY, x, 1) for x in range(1, 7)]
+    first = _table_ids(p, [(WHITE, 0, 1), *floor])
+    floor_ids = {i for i, c in first.items() if c != (0, 1)}
+    avatar = next(i for i, c in first.items() if c == (0, 1))
+    for x in range(1, 7):
+        now = _table_ids(p, [(WHITE, x, 1), *(f for f in floor if f[1] != x), (GREY, 0, 1)])
+        assert now[avatar] == (x, 1)
+        assert floor_ids <= set(now) and all(now[i] == first[i] for i in floor_ids), "a floor tile moved or died"
+        under = {i for i in floor_ids if first[i] == (x, 1)}
+        assert set(p.hidden_ids) == under  # exactly the tile under the avatar is hidden
+    assert len(now) == len(first) + 1  # the one floor revealed at the start cell is the only new object
+
+
+def test_a_hidden_object_that_does_not_show_again_is_gone() -> None:
+    """The avatar steps on a coin (collected at once) and off again: the coin leaves the table then."""
+    p = PixelPerceiver(TS)
+    start = _table_ids(p, [(WHITE, 0, 0), (GOLD, 1, 0), (GREY, 2, 0)])
+    coin = next(i for i, c in start.items() if c == (1, 0))
+    on = _table_ids(p, [(GREY, 0, 0), (WHITE, 1, 0), (GREY, 2, 0)])
+    assert on[coin] == (1, 0) and p.hidden_ids == {coin}  # covered: it may still be there
+    off = _table_ids(p, [(GREY, 0, 0), (GREY, 1, 0), (WHITE, 2, 0)])
+    assert coin not in off  # the coin is gone
+    grey = next(i for i, c in start.items() if c == (2, 0))
+    assert p.hidden_ids == {grey}  # the grey tile the avatar now covers
+    back = _table_ids(p, [(GREY, 0, 0), (GREY, 1, 0), (GREY, 2, 0), (WHITE, 3, 0)])
+    assert back[grey] == (2, 0) and not p.hidden_ids  # shown again, with its id
