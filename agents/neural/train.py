@@ -190,8 +190,14 @@ def make_model(cfg: RunConfig, vec: Any) -> Any:
 
     algo_kwargs = {k: _schedule(v) for k, v in cfg.hyperparams.items() if k not in _ENV_KEYS}
     cls = PPO if cfg.algo == "ppo" else DQN
-    return cls(cfg.hyperparams["policy"], vec, seed=cfg.seed, device=cfg.device, verbose=0,
-               policy_kwargs=_policy_kwargs(cfg.hyperparams), **algo_kwargs)
+    from stable_baselines3.common.logger import Logger
+
+    model = cls(cfg.hyperparams["policy"], vec, seed=cfg.seed, device=cfg.device, verbose=0,
+                policy_kwargs=_policy_kwargs(cfg.hyperparams), **algo_kwargs)
+    # Our own curve.csv is the log; SB3's default logger would leave an empty SB3-<date> folder in the
+    # system's temp directory on every run, even with verbose=0.
+    model.set_logger(Logger(folder=None, output_formats=[]))
+    return model
 
 
 def _callback(cfg: RunConfig, progress: Any, run_dir: Path) -> Any:
@@ -295,6 +301,7 @@ def train(cfg: RunConfig, resume: bool = False) -> dict[str, Any]:
         cls = PPO if cfg.algo == "ppo" else DQN
         model = cls.load(run_dir / "checkpoints" / f"model_{start_steps}.zip", env=vec, device=cfg.device,
                          custom_objects=safe)
+        model.set_logger(fresh.logger)
         _trim_curve(run_dir, start_steps)
     else:
         for stale in (run_dir / "curve.csv", run_dir / "result.json"):

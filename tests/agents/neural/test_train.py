@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,14 @@ def _cfg(algo: str, input_type: str, steps: int, run_dir: Path, seed: int = 0, *
 
 @pytest.mark.parametrize(("algo", "input_type"), [("ppo", "pixels"), ("ppo", "grid"), ("dqn", "pixels"),
                                                   ("dqn", "grid")])
-def test_each_algorithm_and_input_trains_and_evaluates(algo: str, input_type: str, tmp_path: Path) -> None:
-    result = train(_cfg(algo, input_type, 1200 if algo == "ppo" else 800, tmp_path))
+def test_each_algorithm_and_input_trains_and_evaluates(algo: str, input_type: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "system-temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = train(_cfg(algo, input_type, 1200 if algo == "ppo" else 800, tmp_path / "run"))
+    assert not list(scratch.glob("SB3-*")), "SB3 left a log folder in the system's temp directory"
+    tmp_path = tmp_path / "run"
     proto = result["protocol"]
     assert result["steps"] >= 800 and proto["levels"][0]["steps"] > 0
     assert proto["levels_won"] >= 1  # level 0 is a five-step walk: won by chance while exploring
@@ -51,7 +58,10 @@ def test_same_seed_same_learning_curve(tmp_path: Path) -> None:
     assert (tmp_path / "c" / "curve.csv").read_text() != curve_a
 
 
-def test_resume_continues_from_the_last_checkpoint(tmp_path: Path) -> None:
+def test_resume_continues_from_the_last_checkpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "system-temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     full = train(_cfg("dqn", "grid", 1600, tmp_path / "full", seed=1))
     part = train(_cfg("dqn", "grid", 1024, tmp_path / "run", seed=1))
     assert latest_checkpoint(tmp_path / "run") == part["steps"]
@@ -60,6 +70,7 @@ def test_resume_continues_from_the_last_checkpoint(tmp_path: Path) -> None:
         f.write("1500,0.0,3,0,0\n")
     resumed = train(_cfg("dqn", "grid", 1600, tmp_path / "run", seed=1), resume=True)
     assert resumed["resumed_from"] == 1024 and resumed["steps"] == 1600
+    assert not list(scratch.glob("SB3-*")), "SB3 left a log folder in the system's temp directory"
     steps = [int(r["step"]) for r in csv.DictReader((tmp_path / "run" / "curve.csv").open())]
     assert steps == sorted(steps) and 1500 not in steps
     levels = resumed["protocol"]["levels"]
