@@ -316,7 +316,9 @@ class Learner:
         d = MOVES.get(action)
         target = (pa[0] + d[0], pa[1] + d[1]) if d else None
         na = nxt.objects.get(av)
-        contact_ids = set(prev.cells.get(target, ())) if target else set()
+        # what stands in the target cell; a hidden thing under it (a floor under a crate) is not what
+        # blocks or is pushed, and is judged when shown
+        contact_ids = {o for o in prev.cells.get(target, ()) if o not in prev.hidden} if target else set()
 
         def narrow(types: set[int]) -> set[int]:
             if partners is not None and partners.get(at):

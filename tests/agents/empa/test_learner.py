@@ -189,3 +189,17 @@ def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
     learner.start_episode(start)
     learner.update(start, "ACTION_RIGHT", covered, 1.0, True, "WIN", None)
     assert learner.theory.win_types == {COIN}
+
+
+def test_a_push_that_fails_blames_what_is_shown_not_what_it_hides() -> None:
+    """Pixels: a crate (id 70) hides the floor (id 71) under it; the avatar pushes, crate and all stay put."""
+    learner = _learner()
+    crate, floor = 5, 6
+    objects = {999: (AVATAR, 0, 0), 70: (crate, 1, 0), 71: (floor, 1, 0)}
+    before = Frame(dict(objects), 999, hidden=frozenset({71}))
+    after = Frame(dict(objects), 999, hidden=frozenset({71}))
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    rules = learner.theory.rules
+    assert [o.outcome for o in rules[(AVATAR, crate)].seen] == ["block"]
+    assert (AVATAR, floor) not in rules or "block" not in {o.outcome for o in rules[(AVATAR, floor)].seen}
