@@ -67,12 +67,12 @@ phase() {
       for s in heldout:heldout.jsonl.gz dev:dev.jsonl.gz gvgai:gvgai.jsonl.gz; do  # exports gzipped
         n="${s%%:*}"; f="leaderboards/results/${s##*:}"
         [ -f "runs/$n.sqlite" ] || continue
-        testbed export --db "runs/$n.sqlite" --out "$f"
+        testbed export --newest --db "runs/$n.sqlite" --out "$f"
         testbed leaderboard --from "$f" --suite "$n" --out leaderboards
       done
       for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000; do
         [ -f "runs/${s%%:*}.sqlite" ] || continue
-        testbed export --db "runs/${s%%:*}.sqlite" --out "leaderboards/results/${s##*:}.jsonl.gz"
+        testbed export --newest --db "runs/${s%%:*}.sqlite" --out "leaderboards/results/${s##*:}.jsonl.gz"
         testbed leaderboard --from "leaderboards/results/${s##*:}.jsonl.gz" --suite "${s##*:}" --out leaderboards
       done
       if [ -f runs/ablation.sqlite ]; then

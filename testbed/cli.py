@@ -289,9 +289,16 @@ def export_cmd(
     out: Annotated[Path, typer.Option(help="FILE.jsonl (or .jsonl.gz)")],
     agents: Annotated[str | None, typer.Option(help="only these agent specs")] = None,
     games: Annotated[str | None, typer.Option(help="only these games")] = None,
+    newest_only: Annotated[bool, typer.Option(
+        "--newest", help="only what a leaderboard counts: per agent spec, game, variant and seed the newest "
+        "finished unit (older configurations and budgets left out; failed units kept)")] = False,
 ) -> None:
     """Write one JSON object per finished unit (everything the store holds about it)."""
     records = _filter(_records(db, None), agents, games)
+    if newest_only:
+        from testbed.leaderboard import newest
+
+        records, _ = newest(records)
     n = write_jsonl(records, out)
     typer.echo(f"exported {n} units to {out}", err=True)
 

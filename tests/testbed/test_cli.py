@@ -155,6 +155,19 @@ def test_export_import_merges_idempotently(tmp_path: Path) -> None:
     assert recs == {**comparable(tmp_path / "a.jsonl"), **comparable(tmp_path / "b.jsonl")}
 
 
+def test_export_newest_leaves_out_superseded_units(tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite"
+    common = ["run", "--agents", "random", "--games", "short_maze", "--workers", "1", "--quiet", "--db", str(db)]
+    cli(*common, "--seeds", "0,1", "--budget", "30")
+    time.sleep(1.1)  # finish times have whole seconds
+    cli(*common, "--seeds", "1", "--budget", "40")  # supersedes seed 1 at 30 steps
+    assert len(export(db, tmp_path / "all.jsonl")) == 3
+    res = cli("export", "--db", str(db), "--out", str(tmp_path / "new.jsonl"), "--newest")
+    assert res.exit_code == 0, res.output
+    kept = sorted((r["seed"], r["budget"]) for r in comparable(tmp_path / "new.jsonl").values())
+    assert kept == [(0, 30), (1, 40)]
+
+
 def test_leaderboard_from_store_and_from_export_agree(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite"
     cli("run", "--agents", "random,empa", "--games", "short_maze,coin_dash", "--seeds", "0,1", "--budget", "60",
