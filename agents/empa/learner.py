@@ -125,7 +125,7 @@ class Learner:
                 for other in stack:
                     b = frame.objects[other][0]
                     if a != b and (a, b) not in th.rules:
-                        self._record(a, b, "nothing", inv, None, oid)
+                        self._record(a, b, "nothing", inv, None, oid, other)
 
     def update(self, prev: Frame, action: str, nxt: Frame, reward: float, terminated: bool,
                winner: str | None, events: list[dict[str, Any]] | None) -> bool:
@@ -168,8 +168,11 @@ class Learner:
         return self.changed
 
     # -------------------------------------------------------------------------------------------
-    def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: Any, obj: int) -> None:
+    def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: Any, obj: int,
+                partner: int | None = None) -> None:
         rule = self.theory.rule(a, b)
+        if partner is not None:
+            rule.partners.add(partner)
         before = rule.outcome(inv, self.b.deterministic)[:2] if rule.seen else None
         known_before = len(rule.objects)
         rule.add(outcome, inv, arg, obj)
@@ -357,14 +360,14 @@ class Learner:
                             self._record(t, bt, "undo", inv, None, oid)
                             fired.add((t, bt))
                     elif oid in nxt.objects and not self._passable(at, t):
-                        self._record(at, t, "block", inv, None, av)
+                        self._record(at, t, "block", inv, None, av, oid)
                         fired.add((at, t))
             elif new_cell == target:
                 self._record_contacts(prev, nxt, contact_ids, at, av, target, d, inv, fired)
             elif _dist(new_cell, pa) > 1:
                 exit_type = _exit_type(prev, nxt, pa, new_cell, at)
                 for oid in contact_ids:
-                    self._record(at, prev.objects[oid][0], "teleport", inv, exit_type, av)
+                    self._record(at, prev.objects[oid][0], "teleport", inv, exit_type, av, oid)
                     fired.add((at, prev.objects[oid][0]))
         return fired
 
@@ -383,7 +386,7 @@ class Learner:
             after = nxt.objects.get(oid)
             if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
                 self.covered[oid] = (t, at, inv, self.reward)
-                self._record(at, t, "nothing", inv, None, av)
+                self._record(at, t, "nothing", inv, None, av, oid)
                 continue
             if after is None:
                 gained = nxt.inventory.get(t, 0) > prev.inventory.get(t, 0)
@@ -402,7 +405,7 @@ class Learner:
                 self._collected(t, at, True, prev)  # a pick-up left in place: the avatar holds its limit
             else:
                 self._record(t, at, "nothing", inv, None, oid)
-            self._record(at, t, "nothing", inv, None, av)
+            self._record(at, t, "nothing", inv, None, av, oid)
             fired.add((t, at))
 
     def _uncovered(self, nxt: Frame) -> None:

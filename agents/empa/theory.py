@@ -46,6 +46,7 @@ class Rule:
 
     seen: list[Observation] = field(default_factory=list)
     objects: set[int] = field(default_factory=set)  # ids of first-type objects it was seen on
+    partners: set[int] = field(default_factory=set)  # ids of second-type objects it was seen with, where known
     score: float | None = None
     tolerance: float = 0.1  # share of the evidence a precondition may contradict (planner.yml)
 
@@ -152,8 +153,10 @@ class Theory:
         return r
 
     def known(self, a: int, b: int, min_objects: int = 1) -> bool:
+        """Seen, on at least ``min_objects`` objects of one side (the avatar is one object: its
+        contacts count the objects it met)."""
         r = self.rules.get((a, b))
-        return r is not None and bool(r.seen) and len(r.objects) >= min_objects
+        return r is not None and bool(r.seen) and max(len(r.objects), len(r.partners)) >= min_objects
 
     def fatal(self) -> set[tuple[int, int]]:
         """Pairs whose removing outcome has always lost the game (a loss condition on a count)."""

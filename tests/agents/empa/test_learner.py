@@ -203,3 +203,20 @@ def test_a_push_that_fails_blames_what_is_shown_not_what_it_hides() -> None:
     rules = learner.theory.rules
     assert [o.outcome for o in rules[(AVATAR, crate)].seen] == ["block"]
     assert (AVATAR, floor) not in rules or "block" not in {o.outcome for o in rules[(AVATAR, floor)].seen}
+
+
+def test_the_avatar_meeting_two_objects_of_a_type_is_evidence_from_two_objects() -> None:
+    """color_is_type off: a type's interaction counts as known once two of its objects showed it; the
+    avatar is one object, so its own contacts count the objects it met (else every type stays novel)."""
+    learner = _learner()
+    th = learner.theory
+    floor = {i: (FLOOR, i, 0) for i in (1, 2, 3)}  # three floor tiles right of the avatar
+
+    def at(x: int) -> Frame:
+        return Frame({**floor, 999: (AVATAR, x, 0)}, 999)
+
+    learner.start_episode(at(0))
+    learner.update(at(0), "ACTION_RIGHT", at(1), 0.0, False, None, None)
+    assert th.known(AVATAR, FLOOR, 1) and not th.known(AVATAR, FLOOR, 2)
+    learner.update(at(1), "ACTION_RIGHT", at(2), 0.0, False, None, None)
+    assert th.known(AVATAR, FLOOR, 2)
