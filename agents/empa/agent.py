@@ -114,11 +114,11 @@ class EMPAAgent(Agent):
     #: seen, so it no longer shields the avatar from a kill it knows (a truck on an untouched road)
     #: 13: two things of one type meet in the mental game by the rule seen between them (crate crate >
     #: undoAll); before, every same-type contact was left out, so a push into a second crate "worked"
-    #: 14 (object_state or color_is_type off only): what a mover covers stays perceived, hidden, and a contact
-    #: with it is judged when its cell shows again; a token unique in two frames is one object however
-    #: far it went (a teleport, not a death); with color_is_type off, the avatar's contacts count the
-    #: objects it met as evidence (before, the avatar being one object, no type ever stopped being
-    #: novel). With object_state and color_is_type on nothing differs from 13
+    #: 14 (object_state or color_is_type off only): what a mover covers stays perceived, hidden, and a
+    #: contact with it is judged when its cell shows again (or by a win: the exit door stepped on); a
+    #: token unique in two frames is one object however far it went (a teleport, not a death); with
+    #: color_is_type off, the avatar's contacts count the objects it met as evidence (before, the avatar
+    #: being one object, no type ever stopped being novel). With both on nothing differs from 13
     REVISION = 14
     config: EMPAConfig
 

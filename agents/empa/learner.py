@@ -163,6 +163,8 @@ class Learner:
                     rule.score = reward
                     self.changed = True
         self._objective(nxt, terminated, winner)
+        if terminated and winner == "WIN":
+            self._covered_at_a_win(nxt)
         if self.changed:
             th.version += 1
         return self.changed
@@ -412,12 +414,24 @@ class Learner:
         """Judge the covered contacts whose cell shows again: the object is there (nothing) or gone (kill)."""
         for oid in [o for o in self.covered if o not in nxt.hidden]:
             t, at, inv, reward = self.covered.pop(oid)
-            gone = oid not in nxt.objects
-            self._record(t, at, "kill" if gone else "nothing", inv, None, oid)
-            rule = self.theory.rules[(t, at)]
-            if gone and reward and rule.score != reward:
-                rule.score = reward  # the covering step's reward: the contact's own
-                self.changed = True
+            self._judge_covered(oid, t, at, inv, reward, gone=oid not in nxt.objects)
+
+    def _judge_covered(self, oid: int, t: int, at: int, inv: Inventory, reward: float, gone: bool) -> None:
+        """A covered contact's verdict, with the reward of the step that covered it."""
+        self._record(t, at, "kill" if gone else "nothing", inv, None, oid)
+        rule = self.theory.rules[(t, at)]
+        if gone and reward and rule.score != reward:
+            rule.score = reward  # the covering step's reward: the contact's own
+            self.changed = True
+
+    def _covered_at_a_win(self, nxt: Frame) -> None:
+        """The game was won with things still covered: no cell shows again, but the win says which
+        went (a type none of whose objects is shown any more: the exit door the avatar stepped on)."""
+        shown = nxt.shown_counts()
+        for oid, (t, at, inv, reward) in list(self.covered.items()):
+            if shown.get(t, 0) == 0:
+                del self.covered[oid]
+                self._judge_covered(oid, t, at, inv, reward, gone=True)
 
     def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
         """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box)."""

@@ -189,6 +189,9 @@ def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
     learner.start_episode(start)
     learner.update(start, "ACTION_RIGHT", covered, 1.0, True, "WIN", None)
     assert learner.theory.win_types == {COIN}
+    # and the win says the covered coin went: stepping on it is how to remove it (no cell shows again)
+    rule = learner.theory.rules[(COIN, AVATAR)]
+    assert [o.outcome for o in rule.seen] == ["kill"] and rule.score == 1.0
 
 
 def test_a_push_that_fails_blames_what_is_shown_not_what_it_hides() -> None:
