@@ -92,7 +92,7 @@ class Learner:
         self.spawns = SpawnTracker(theory)
         self.edge_seen: dict[int, Counter[str]] = {}  # type -> what was seen happen at the screen's edge
         #: contacts whose object the avatar covered (pixels): id -> (its type, the avatar's type, inventory,
-        #: reward of that step); judged when the cell shows again
+        #: reward of that step); judged when the cell shows again, or by a win
         self.covered: dict[int, tuple[int, int, Inventory, float]] = {}
         self.reward = 0.0
         self.changed = False
