@@ -288,7 +288,7 @@ def _table_ids(p: PixelPerceiver, objects: list[tuple[tuple[int, int, int], int,
 
 def test_what_a_mover_covers_stays_hidden_in_the_table_and_keeps_its_id() -> None:
     """A white avatar filling its tile walks over a row of grey floor: no floor dies or is born."""
-    p = PixelPerceiver(TS)
+    p = PixelPerceiver(TS, permanence=True)
     floor = [(GREY, x, 1) for x in range(1, 7)]
     first = _table_ids(p, [(WHITE, 0, 1), *floor])
     floor_ids = {i for i, c in first.items() if c != (0, 1)}
@@ -304,7 +304,7 @@ def test_what_a_mover_covers_stays_hidden_in_the_table_and_keeps_its_id() -> Non
 
 def test_a_hidden_object_that_does_not_show_again_is_gone() -> None:
     """The avatar steps on a coin (collected at once) and off again: the coin leaves the table then."""
-    p = PixelPerceiver(TS)
+    p = PixelPerceiver(TS, permanence=True)
     start = _table_ids(p, [(WHITE, 0, 0), (GOLD, 1, 0), (GREY, 2, 0)])
     coin = next(i for i, c in start.items() if c == (1, 0))
     on = _table_ids(p, [(GREY, 0, 0), (WHITE, 1, 0), (GREY, 2, 0)])
@@ -315,3 +315,11 @@ def test_a_hidden_object_that_does_not_show_again_is_gone() -> None:
     assert p.hidden_ids == {grey}  # the grey tile the avatar now covers
     back = _table_ids(p, [(GREY, 0, 0), (GREY, 1, 0), (GREY, 2, 0), (WHITE, 3, 0)])
     assert back[grey] == (2, 0) and not p.hidden_ids  # shown again, with its id
+
+
+def test_without_permanence_what_is_covered_leaves_the_table() -> None:
+    p = PixelPerceiver(TS)
+    start = _table_ids(p, [(WHITE, 0, 0), (GOLD, 1, 0)])
+    on = _table_ids(p, [(GREY, 0, 0), (WHITE, 1, 0)])
+    coin = next(i for i, c in start.items() if c == (1, 0))
+    assert coin not in on and not p.hidden_ids  # the agent's default: covered is gone
