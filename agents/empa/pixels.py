@@ -176,11 +176,17 @@ class PixelPerceiver:
                     if not taken_c[c] and not taken_p[p] and (int(cy[c]), int(cx[c])) not in revealed:
                         take(c, p)
             # a teleport: an appearance shown once in each frame, its one object far from the last place
-            for t in np.unique(cur_tok[~taken_c]).tolist():
+            left = np.unique(cur_tok[~taken_c])
+            if len(left):
+                n = int(max(tokens.max(), prev_t.max())) + 1
+                now = np.bincount(tokens[occupied], minlength=n)
+                before = np.bincount(prev_t[prev_t >= 0], minlength=n)
+            for t in left.tolist():
+                if now[t] != 1 or before[t] != 1:
+                    continue
                 cs = np.nonzero(~taken_c & (cur_tok == t))[0]
                 ps = np.nonzero(~taken_p & (old_tok == t))[0]
-                if len(cs) == len(ps) == 1 and (tokens == t).sum() == 1 and (prev_t == t).sum() == 1 \
-                        and (int(cy[cs[0]]), int(cx[cs[0]])) not in revealed:
+                if len(cs) == len(ps) == 1 and (int(cy[cs[0]]), int(cx[cs[0]])) not in revealed:
                     take(int(cs[0]), int(ps[0]))
         fresh = occupied & (ids < 0)
         if fresh.any():
