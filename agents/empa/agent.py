@@ -20,6 +20,7 @@ import yaml
 
 from agents.base import Agent, AgentConfig
 from agents.empa.learner import Learner
+from agents.empa.lookalikes import LookAlikes
 from agents.empa.outcomes import displaces
 from agents.empa.perception import (
     MOVES,
@@ -121,7 +122,10 @@ class EMPAAgent(Agent):
     #: being one object, no type ever stopped being novel). With both on nothing differs from 13
     #: 15: pixel object permanence off (PixelPerceiver(permanence=False)): every prior off, dev at
     #: 5,000 steps, revision 14 won 70 of 130 levels with it, 77 without
-    REVISION = 15
+    #: 16 (color_is_type off only): an object that killed the avatar where its look-alikes are safe (a
+    #: death no type explains) becomes a kind of its own, known again by its start cell on the level's
+    #: next attempts (agents/empa/lookalikes.py); before, the agent walked into it on every attempt
+    REVISION = 16
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -136,6 +140,7 @@ class EMPAAgent(Agent):
         self.learner = Learner(self.theory, self.b, self.c)
         self.contingency = ContingencyTracker()
         self.planner = Planner(self.c, self.b.rollout_shots, self.rng)
+        self.lookalikes = LookAlikes() if self.b.split_lookalikes else None
         self.pixels: Any = None
         if not self.b.perceive_objects:
             from agents.empa.pixels import PixelPerceiver
@@ -229,6 +234,11 @@ class EMPAAgent(Agent):
             frame.avatar = self._avatar_id
             if self.pixels is None:
                 frame.avatar_orientation = avatar_orientation(obs, frame.avatar)
+        if self.lookalikes is not None:
+            if self._prev is None:  # an attempt's first frame: where everything starts
+                self.lookalikes.start_episode(frame, info.get("level"))
+            else:
+                self.lookalikes.relabel(frame)
         return frame
 
     def _guess_avatar_class(self) -> str:
@@ -513,6 +523,11 @@ class EMPAAgent(Agent):
             if self.learner.update(prev, name, nxt, reward, terminated, info.get("winner"), events):
                 self._replan = True
                 self._stale = 0
+            if self.lookalikes is not None and self.learner.unexplained:
+                kinds = self.lookalikes.split(prev, self.learner.unexplained)
+                if kinds:
+                    self.learner.blame(prev, kinds)
+                    self._replan = True
             if reward > 0 or info.get("level") != self._level:
                 self._stale = 0
                 self._level = info.get("level")

@@ -96,6 +96,7 @@ class Learner:
         self.covered: dict[int, tuple[int, int, Inventory, float]] = {}
         self.reward = 0.0
         self.changed = False
+        self.unexplained: set[int] = set()  # last step: objects where the avatar died of no known cause
 
     # -------------------------------------------------------------------------------------------
     def start_episode(self, frame: Frame) -> None:
@@ -132,6 +133,7 @@ class Learner:
         """Learn from one step; True when the theory changed (the agent then re-plans)."""
         self.changed = False
         self.reward = reward
+        self.unexplained = set()
         th = self.theory
         self._uncovered(nxt)
         new_types = set(nxt.counts()) - th.seen_types
@@ -168,6 +170,18 @@ class Learner:
         if self.changed:
             th.version += 1
         return self.changed
+
+    def blame(self, prev: Frame, kinds: set[int]) -> None:
+        """The avatar's death in ``prev``'s step was these kinds' doing (look-alikes split off a safe type)."""
+        av = prev.avatar
+        if av is None or av not in prev.objects or not kinds:
+            return
+        at, inv = prev.objects[av][0], prev.inventory_key()
+        self.theory.seen_types |= kinds
+        self.theory.singular |= kinds
+        for k in sorted(kinds):
+            self._record(at, k, "kill", inv, None, av)
+        self.theory.version += 1
 
     # -------------------------------------------------------------------------------------------
     def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: Any, obj: int,
@@ -344,10 +358,14 @@ class Learner:
             for c in cells:
                 cands |= prev.types_at(c, exclude=av) | nxt.types_at(c)
             cands = narrow(cands - {at})
-            # Blame what the avatar has not safely stood on; if nothing is left, leave it unexplained.
-            for t in {t for t in cands if not self._passable(at, t)}:
+            # Blame what the avatar has not safely stood on; if nothing is left, leave it unexplained
+            # (and say which objects were there: one may be a look-alike of a safe type).
+            blamed = {t for t in cands if not self._passable(at, t)}
+            for t in blamed:
                 self._record(at, t, "kill", inv, None, av)
                 fired.add((at, t))
+            if not blamed:
+                self.unexplained = {o for c in cells for f in (prev, nxt) for o in f.cells.get(c, ()) if o != av}
             return fired
         new_cell = (na[1], na[2])
         turned = prev.avatar_orientation != nxt.avatar_orientation

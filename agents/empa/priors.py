@@ -35,6 +35,7 @@ class Behaviour:
     rollout_shots: bool          # projectile_rollout
     evidence_objects: int        # color_is_type: objects that must show a type's interaction
     movement_per_object: bool    # color_is_type off: movement fitted per object
+    split_lookalikes: bool       # color_is_type off: an object that kills where its look-alikes are safe is a kind
     unknown_blocks: bool         # default_blocking: unknown contacts and the screen edge block
     library_movement: bool       # movement_library: static/random/missile/chaser/fleer
     check_runner_up: bool        # single_map_theory off: plans must survive the runner-up theory
@@ -90,8 +91,10 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
     Prior("projectile_rollout", "After a shot, the planner rolls the projectile forward to score the shot.", "P8",
           "Shots are scored only by what the search itself reaches.", {"rollout_shots": (True, False)}),
     Prior("color_is_type", "All objects of one appearance are one type: evidence pools across them.", "P9",
-          "Movement is learned per object, and a type's interaction counts as known only after two "
-          "different objects of it showed it.", {"evidence_objects": (1, 2), "movement_per_object": (False, True)}),
+          "Movement is learned per object, a type's interaction counts as known only after two "
+          "different objects of it showed it, and an object that killed the avatar where its look-alikes "
+          "are safe becomes a kind of its own (known again by its start cell on the next attempt).",
+          {"evidence_objects": (1, 2), "movement_per_object": (False, True), "split_lookalikes": (False, True)}),
     Prior("default_blocking", "An unknown interaction blocks (stepBack) until seen otherwise, and the screen "
           "edge blocks.", "P10",
           "Unknown interactions are assumed to do nothing (objects pass through each other).",

@@ -138,6 +138,8 @@ class Theory:
     spawners: dict[int, Spawner] = field(default_factory=dict)  # spawner type -> what it makes
     edges: dict[int, str] = field(default_factory=dict)  # type -> what the screen's edge does to it (an effect)
     seen_types: set[int] = field(default_factory=set)
+    # kinds of one object each (a look-alike split off its appearance): one object's evidence is all there is
+    singular: set[int] = field(default_factory=set)
     win_types: set[int] = field(default_factory=set)      # confirmed by an observed win
     falsified: set[int] = field(default_factory=set)      # reached 0 without a win
     # pair -> [losses, no loss]: how often the pair's removing outcome came with a lost game (a sheep
@@ -156,6 +158,8 @@ class Theory:
         """Seen, on at least ``min_objects`` objects of one side (the avatar is one object: its
         contacts count the objects it met)."""
         r = self.rules.get((a, b))
+        if a in self.singular or b in self.singular:
+            min_objects = 1
         return r is not None and bool(r.seen) and max(len(r.objects), len(r.partners)) >= min_objects
 
     def fatal(self) -> set[tuple[int, int]]:

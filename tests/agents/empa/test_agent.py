@@ -1149,3 +1149,38 @@ def test_pixels_only_a_portal_is_a_teleport_and_what_the_avatar_covers_is_still_
     assert run.levels[0].won, f"not won in 300 steps ({run.levels[0].deaths} lost episodes)"
     outcomes = {o.outcome for rule in agent.theory.rules.values() for o in rule.seen}
     assert "teleport" in outcomes
+
+
+COIN_TRAP = """BasicGame square_size=10
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        coin   > Immovable color=GOLD shrinkfactor=0.5
+        trap   > Immovable color=GOLD shrinkfactor=0.5
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        c > floor coin
+        t > floor trap
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        coin avatar > killSprite scoreChange=1
+        avatar trap > killSprite scoreChange=-1
+    TerminationSet
+        SpriteCounter stype=coin limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+        Timeout limit=100 win=False
+"""
+COIN_TRAP_LEVEL = "wwwwwwww\nwAc.t.cw\nw......w\nwwwwwwww\n"
+
+
+def test_pixels_only_a_trap_drawn_like_a_coin_becomes_a_kind_of_its_own() -> None:
+    """Every prior off: the trap looks exactly like the coins. Coins were safe to touch, so the death
+    at the trap blames no type; unless the trap is told apart, every attempt walks into it again."""
+    agent = EMPAAgent(EMPAConfig(priors_off=sorted(PRIORS)))
+    run = play(agent, COIN_TRAP, [COIN_TRAP_LEVEL], budget=300)
+    assert run.levels[0].won, f"not won in 300 steps ({run.levels[0].deaths} lost episodes)"
+    assert run.levels[0].deaths <= 2
+    assert agent.lookalikes is not None and {start for _, _, start in agent.lookalikes.kinds} == {(4, 1)}

@@ -223,3 +223,32 @@ def test_the_avatar_meeting_two_objects_of_a_type_is_evidence_from_two_objects()
     assert th.known(AVATAR, FLOOR, 1) and not th.known(AVATAR, FLOOR, 2)
     learner.update(at(1), "ACTION_RIGHT", at(2), 0.0, False, None, None)
     assert th.known(AVATAR, FLOOR, 2)
+
+
+def _coins(avatar_x: int, coins: tuple[int, ...], alive: bool = True) -> Frame:
+    """A one-row level of look-alikes: coins (ids 50 + x, type COIN) on floor tiles (ids x, type FLOOR)."""
+    objects = {x: (FLOOR, x, 0) for x in range(6)}
+    objects.update({50 + x: (COIN, x, 0) for x in coins})
+    if alive:
+        objects[999] = (AVATAR, avatar_x, 0)
+    return Frame(objects, 999 if alive else None)
+
+
+def test_a_death_where_every_type_was_safe_names_the_objects_and_a_blamed_kind_kills() -> None:
+    """The avatar collects a coin, then dies entering another coin's cell: the coin's type is safe, so
+    nothing is blamed, but the objects there are named (a look-alike may have done it)."""
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"color_is_type"})).behaviour(),
+                      EMPAConfig().constants())
+    th = learner.theory
+    learner.start_episode(_coins(0, (1, 3)))
+    learner.update(_coins(0, (1, 3)), "ACTION_RIGHT", _coins(1, (3,)), 1.0, False, None, None)
+    learner.update(_coins(1, (3,)), "ACTION_RIGHT", _coins(2, (3,)), 0.0, False, None, None)
+    assert learner.unexplained == set()
+    before = _coins(2, (3,))
+    learner.update(before, "ACTION_RIGHT", _coins(0, (3,), alive=False), -5.0, True, "LOSE", None)
+    assert "kill" not in {o.outcome for o in th.rules[(AVATAR, COIN)].seen}  # the coin type stays safe
+    assert learner.unexplained == {2, 3, 53}  # what stood where it was and where it went (a coin there)
+    learner.blame(before, {1_000_000})
+    assert [o.outcome for o in th.rules[(AVATAR, 1_000_000)].seen] == ["kill"]
+    assert th.known(AVATAR, 1_000_000, 2)  # a kind of one object: its one object's evidence is all there is
+    assert 1_000_000 in th.harmful(False, ())
