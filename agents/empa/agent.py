@@ -125,7 +125,9 @@ class EMPAAgent(Agent):
     #: 16 (color_is_type off only): an object that killed the avatar where its look-alikes are safe (a
     #: death no type explains) becomes a kind of its own, known again by its start cell on the level's
     #: next attempts (agents/empa/lookalikes.py); before, the agent walked into it on every attempt
-    REVISION = 16
+    #: 17 (object_state off only): a black tile inside the level is an object of the black appearance
+    #: (PixelPerceiver(dark=True)); before, a sprite drawn black (chasm, pit, tar) was empty space
+    REVISION = 17
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -145,7 +147,7 @@ class EMPAAgent(Agent):
         if not self.b.perceive_objects:
             from agents.empa.pixels import PixelPerceiver
 
-            self.pixels = PixelPerceiver(self.config.pixel_tile_size)
+            self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True)
         self.decisions: list[Decision] = []
         self._info: dict[str, Any] = {}
         self._prev: Frame | None = None

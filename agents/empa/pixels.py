@@ -4,7 +4,9 @@ Why: with that prior off the agent may not read the env's object table, yet the 
 reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a frame alone:
 
 - the frame is cut into ``tile_size`` squares (one per cell); a tile that is all background
-  (black, as :mod:`vgdl.render` paints empty space and the padding of smaller levels) is empty;
+  (black, as :mod:`vgdl.render` paints empty space and the padding of smaller levels) is empty,
+  except, with ``dark`` on (the agent's setting), inside the box around the level's other tiles:
+  there it is one more appearance, so a sprite drawn black (a pit, a chasm) is seen;
 - every other tile is one object whose ``type`` is a token for its exact appearance, handed out in
   order of first sight and kept for the perceiver's lifetime, so that what the agent learns about a
   token carries over to later episodes and levels;
@@ -37,9 +39,13 @@ class PixelPerceiver:
     :param tile_size: pixels per cell of the frames it will see.
     :param max_distance: farthest (Manhattan, in cells) an object may move between two frames and
         keep its id.
+    :param permanence: keep what a mover covers in the table, hidden (see the module's docstring).
+    :param dark: an all-black tile inside the level (the box around the tiles that are not all black)
+        is an object of its own appearance, not empty space: a sprite drawn black (a pit, a chasm) is
+        seen where it breaks the floor; black outside that box is padding, and stays empty.
     """
 
-    def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False) -> None:
+    def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False, dark: bool = False) -> None:
         if tile_size < 1:
             raise ValueError("tile_size must be at least 1")
         if max_distance < 0:
@@ -47,6 +53,7 @@ class PixelPerceiver:
         self.tile_size = tile_size
         self.max_distance = max_distance
         self.permanence = permanence
+        self.dark = dark
         self._tokens: dict[bytes, int] = {}  # tile bytes -> token
         self._appearances: list[np.ndarray] = []
         # per-tile fingerprint weights: fixed, so fingerprints are comparable between frames
@@ -119,15 +126,29 @@ class PixelPerceiver:
         for g in np.argsort(first, kind="stable"):
             tile = tiles[first[g]]
             if not tile.any():
-                group_token[g] = -1  # background: empty space or padding
+                group_token[g] = -1  # background: empty space or padding (or a black sprite: dark)
                 continue
-            key = tile.tobytes()
-            token = self._tokens.get(key)
-            if token is None:
-                token = self._tokens[key] = len(self._appearances)
-                self._appearances.append(tile.reshape(ts, ts, 3).copy())
-            group_token[g] = token
-        return group_token[inverse].reshape(h, w)
+            group_token[g] = self._token(tile)
+        tokens = group_token[inverse].reshape(h, w)
+        if self.dark:
+            black = tokens < 0
+            shown = ~black
+            if black.any() and shown.any():
+                rows, cols = np.nonzero(shown.any(1))[0], np.nonzero(shown.any(0))[0]
+                inside = np.zeros_like(black)
+                inside[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = True
+                if (black & inside).any():
+                    tokens[black & inside] = self._token(np.zeros(ts * ts * 3, dtype=np.uint8))
+        return tokens
+
+    def _token(self, tile: np.ndarray) -> int:
+        """The token of a tile's appearance (flattened bytes), a new one on first sight."""
+        key = tile.tobytes()
+        token = self._tokens.get(key)
+        if token is None:
+            token = self._tokens[key] = len(self._appearances)
+            self._appearances.append(tile.reshape(self.tile_size, self.tile_size, 3).copy())
+        return token
 
     def _track(self, tokens: np.ndarray) -> np.ndarray:
         """Per cell, the tracking id of its object (-1 where empty), carried over from the last frame.

@@ -1184,3 +1184,39 @@ def test_pixels_only_a_trap_drawn_like_a_coin_becomes_a_kind_of_its_own() -> Non
     assert run.levels[0].won, f"not won in 300 steps ({run.levels[0].deaths} lost episodes)"
     assert run.levels[0].deaths <= 2
     assert agent.lookalikes is not None and {start for _, _, start in agent.lookalikes.kinds} == {(4, 1)}
+
+
+PIT_ROW = """BasicGame square_size=10
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        pit    > Immovable color=BLACK
+        coin   > Immovable color=GOLD shrinkfactor=0.5
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        p > pit
+        c > floor coin
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        avatar pit > killSprite scoreChange=-1
+        coin avatar > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=coin limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+        Timeout limit=100 win=False
+"""
+PIT_ROW_LEVEL = "wwwwwww\nwA.p.cw\nw.....w\nwwwwwww\n"
+
+
+def test_pixels_only_a_pit_drawn_black_is_seen_and_learned_deadly() -> None:
+    """Every prior off: the pit is drawn in the background's black. Seen as empty space, the death
+    there has no cause; seen as a thing of its own, touching it kills."""
+    agent = EMPAAgent(EMPAConfig(priors_off=sorted(PRIORS)))
+    run = play(agent, PIT_ROW, [PIT_ROW_LEVEL], budget=300)
+    assert run.levels[0].won, f"not won in 300 steps ({run.levels[0].deaths} lost episodes)"
+    black = [t for t in range(agent.pixels.n_types) if not agent.pixels.appearance(t).any()]
+    assert len(black) == 1
+    assert believed(agent, agent.theory.avatar_type, black[0]) == "kill"

@@ -323,3 +323,26 @@ def test_without_permanence_what_is_covered_leaves_the_table() -> None:
     on = _table_ids(p, [(GREY, 0, 0), (WHITE, 1, 0)])
     coin = next(i for i, c in start.items() if c == (1, 0))
     assert coin not in on and not p.hidden_ids  # the agent's default: covered is gone
+
+
+def test_dark_cells_inside_the_level_are_objects_and_padding_stays_empty() -> None:
+    """A black sprite (a pit) in a gray floor is drawn like empty space: with ``dark`` on it is an object
+    of the black appearance where it breaks the floor; the black padding right of the level is not."""
+    gray = (100, 100, 100)
+    floor = [(gray, x, y) for x in range(5) for y in range(3) if (x, y) != (2, 1)]  # a 5 x 3 level, pit at (2, 1)
+    frame = _frame(floor, w=8, h=3)  # columns 5-7: padding
+    assert len(PixelPerceiver(TS).perceive(frame)) == 14
+    p = PixelPerceiver(TS, dark=True)
+    table = p.perceive(frame)
+    assert len(table) == 15
+    pit = table[(table[:, X] == 2) & (table[:, Y] == 1)]
+    assert len(pit) == 1 and not p.appearance(int(pit[0, 0])).any()  # its appearance: all black
+    assert p.n_types == 2
+    assert len(p.perceive(_frame([]))) == 0  # an all-black frame has no level to be inside of
+
+
+def test_dark_padding_of_a_real_level_stays_empty() -> None:
+    env = _env("ShortMaze")
+    obs, _ = env.reset(seed=0, options={"level": 0})  # 7 x 5, padded to 15 x 11
+    perceived = PixelPerceiver(TS, dark=True).perceive(obs["pixels"])
+    assert perceived[:, X].max() == 6 and perceived[:, Y].max() == 4
