@@ -27,8 +27,8 @@ phase() {
     # every GVGAI game, 100 steps per level: no errors, bounded decisions (leaderboards/gvgai-100.md)
     gvgai-smoke) run --agents random,empa --games "$gvgai" --seeds 0 --budget 100 --unit-timeout 900 \
                    --db runs/gvgai-smoke.sqlite ;;
-    # issue 12's GVGAI measure: every GVGAI game at 1,000 steps per level (about 3 CPU hours; resumable:
-    # `restore` loads the part in leaderboards/results/unfinished/gvgai-1000.jsonl.gz)
+    # issue 12's GVGAI measure: every GVGAI game at 1,000 steps per level (about 5 CPU hours; resumable:
+    # `restore` loads leaderboards/results/gvgai-1000.jsonl.gz)
     gvgai-1000) run --agents random,empa --games "$gvgai" --seeds 0 --budget 1000 --unit-timeout 2400 \
                   --db runs/gvgai-1000.sqlite ;;
     # dev games that break a prior, with exactly those priors off (the audit's verdicts)
@@ -52,12 +52,12 @@ phase() {
         f="leaderboards/results/$s.jsonl"; [ -f "$f" ] || f="$f.gz"
         [ -f "runs/$s.sqlite" ] || [ ! -f "$f" ] || testbed import "$f" --db "runs/$s.sqlite"
       done
-      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000; do
+      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000 gvgai-1000:gvgai-1000; do
         [ -f "runs/${s%%:*}.sqlite" ] || [ ! -f "leaderboards/results/${s##*:}.jsonl.gz" ] \
           || testbed import "leaderboards/results/${s##*:}.jsonl.gz" --db "runs/${s%%:*}.sqlite"
       done
       # runs stopped part-way (results/unfinished/), merged into the stores their phases continue
-      for s in gvgai-1000:gvgai-1000 dev-pixels:dev; do
+      for s in dev-pixels:dev; do
         [ ! -f "leaderboards/results/unfinished/${s%%:*}.jsonl.gz" ] \
           || testbed import "leaderboards/results/unfinished/${s%%:*}.jsonl.gz" --db "runs/${s##*:}.sqlite"
       done
@@ -70,7 +70,7 @@ phase() {
         testbed export --newest --db "runs/$n.sqlite" --out "$f"
         testbed leaderboard --from "$f" --suite "$n" --out leaderboards
       done
-      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000; do
+      for s in gvgai-smoke:gvgai-100 dev-broken:dev-broken dev-5000:dev-5000 gvgai-1000:gvgai-1000; do
         [ -f "runs/${s%%:*}.sqlite" ] || continue
         testbed export --newest --db "runs/${s%%:*}.sqlite" --out "leaderboards/results/${s##*:}.jsonl.gz"
         testbed leaderboard --from "leaderboards/results/${s##*:}.jsonl.gz" --suite "${s##*:}" --out leaderboards
@@ -87,5 +87,6 @@ phase() {
 
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(heldout-symbolic heldout-neural-grid gvgai heldout-ppo-pixels dev-symbolic
-                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-5000 dev-neural-pixels ablation export)
+                                   heldout-dqn-pixels dev-neural-grid heldout-seeds dev-5000 gvgai-1000 dev-neural-pixels ablation
+                                   export)
 for p in "${phases[@]}"; do phase "$p"; done
