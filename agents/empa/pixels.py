@@ -137,8 +137,9 @@ class PixelPerceiver:
                 rows, cols = np.nonzero(shown.any(1))[0], np.nonzero(shown.any(0))[0]
                 inside = np.zeros_like(black)
                 inside[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] = True
-                if (black & inside).any():
-                    tokens[black & inside] = self._token(np.zeros(ts * ts * 3, dtype=np.uint8))
+                dark = black & inside
+                if dark.any():
+                    tokens[dark] = self._token(np.zeros(ts * ts * 3, dtype=np.uint8))
         return tokens
 
     def _token(self, tile: np.ndarray) -> int:
@@ -184,14 +185,15 @@ class PixelPerceiver:
             revealed.add((int(py[p]), int(px[p])))
 
         if len(cy) and len(py):
+            n_tokens = int(max(tokens.max(), prev_t.max())) + 1
+            now = np.bincount(tokens[occupied], minlength=n_tokens)  # objects per appearance, this frame
             dist = np.abs(cy[:, None] - py[None, :]) + np.abs(cx[:, None] - px[None, :])
             ok = (cur_tok[:, None] == old_tok[None, :]) & (dist <= self.max_distance)
             ci, pi = np.nonzero(ok)
             if len(ci):
-                counts = np.bincount(tokens[occupied], minlength=int(tokens.max()) + 1)
                 old_ids = prev_i[py[pi], px[pi]]
                 # nearest first, then rarer appearances; ties go to the older id, then row-major order
-                order = np.lexsort((ci, old_ids, counts[cur_tok[ci]], dist[ci, pi]))
+                order = np.lexsort((ci, old_ids, now[cur_tok[ci]], dist[ci, pi]))
                 for k in order.tolist():
                     c, p = int(ci[k]), int(pi[k])
                     if not taken_c[c] and not taken_p[p] and (int(cy[c]), int(cx[c])) not in revealed:
@@ -199,9 +201,7 @@ class PixelPerceiver:
             # a teleport: an appearance shown once in each frame, its one object far from the last place
             left = np.unique(cur_tok[~taken_c])
             if len(left):
-                n = int(max(tokens.max(), prev_t.max())) + 1
-                now = np.bincount(tokens[occupied], minlength=n)
-                before = np.bincount(prev_t[prev_t >= 0], minlength=n)
+                before = np.bincount(prev_t[prev_t >= 0], minlength=n_tokens)
             for t in left.tolist():
                 if now[t] != 1 or before[t] != 1:
                     continue
