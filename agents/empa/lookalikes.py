@@ -10,6 +10,8 @@ on the next attempt, before it has done anything), and frames carry that kind fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from agents.empa.perception import Frame
 
 #: Kinds made here are numbered from this, far above any appearance token a perceiver hands out.
@@ -40,12 +42,19 @@ class LookAlikes:
             if kind is not None:
                 frame.objects[oid] = (kind, x, y)
 
-    def split(self, frame: Frame, culprits: set[int]) -> set[int]:
+    def split(self, frame: Frame, culprits: set[int], after: Frame, taken: Callable[[int], bool]) -> set[int]:
         """Make the culprits (objects of ``frame``) kinds of their own; returns the new kinds.
 
         Only objects of the attempt's first frame can be known again, and only the rarest appearance
-        among the culprits is split (the coin-like thing, not the floor under it)."""
-        known = [o for o in culprits if o in frame.objects and o in self._start and frame.objects[o][0] < FIRST_KIND]
+        among the culprits is split (the coin-like thing, not the floor under it), and only one that
+        stayed (is in the next frame, ``after``) where the avatar's touch takes its look-alikes
+        (``taken``: does it remove objects of this appearance?): a mimic among coins.
+        Why: a death that comes from a count (a third curse held, lava with no fuel left) or from a
+        mover whose kill was never seen also has no type to blame, and splitting the innocent object
+        there made the agent fear it (or take it for the win) on every later attempt.
+        """
+        known = [o for o in culprits if o in frame.objects and o in self._start and o in after.objects
+                 and frame.objects[o][0] < FIRST_KIND and taken(frame.objects[o][0])]
         if not known:
             return set()
         counts = frame.counts()
