@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import insort
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -115,11 +116,11 @@ def atlas_for(rules: GameRules, tile_size: int) -> TileAtlas:
 
 
 class _TileBank:
-    """Composited cells of one atlas at one block size, as rows of one array (shared by all games).
+    """Composited cells of one atlas, as rows of one array (shared by every game drawn with it).
 
-    A cell's pixels depend only on its stack of (type, dx, dy) sprites, so each distinct stack is
-    composited once and given a row; a frame update then writes all its dirty cells with one
-    indexed numpy assignment.
+    A cell's pixels depend only on its stack of (type, dx, dy) sprites (offsets in frame pixels),
+    so each distinct stack is composited once and given a row; a frame update then writes all its
+    dirty cells with one indexed numpy assignment.
     """
 
     LIMIT = 8192  # distinct stacks kept; beyond, new stacks are composited each time
@@ -142,10 +143,13 @@ class FrameCache:
     """The last frame drawn for one game at one tile size, repainted cell by cell.
 
     Why: a tick usually moves a few sprites, so repainting only the cells they left
-    or entered costs far less than redrawing hundreds of static sprites. The cache
-    keeps, per physics cell, the stack of sprites overlapping it (in draw order); a
-    type's version (bumped by the engine whenever one of its sprites appears, moves,
-    dies or is disabled) says which types to diff. A cell's pixels depend only on
+    or entered costs far less than redrawing hundreds of static sprites. Everything here is
+    in frame pixels: a sprite is kept at the pixel it is drawn at (``x * tile // block``),
+    so a move too small to show (a slow car creeping one physics pixel) costs nothing, and
+    the cells are those the drawn tile covers. The cache keeps, per cell, the stack of sprites
+    overlapping it (in draw order) and the bank row last painted there; a type's version
+    (bumped by the engine whenever one of its sprites appears, moves, dies or is disabled) says
+    which types to diff when the engine's change log cannot. A cell's pixels depend only on
     its stack, so composited cells are kept by stack (:class:`_TileBank`). A full
     redraw is kept too, with the version stamps of every type: since a stamp names one
     state of a type in the whole game lineage, any game of the lineage (a copy, a new
@@ -157,6 +161,7 @@ class FrameCache:
 
     def __init__(self, game: Game, tile_size: int) -> None:
         self.tile_size = tile_size
+        self.block_size = game.block_size
         self.atlas = atlas_for(game.rules, tile_size)
         kinds = game.rules.kinds
         self.draw_types = tuple(i for i in _draw_order(game) if not kinds[i].invisible)
@@ -166,45 +171,50 @@ class FrameCache:
         self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
         self.versions: tuple[int, ...] = ()
         self.mark: tuple | None = None  # where this cache stands in the game's change log
-        self.drawn: dict[int, dict[int, tuple[int, int]]] = {}
+        self.drawn: dict[int, dict[int, tuple[int, int]]] = {}  # type -> sid -> drawn pixel (x, y)
         self.own_drawn: set[int] = set()  # types whose ``drawn`` dict is this cache's (others are shared)
-        self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
-        # depends only on the rules, tile size and block size: shared by every game drawn with this atlas
-        banks = self.atlas.__dict__.setdefault("_banks", {})
-        self.bank: _TileBank = banks.get(game.block_size) or banks.setdefault(game.block_size, _TileBank(tile_size))
+        # cell -> the entries (rank, sid, type, drawn x, drawn y) over it, in draw order (a tuple
+        # while shared with a snapshot)
+        self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]] | tuple] = {}
+        self.painted: dict[tuple[int, int], int] = {}  # cell -> bank row shown there (none: background)
+        # depends only on the rules and tile size: shared by every game drawn with this atlas
+        self.bank: _TileBank = self.atlas.__dict__.setdefault("_bank", _TileBank(tile_size))
         self.snapshots = game.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
+
+    def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+        """Physics positions -> the frame pixels they are drawn at."""
+        ts, bs = self.tile_size, self.block_size
+        return {sid: (x * ts // bs, y * ts // bs) for sid, (x, y) in positions.items()}
 
     def full(self, game: Game) -> None:
         if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
-            versions, (frame, stacks, drawn) = next(reversed(self.snapshots.items()))
+            versions, (frame, stacks, drawn, painted) = next(reversed(self.snapshots.items()))
             self.frame[:] = frame
-            self.stacks = {cell: list(stack) for cell, stack in stacks.items()}
+            self.stacks = dict(stacks)  # (its tuples are the snapshot's: _move turns one into a list to write it)
             self.drawn = dict(drawn)  # (shared with the snapshot until written: see own_drawn)
+            self.painted = dict(painted)
             self.own_drawn = set()
             self.versions = versions
             return
         versions = game.view.versions()
-        bs = game.block_size
+        ts = self.tile_size
         self.frame[:] = BACKGROUND
         self.drawn = {}
+        self.painted = {}
         stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
-        cells: set[tuple[int, int]] = set()
         for rank, itype in enumerate(self.draw_types):
-            positions = game.view.positions(itype)
-            self.drawn[itype] = positions
+            positions = self.drawn[itype] = self._drawn_at(game.view.positions(itype))
             for sid, (x, y) in positions.items():
-                cells.clear()
-                _cells_of(x, y, bs, cells)
-                for cell in cells:
+                for cell in _cells_at(x, y, ts):
                     stacks.setdefault(cell, []).append((rank, sid, itype, x, y))
         self.stacks = stacks
-        self._paint(stacks, bs)
+        self._paint(stacks)  # (every cell with a sprite)
         self.versions = versions
         self.own_drawn = set()
         if len(self.snapshots) >= self.SNAPSHOTS:
             self.snapshots.clear()
         self.snapshots[versions] = (self.frame.copy(), {cell: tuple(stack) for cell, stack in stacks.items()},
-                                    dict(self.drawn))
+                                    dict(self.drawn), dict(self.painted))
 
     def update(self, game: Game) -> None:
         if not self.versions:
@@ -218,135 +228,131 @@ class FrameCache:
         versions = view.versions()
         if versions == self.versions:
             return
-        bs = game.block_size
-        stacks = self.stacks
         dirty: set[tuple[int, int]] = set()
-        cells: set[tuple[int, int]] = set()
         last = self.versions
         for itype in self.draw_types:
             if versions[itype] == last[itype]:
                 continue
             old = self.drawn.get(itype, {})
-            new = game.view.positions(itype)
-            rank = self.rank[itype]
+            new = self._drawn_at(game.view.positions(itype))
             for sid in old.keys() | new.keys():
                 a, b = old.get(sid), new.get(sid)
-                if a == b:
-                    continue
-                if a is not None:
-                    cells.clear()
-                    _cells_of(a[0], a[1], bs, cells)
-                    entry = (rank, sid, itype, a[0], a[1])
-                    for cell in cells:
-                        stacks[cell].remove(entry)
-                    dirty |= cells
-                if b is not None:
-                    cells.clear()
-                    _cells_of(b[0], b[1], bs, cells)
-                    entry = (rank, sid, itype, b[0], b[1])
-                    for cell in cells:
-                        insort(stacks.setdefault(cell, []), entry)
-                    dirty |= cells
+                if a != b:
+                    self._move(itype, sid, a, b, dirty)
             self.drawn[itype] = new
-            self.own_drawn.discard(itype)  # (``new`` is also what the view returned: treat as shared)
+            self.own_drawn.add(itype)
         self.versions = versions
-        self._paint({cell: stacks.get(cell, ()) for cell in dirty}, bs)
+        self._paint(dirty)
 
     def _update_from_log(self, game: Game, entries: list[tuple[int, int]]) -> None:
         """Repaint the cells of the sprites the change log names (the common, cheap case)."""
-        bs = game.block_size
+        ts, bs = self.tile_size, self.block_size
         view = game.view
-        stacks = self.stacks
         rank_of = self.rank
         drawn = self.drawn
         own = self.own_drawn
         dirty: set[tuple[int, int]] = set()
-        cells: set[tuple[int, int]] = set()
         done: set[int] = set()
         for itype, sid in entries:
-            if sid in done:
+            if sid in done or itype not in rank_of:  # (not drawn: invisible)
                 continue
             done.add(sid)
-            rank = rank_of.get(itype)
-            if rank is None:
-                continue  # not drawn (invisible)
             positions = drawn[itype]
             a = positions.get(sid)
             s = view.sprite(itype, sid)
-            b = (s.x, s.y) if s is not None and not s.disabled else None
+            b = (s.x * ts // bs, s.y * ts // bs) if s is not None and not s.disabled else None
             if a == b:
                 continue
             if itype not in own:
                 positions = drawn[itype] = dict(positions)
                 own.add(itype)
-            if a is not None:
-                x, y = a
-                entry = (rank, sid, itype, x, y)
-                if x % bs or y % bs:
-                    cells.clear()
-                    _cells_of(x, y, bs, cells)
-                    for cell in cells:
-                        stacks[cell].remove(entry)
-                    dirty |= cells
-                else:  # on a cell: the only one it covers
-                    cell = (x // bs, y // bs)
-                    stacks[cell].remove(entry)
-                    dirty.add(cell)
+            self._move(itype, sid, a, b, dirty)
+            if b is None:
                 del positions[sid]
-            if b is not None:
-                x, y = b
-                entry = (rank, sid, itype, x, y)
-                if x % bs or y % bs:
-                    cells.clear()
-                    _cells_of(x, y, bs, cells)
-                    for cell in cells:
-                        insort(stacks.setdefault(cell, []), entry)
-                    dirty |= cells
-                else:
-                    cell = (x // bs, y // bs)
-                    stack = stacks.get(cell)
-                    if stack is None:
-                        stacks[cell] = [entry]
-                    else:
-                        insort(stack, entry)
-                    dirty.add(cell)
+            else:
                 positions[sid] = b
         self.versions = view.versions()
         if dirty:
-            self._paint({cell: stacks.get(cell, ()) for cell in dirty}, bs)
+            self._paint(dirty)
 
-    def _paint(self, stacks: dict[tuple[int, int], list | tuple], bs: int) -> None:
-        """Write the pixels of these cells (their stacks given) into the frame, in one assignment."""
+    def _move(self, itype: int, sid: int, a: tuple[int, int] | None, b: tuple[int, int] | None,
+              dirty: set[tuple[int, int]]) -> None:
+        """Move one sprite's entry in the cell stacks from drawn pixel ``a`` to ``b`` (None: absent)."""
+        ts = self.tile_size
+        stacks = self.stacks
+        rank = self.rank[itype]
+        if a is not None:
+            x, y = a
+            entry = (rank, sid, itype, x, y)
+            for cell in _cells_at(x, y, ts):
+                stack = stacks[cell]
+                if stack.__class__ is tuple:
+                    stack = stacks[cell] = list(stack)
+                stack.remove(entry)
+                dirty.add(cell)
+        if b is not None:
+            x, y = b
+            entry = (rank, sid, itype, x, y)
+            for cell in _cells_at(x, y, ts):
+                stack = stacks.get(cell)
+                if not stack:
+                    stacks[cell] = [entry]
+                else:
+                    if stack.__class__ is tuple:
+                        stack = stacks[cell] = list(stack)
+                    insort(stack, entry)
+                dirty.add(cell)
+
+    def _paint(self, cells: Iterable[tuple[int, int]]) -> None:
+        """Write the pixels of these cells (from their stacks) into the frame, in one assignment.
+
+        A cell whose stack shows what is already painted there (a sprite left and another of its
+        type came, or the stack only reordered) is not written."""
         gh, gw = self.cells_view.shape[0], self.cells_view.shape[2]
+        ts = self.tile_size
         bank = self.bank
         known = bank.rows
-        cols, rows, ids = [], [], []
+        painted = self.painted
+        todo: list[tuple[int, int, int]] = []  # (cell row, cell column, bank row)
         extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
-        for (cx, cy), stack in stacks.items():
-            if not (0 <= cx < gw and 0 <= cy < gh):
+        stacks = self.stacks
+        for cell in cells:
+            stack = stacks.get(cell, ())
+            cx, cy = cell
+            if cx < 0 or cy < 0 or cx >= gw or cy >= gh:
                 continue
-            x0, y0 = cx * bs, cy * bs
-            key = tuple([(e[2], e[3] - x0, e[4] - y0) for e in stack])
+            n = len(stack)
+            if n == 1:  # (most cells: one sprite over the background)
+                e = stack[0]
+                key: tuple = ((e[2], e[3] - cx * ts, e[4] - cy * ts),)
+            elif n:
+                x0, y0 = cx * ts, cy * ts
+                key = tuple([(e[2], e[3] - x0, e[4] - y0) for e in stack])
+            else:
+                key = ()
             row = known.get(key)
             if row is None:
-                tile = self._composite(key, bs)
+                tile = self._composite(key)
                 if len(known) >= bank.LIMIT:
                     extra.append((cx, cy, tile))
+                    painted.pop(cell, None)
                     continue
                 row = bank.add(key, tile)
-            cols.append(cx)
-            rows.append(cy)
-            ids.append(row)
+            elif painted.get(cell) == row:
+                continue
+            painted[cell] = row
+            todo.append((cy, cx, row))
         view, pixels = self.cells_view, bank.pixels
-        if len(ids) < 10:  # one indexed assignment costs about as much as ten plain ones
-            for r, c, i in zip(rows, cols, ids, strict=True):
-                view[r, :, c, :] = pixels[i]
+        if len(todo) < 16:  # one indexed assignment costs about as much as sixteen plain ones
+            for r, c, i in todo:
+                view[r, :, c] = pixels[i]
         else:
-            view[rows, :, cols, :] = pixels[ids]
+            rows, cols, ids = zip(*todo, strict=True)
+            view[list(rows), :, list(cols)] = pixels[list(ids)]
         for cx, cy, tile in extra:
             self.cells_view[cy, :, cx, :] = tile
 
-    def _composite(self, key: tuple[tuple[int, int, int], ...], bs: int) -> np.ndarray:
+    def _composite(self, key: tuple[tuple[int, int, int], ...]) -> np.ndarray:
         """One cell's pixels for a stack of (type, dx, dy) sprites, drawn in order."""
         tile = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
         tile[:] = BACKGROUND
@@ -356,16 +362,14 @@ class FrameCache:
             if shifted is None:
                 if len(shifted_tiles) > 16384:
                     shifted_tiles.clear()
-                shifted = shifted_tiles[layer] = self._shift(*layer, bs)
+                shifted = shifted_tiles[layer] = self._shift(*layer)
             if shifted is not _EMPTY:
                 np.copyto(tile, shifted[0], where=shifted[1])
         return tile
 
-    def _shift(self, itype: int, dx: int, dy: int, bs: int) -> tuple[np.ndarray, np.ndarray] | object:
-        """A type's tile as it appears in a cell when the sprite is (dx, dy) physics pixels off it."""
+    def _shift(self, itype: int, px: int, py: int) -> tuple[np.ndarray, np.ndarray] | object:
+        """A type's tile as it appears in a cell when drawn (px, py) frame pixels off it."""
         ts = self.tile_size
-        # where the full frame would place the sprite, relative to this cell
-        px, py = (dx * ts) // bs, (dy * ts) // bs
         x0, y0, x1, y1 = max(px, 0), max(py, 0), min(px + ts, ts), min(py + ts, ts)
         if x0 >= x1 or y0 >= y1:
             return _EMPTY
@@ -379,17 +383,16 @@ class FrameCache:
 _EMPTY = object()
 
 
-def _cells_of(x: int, y: int, bs: int, out: set[tuple[int, int]]) -> None:
-    """Add the physics cells a block at pixel (x, y) overlaps (1, 2 or 4)."""
-    cx, cy = x // bs, y // bs
-    out.add((cx, cy))
-    if x % bs:
-        out.add((cx + 1, cy))
-        if y % bs:
-            out.add((cx, cy + 1))
-            out.add((cx + 1, cy + 1))
-    elif y % bs:
-        out.add((cx, cy + 1))
+def _cells_at(x: int, y: int, size: int) -> tuple[tuple[int, int], ...]:
+    """The cells (of side ``size``) a square of that side at (x, y) overlaps (1, 2 or 4)."""
+    cx, cy = x // size, y // size
+    if x % size:
+        if y % size:
+            return (cx, cy), (cx + 1, cy), (cx, cy + 1), (cx + 1, cy + 1)
+        return (cx, cy), (cx + 1, cy)
+    if y % size:
+        return (cx, cy), (cx, cy + 1)
+    return ((cx, cy),)
 
 
 def render_reference(game: Game, tile_size: int = 8) -> np.ndarray:

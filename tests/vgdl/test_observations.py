@@ -66,6 +66,31 @@ def test_cached_frames_equal_the_reference_renderer_during_play() -> None:
             assert np.array_equal(twin.render_rgb(8), game.render_rgb(8))
 
 
+def test_slow_movers_over_floors_match_the_reference_at_tiles_smaller_than_blocks() -> None:
+    """The cache works in frame pixels: a creep too small to show is skipped, one that shows repaints
+    the two cells the tile straddles (with the floor under it)."""
+    game = game_from("""
+        BasicGame square_size=10
+            SpriteSet
+                floor > Immovable color=GRAY
+                slug > Missile orientation=RIGHT speed=0.3 color=GREEN
+                snail > Missile orientation=DOWN speed=0.15 color=BLUE shrinkfactor=0.5
+                avatar > MovingAvatar
+            LevelMapping
+                f > floor
+                s > slug floor
+                n > snail
+                A > avatar
+            TerminationSet
+                Timeout limit=200 win=True
+        """, "sffffffffA\nffnfffffff\nffffffffff\nffffffffff\n")
+    rng = JavaRandom(5)
+    for step in range(90):
+        game.step(game.actions[rng.next_int(len(game.actions))])
+        for ts in (3, 4, 10, 13):
+            assert np.array_equal(game.render_rgb(ts), render_reference(game, ts)), f"step {step}, tile {ts}"
+
+
 def test_image_only_types_get_distinct_glyphs() -> None:
     game = game_from("""
         BasicGame square_size=10
