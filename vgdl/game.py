@@ -33,6 +33,7 @@ from vgdl.collisions import CollisionIndex
 from vgdl.ontology.avatars import ALL_ACTIONS, NIL
 from vgdl.ontology.pathfinder import PathFinder
 from vgdl.physics import MOVE, ROTATE, STILL
+from vgdl.render import render
 from vgdl.rng import JavaRandom
 from vgdl.rules import MAX_TICKS, EffectRule, GameRules, TimedRule
 from vgdl.sprite import Sprite
@@ -218,8 +219,6 @@ class Game:
 
     def render_rgb(self, tile_size: int = 8) -> np.ndarray:
         """RGB pixels (``H*tile x W*tile x 3``, uint8) of the current state."""
-        from vgdl.render import render
-
         return render(self, tile_size)
 
     def events(self) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import insort
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +21,7 @@ import numpy as np
 if TYPE_CHECKING:
     from vgdl.game import Game
     from vgdl.rules import GameRules, SpriteKind
+    from vgdl.store import SpriteView
 
 BACKGROUND = (0, 0, 0)
 _GLYPH_CELLS = 5  # glyphs are 5x5 patterns, mirrored left-right
@@ -128,12 +129,14 @@ class _TileBank:
     def __init__(self, tile_size: int) -> None:
         self.rows: dict[tuple[tuple[int, int, int], ...], int] = {}
         self.pixels = np.zeros((64, tile_size, tile_size, 3), dtype=np.uint8)
+        self.tiles = list(self.pixels)  # each row as its own view (writing one cell is cheaper from it)
         self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = {}
 
     def add(self, key: tuple[tuple[int, int, int], ...], tile: np.ndarray) -> int:
         n = len(self.rows)
         if n == len(self.pixels):
             self.pixels = np.concatenate([self.pixels, np.zeros_like(self.pixels)])
+            self.tiles = list(self.pixels)
         self.pixels[n] = tile
         self.rows[key] = n
         return n
@@ -223,7 +226,7 @@ class FrameCache:
         entries, self.mark = view.changes_since(self.mark)
         if entries is not None:
             if entries:
-                self._update_from_log(game, entries)
+                self._update_from_log(view, entries)
             return
         versions = view.versions()
         if versions == self.versions:
@@ -244,10 +247,13 @@ class FrameCache:
         self.versions = versions
         self._paint(dirty)
 
-    def _update_from_log(self, game: Game, entries: list[tuple[int, int]]) -> None:
-        """Repaint the cells of the sprites the change log names (the common, cheap case)."""
+    def _update_from_log(self, view: SpriteView, entries: list[tuple[int, int]]) -> None:
+        """Repaint the cells of the sprites the change log names (the common, cheap case).
+
+        ``versions`` stays the stamps of the last diff by stamps: should the log be lost later, that
+        diff also looks again at types the log covered since (harmless: ``drawn`` is current), and
+        the common case is spared building the stamp tuple every frame."""
         ts, bs = self.tile_size, self.block_size
-        view = game.view
         rank_of = self.rank
         drawn = self.drawn
         own = self.own_drawn
@@ -271,7 +277,6 @@ class FrameCache:
                 del positions[sid]
             else:
                 positions[sid] = b
-        self.versions = view.versions()
         if dirty:
             self._paint(dirty)
 
@@ -284,7 +289,7 @@ class FrameCache:
         if a is not None:
             x, y = a
             entry = (rank, sid, itype, x, y)
-            for cell in _cells_at(x, y, ts):
+            for cell in _cells_at(x, y, ts) if x % ts or y % ts else ((x // ts, y // ts),):
                 stack = stacks[cell]
                 if stack.__class__ is tuple:
                     stack = stacks[cell] = list(stack)
@@ -293,7 +298,7 @@ class FrameCache:
         if b is not None:
             x, y = b
             entry = (rank, sid, itype, x, y)
-            for cell in _cells_at(x, y, ts):
+            for cell in _cells_at(x, y, ts) if x % ts or y % ts else ((x // ts, y // ts),):
                 stack = stacks.get(cell)
                 if not stack:
                     stacks[cell] = [entry]
@@ -303,7 +308,7 @@ class FrameCache:
                     insort(stack, entry)
                 dirty.add(cell)
 
-    def _paint(self, cells: Iterable[tuple[int, int]]) -> None:
+    def _paint(self, cells: Collection[tuple[int, int]]) -> None:
         """Write the pixels of these cells (from their stacks) into the frame, in one assignment.
 
         A cell whose stack shows what is already painted there (a sprite left and another of its
@@ -313,6 +318,10 @@ class FrameCache:
         bank = self.bank
         known = bank.rows
         painted = self.painted
+        view = self.cells_view
+        # few cells: each written as it is found; many: one indexed assignment (about sixteen plain
+        # writes cost as much)
+        direct = len(cells) < 16
         todo: list[tuple[int, int, int]] = []  # (cell row, cell column, bank row)
         extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
         stacks = self.stacks
@@ -341,16 +350,15 @@ class FrameCache:
             elif painted.get(cell) == row:
                 continue
             painted[cell] = row
-            todo.append((cy, cx, row))
-        view, pixels = self.cells_view, bank.pixels
-        if len(todo) < 16:  # one indexed assignment costs about as much as sixteen plain ones
-            for r, c, i in todo:
-                view[r, :, c] = pixels[i]
-        else:
+            if direct:
+                view[cy, :, cx] = bank.tiles[row]  # (not held in a local: add() may grow the bank)
+            else:
+                todo.append((cy, cx, row))
+        if todo:
             rows, cols, ids = zip(*todo, strict=True)
-            view[list(rows), :, list(cols)] = pixels[list(ids)]
+            view[list(rows), :, list(cols)] = bank.pixels[list(ids)]
         for cx, cy, tile in extra:
-            self.cells_view[cy, :, cx, :] = tile
+            view[cy, :, cx] = tile
 
     def _composite(self, key: tuple[tuple[int, int, int], ...]) -> np.ndarray:
         """One cell's pixels for a stack of (type, dx, dy) sprites, drawn in order."""
