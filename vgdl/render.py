@@ -289,7 +289,7 @@ class FrameCache:
         if a is not None:
             x, y = a
             entry = (rank, sid, itype, x, y)
-            for cell in _cells_at(x, y, ts) if x % ts or y % ts else ((x // ts, y // ts),):
+            for cell in _cells_at(x, y, ts):
                 stack = stacks[cell]
                 if stack.__class__ is tuple:
                     stack = stacks[cell] = list(stack)
@@ -298,7 +298,7 @@ class FrameCache:
         if b is not None:
             x, y = b
             entry = (rank, sid, itype, x, y)
-            for cell in _cells_at(x, y, ts) if x % ts or y % ts else ((x // ts, y // ts),):
+            for cell in _cells_at(x, y, ts):
                 stack = stacks.get(cell)
                 if not stack:
                     stacks[cell] = [entry]
@@ -309,7 +309,7 @@ class FrameCache:
                 dirty.add(cell)
 
     def _paint(self, cells: Collection[tuple[int, int]]) -> None:
-        """Write the pixels of these cells (from their stacks) into the frame, in one assignment.
+        """Write the pixels of these cells (from their stacks) into the frame.
 
         A cell whose stack shows what is already painted there (a sprite left and another of its
         type came, or the stack only reordered) is not written."""
