@@ -1,9 +1,9 @@
 """Where units run: a local process pool, or Ray tasks on a local or existing cluster.
 
 Both backends are generators of ``(unit_data, result)`` pairs in completion order; the caller
-(the driver) is the only writer of the results store. A unit runs in a fresh worker state:
-spawned processes (never fork: torch and pygame state must not be shared), one torch/BLAS thread
-each, so that N workers use N cores.
+(the driver) is the only writer of the results store. Units run in spawned processes (never
+fork: torch and pygame state must not be shared), one torch/BLAS thread each, so that N workers
+use N cores; a neural unit gets a process of its own.
 """
 
 from __future__ import annotations
@@ -33,35 +33,66 @@ def _init_worker() -> None:
 
 def run_local(units: list[dict[str, Any]], workers: int, execution: dict[str, Any] | None = None) -> Iterator[
         tuple[dict[str, Any], dict[str, Any]]]:
-    """Run units in a spawn process pool of ``workers`` processes (``execution``: ``units.Execution`` as a dict)."""
+    """Run units in a spawn process pool of ``workers`` processes (``execution``: ``units.Execution`` as a dict).
+
+    Neural units each get a fresh process (``max_tasks_per_child=1``): a worker that trained
+    DQN on pixels a dozen times in a row grew past 20 GB and was killed by the OS. If a worker
+    dies anyway, the pool is rebuilt and the units it had in flight run once more; a unit in
+    flight at two deaths is stored as failed, and the tournament goes on.
+    """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
     from testbed.units import execute
 
-    if not units:
-        return
-    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("spawn"),
-                               initializer=_init_worker)
-    try:
-        # submit a bounded window, so a huge study does not queue everything up front
-        todo = list(units)
-        running: dict[Any, dict[str, Any]] = {}
-        while todo or running:
-            while todo and len(running) < 2 * max(1, workers):
-                u = todo.pop(0)
-                running[pool.submit(execute, u, execution)] = u
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield running.pop(fut), fut.result()
-    except BaseException:
-        # interrupted (Ctrl-C, an error in the driver): stop the workers now instead of waiting
-        # for the units in flight; those are simply absent from the store and run next time
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+    workers = max(1, workers)
+    recycle = 1 if any(u.get("budget_unit") == "env_steps" for u in units) else None
+    todo = list(range(len(units)))  # positions in ``units``, in submission order
+    deaths = [0] * len(units)
+    while todo:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                   initializer=_init_worker, max_tasks_per_child=recycle)
+        running: dict[Any, int] = {}
+        lost: list[int] = []
+        try:
+            # submit a bounded window, so a huge study does not queue everything up front
+            while (todo or running) and not lost:
+                while todo and len(running) < 2 * workers:
+                    i = todo.pop(0)
+                    running[pool.submit(execute, units[i], execution)] = i
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = running.pop(fut)
+                    if isinstance(fut.exception(), BrokenProcessPool):
+                        lost.append(i)
+                    else:
+                        yield units[i], fut.result()
+        except BaseException:
+            # interrupted (Ctrl-C, an error in the driver): stop the workers now instead of waiting
+            # for the units in flight; those are simply absent from the store and run next time
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=not lost, cancel_futures=True)
+        again = []
+        for i in sorted(lost + list(running.values())):  # a worker died: every unit in flight was lost
+            deaths[i] += 1
+            if deaths[i] < 2:
+                again.append(i)
+            else:
+                yield units[i], failed_result(units[i], f"the worker process died {deaths[i]} times while "
+                                              "this unit was in flight (killed by the OS, e.g. out of memory)")
+        todo[:0] = again
+
+
+def failed_result(unit: dict[str, Any], error: str) -> dict[str, Any]:
+    """The record of a unit that never returned one (its worker process or Ray task died)."""
+    from testbed.units import Unit
+
+    return {"key": Unit.from_dict(unit).key, "status": "failed", "levels": [], "n_levels": 0, "error": error,
+            "cpu_seconds": 0.0, "wall_seconds": 0.0}
 
 
 def run_ray(units: list[dict[str, Any]], workers: int, address: str | None = None,
@@ -96,11 +127,7 @@ def run_ray(units: list[dict[str, Any]], workers: int, address: str | None = Non
                 try:
                     result = ray.get(ref)
                 except Exception as exc:  # noqa: BLE001  (a worker died: stored as a failed unit)
-                    from testbed.units import Unit
-
-                    result = {"key": Unit.from_dict(unit).key, "status": "failed", "levels": [], "n_levels": 0,
-                              "error": f"ray task failed: {type(exc).__name__}: {exc}", "cpu_seconds": 0.0,
-                              "wall_seconds": 0.0}
+                    result = failed_result(unit, f"ray task failed: {type(exc).__name__}: {exc}")
                 yield unit, result
     finally:
         if started_here:
