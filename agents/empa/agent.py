@@ -130,7 +130,10 @@ class EMPAAgent(Agent):
     #: 18 (color_is_type off only): only a culprit that stayed where the avatar takes its look-alikes is
     #: split off (a mimic among coins); before, a death from a count or an unlearned mover split an
     #: innocent object (a curse, a lava cell, a boar) that was then feared on every attempt
-    REVISION = 18
+    #: 19: an object that vanished as the avatar stepped onto it, and shows again once the avatar is
+    #: off the cell, was covered, not taken: the "kill" is taken back (without pixel permanence a lava
+    #: cell crossed with fuel looked taken, so the cell that killed later was split off and feared)
+    REVISION = 19
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

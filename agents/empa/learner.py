@@ -94,6 +94,10 @@ class Learner:
         #: contacts whose object the avatar covered (pixels): id -> (its type, the avatar's type, inventory,
         #: reward of that step); judged when the cell shows again, or by a win
         self.covered: dict[int, tuple[int, int, Inventory, float]] = {}
+        #: cells where an object vanished as the avatar stepped in (without permanence, covering looks
+        #: like taking): cell -> (its type, the avatar's type, inventory, id); a kill taken back if the
+        #: cell shows that type again once the avatar is off it
+        self.vanished: dict[tuple[int, int], tuple[int, int, Inventory, int]] = {}
         self.reward = 0.0
         self.changed = False
         self.unexplained: set[int] = set()  # last step: objects where the avatar died of no known cause
@@ -106,6 +110,7 @@ class Learner:
         self.still.clear()
         self.moved = set()
         self.covered.clear()
+        self.vanished.clear()
         self.present = set(frame.counts())
         self.initial = set(self.present)  # types in the level's first frame (not spawned ones)
         self.theory.seen_types |= self.present
@@ -136,6 +141,7 @@ class Learner:
         self.unexplained = set()
         th = self.theory
         self._uncovered(nxt)
+        self._shown_again(nxt)
         new_types = set(nxt.counts()) - th.seen_types
         if new_types:
             th.seen_types |= new_types
@@ -418,6 +424,8 @@ class Learner:
                     outcome, arg = "transform", min(replaced)
                 else:
                     outcome, arg = "kill", None
+                    if nxt.avatar_cell() == target:
+                        self.vanished[target] = (t, at, inv, oid)
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
@@ -433,6 +441,15 @@ class Learner:
         for oid in [o for o in self.covered if o not in nxt.hidden]:
             t, at, inv, reward = self.covered.pop(oid)
             self._judge_covered(oid, t, at, inv, reward, gone=oid not in nxt.objects)
+
+    def _shown_again(self, nxt: Frame) -> None:
+        """An object that vanished under the avatar is back once the avatar left: it was covered, not taken."""
+        for cell in [c for c in self.vanished if c != nxt.avatar_cell()]:
+            t, at, inv, oid = self.vanished.pop(cell)
+            if t in nxt.types_at(cell):
+                self.theory.rules[(t, at)].retract("kill", inv, None)
+                self._record(t, at, "nothing", inv, None, oid)
+                self.changed = True
 
     def _judge_covered(self, oid: int, t: int, at: int, inv: Inventory, reward: float, gone: bool) -> None:
         """A covered contact's verdict, with the reward of the step that covered it."""

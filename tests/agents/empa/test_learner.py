@@ -183,6 +183,39 @@ def test_a_contact_with_a_covered_object_is_judged_when_its_cell_shows_again() -
     assert PAD not in th.falsified  # counted while covered (the coin, gone with no win, is falsified)
 
 
+def _pad_shown_as(avatar_x: int, pad_id: int) -> Frame:
+    """``_row`` without the coin; its pad under a new id, as a perceiver without object permanence gives it."""
+    objects = {999: (AVATAR, avatar_x, 0)}
+    if avatar_x != 3:
+        objects[pad_id] = (PAD, 3, 0)
+    return Frame(objects, 999)
+
+
+def test_an_object_that_vanished_under_the_avatar_and_shows_again_was_covered_not_taken() -> None:
+    """No object permanence: the pad under the avatar is not drawn, so it looks taken until the avatar leaves."""
+    learner = _learner()
+    th = learner.theory
+    frames = [_pad_shown_as(2, 60), _pad_shown_as(3, 60), _pad_shown_as(4, 61)]
+    learner.start_episode(frames[0])
+    learner.update(frames[0], "ACTION_RIGHT", frames[1], 0.0, False, None, None)
+    assert [o.outcome for o in th.rules[(PAD, AVATAR)].seen] == ["kill"]  # a coin would look the same
+    assert th.killers_of(PAD) == {AVATAR}
+    assert learner.update(frames[1], "ACTION_RIGHT", frames[2], 0.0, False, None, None)  # the theory changed
+    assert [o.outcome for o in th.rules[(PAD, AVATAR)].seen] == ["nothing"]
+    assert th.killers_of(PAD) == set()
+
+
+def test_an_object_that_vanished_under_the_avatar_and_stays_gone_was_taken() -> None:
+    learner = _learner()
+    th = learner.theory
+    gone = Frame({999: (AVATAR, 4, 0)}, 999)
+    frames = [_pad_shown_as(2, 60), _pad_shown_as(3, 60), gone]
+    learner.start_episode(frames[0])
+    for before, after in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    assert [o.outcome for o in th.rules[(PAD, AVATAR)].seen] == ["kill"]
+
+
 def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
     learner = _learner()
     start, covered = _row(0, True), _row(1, True, hidden=frozenset({50}))
