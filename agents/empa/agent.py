@@ -133,7 +133,11 @@ class EMPAAgent(Agent):
     #: 19: an object that vanished as the avatar stepped onto it, and shows again once the avatar is
     #: off the cell, was covered, not taken: the "kill" is taken back (without pixel permanence a lava
     #: cell crossed with fuel looked taken, so the cell that killed later was split off and feared)
-    REVISION = 19
+    #: 20 (object_state off only): a learned inventory: what the avatar took (vanished under it and not
+    #: shown again) is counted per type and is the frames' inventory, so a rule conditioned on it (lava
+    #: safe with fuel, a third curse deadly) can be learned and planned with; before, pixel frames
+    #: carried no inventory at all
+    REVISION = 20
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -216,6 +216,37 @@ def test_an_object_that_vanished_under_the_avatar_and_stays_gone_was_taken() -> 
     assert [o.outcome for o in th.rules[(PAD, AVATAR)].seen] == ["kill"]
 
 
+def test_without_a_seen_inventory_what_the_avatar_took_is_counted_and_conditions_rules() -> None:
+    """Pixels: fuel (id 50, x=1) taken, lava (x=3) crossed; next attempt without fuel, the lava kills."""
+    fuel, lava = COIN, PAD
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"object_state"})).behaviour(),
+                      EMPAConfig().constants())
+    th = learner.theory
+
+    def row(avatar_x: int | None, fuel_there: bool, lava_id: int | None) -> Frame:
+        objects = {} if avatar_x is None else {999: (AVATAR, avatar_x, 0)}
+        if fuel_there:
+            objects[50] = (fuel, 1, 0)
+        if lava_id is not None:
+            objects[lava_id] = (lava, 3, 0)
+        return Frame(objects, 999 if avatar_x is not None else None)
+
+    crossing = [row(0, True, 60), row(1, False, 60), row(2, False, 60), row(3, False, None), row(4, False, 61)]
+    learner.start_episode(crossing[0])
+    for before, after in zip(crossing, crossing[1:], strict=False):
+        learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+        if after is crossing[2]:
+            assert after.inventory == {fuel: 1}  # the fuel stayed gone once the avatar moved on
+    assert crossing[-1].inventory == {fuel: 1}  # the lava, covered for a step, was not taken
+    assert fuel in th.resources and lava not in th.resources
+    second = [row(2, False, 70), row(None, False, 70)]
+    learner.start_episode(second[0])
+    assert learner.held == {}
+    learner.update(second[0], "ACTION_RIGHT", second[1], 0.0, True, "LOSE", None)
+    pre = th.rules[(AVATAR, lava)].precondition()
+    assert pre is not None and (pre.resource, pre.amount, pre.with_resource, pre.without) == (fuel, 1, "nothing", "kill")
+
+
 def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
     learner = _learner()
     start, covered = _row(0, True), _row(1, True, hidden=frozenset({50}))
