@@ -31,7 +31,7 @@ from agents.empa.perception import (
     frame_from_table,
     privileged,
 )
-from agents.empa.planner import Goals, Plan, Planner
+from agents.empa.planner import Goals, Plan, Planner, state_signature
 from agents.empa.priors import PriorSet, resolve_off
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game
 from agents.empa.theory import Theory
@@ -137,7 +137,10 @@ class EMPAAgent(Agent):
     #: shown again) is counted per type and is the frames' inventory, so a rule conditioned on it (lava
     #: safe with fuel, a third curse deadly) can be learned and planned with; before, pixel frames
     #: carried no inventory at all
-    REVISION = 20
+    #: 21 (objective_form on): a subgoal state from which an attempt found nothing left to do (and so
+    #: restarted) is a dead end the planner skips on the level's later attempts; before, every attempt
+    #: took the same greedy first subgoal into the same dead end (lava_fuel_crossing level 4: 76 times)
+    REVISION = 21
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -176,6 +179,9 @@ class EMPAAgent(Agent):
         self._dead_end = 0  # decisions in a row that found nothing to do this episode
         self._level: int | None = None
         self._act_mark = 0
+        #: per level, subgoal states from which an attempt found nothing left to do (planner skips them)
+        self._dead_ends: dict[int | None, list[tuple[frozenset[int], frozenset[Any]]]] = {}
+        self._subgoal_state: tuple[frozenset[int], frozenset[Any]] | None = None  # this attempt's latest
 
     def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
         """The env arguments this configuration needs: observation type and privileged channels."""
@@ -205,6 +211,7 @@ class EMPAAgent(Agent):
         self._plan = None
         self._replan = True
         self._dead_end = 0
+        self._subgoal_state = None
         self._unreachable = set()
         self._unreachable_pairs = set()
         if self.pixels is not None:
@@ -451,6 +458,12 @@ class EMPAAgent(Agent):
         tokens = channel_tokens(game, compiled)
         self._forget_unreachable(frame)
         goals = self._goals(frame)
+        done = self._plan
+        if done is not None and done.reason == "subgoal" and self._step_in_plan >= len(done.actions):
+            kinds = frozenset(goals.targets | th.resources)  # where the last subgoal plan led
+            self._subgoal_state = kinds, state_signature(kinds, frame.avatar_cell(), frame.inventory_key(),
+                                                         frame.objects.values())
+        goals.dead_ends = self._dead_ends.get(self._level, [])
         if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):
             # Nothing to seek: wander (EMPA took random steps when it had no plan).
             self._plan, self._replan = None, False
@@ -499,6 +512,9 @@ class EMPAAgent(Agent):
         _, game = self._mental(frame, seed=int(self.rng.integers(2**31)))
         actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
         work = _Work(int(self.c["decision_work"]), max(1, len(frame.objects)), int(self.c["min_search_nodes"]))
+        if self._subgoal_state is not None:  # the last subgoal led here: not again on this level
+            self._dead_ends.setdefault(self._level, []).append(self._subgoal_state)
+            self._subgoal_state = None
         plan = self.planner.plan_loss(game, actions, work.nodes(int(self.c["node_budget"])))
         if plan.actions:
             self._plan, self._step_in_plan, self._replan = plan, 0, False

@@ -39,6 +39,17 @@ class Goals:
     avatar: int | None = None
     resource_bonus: bool = True
     value_score: bool = False
+    #: subgoal states an earlier attempt at this level reached and then found nothing left to do from
+    #: (a crystal taken in the middle of the lava with no fuel left): (types, state_signature) each
+    dead_ends: list[tuple[frozenset[int], frozenset[Any]]] = field(default_factory=list)
+
+
+def state_signature(types: frozenset[int], avatar: tuple[int, int] | None, inventory: Any,
+                    objects: Any) -> frozenset[Any]:
+    """A state as far as goals go: the avatar's cell and holdings, and the cells of the objects of
+    ``types`` (``objects``: (type, x, y) triples; ``inventory``: (type, amount) pairs)."""
+    held = tuple(sorted((int(t), int(n)) for t, n in inventory if n > 0))
+    return frozenset([("a", avatar), ("r", held), *((t, x, y) for t, x, y in objects if t in types)])
 
 
 @dataclass
@@ -227,6 +238,8 @@ class Planner:
                 child = _Node(child_game, node.actions + [action], node.cells + [cell], 0.0, ctable)
                 count = self._target_count(ctable)
                 if count < root_count:
+                    if goals.dead_ends and self._is_dead_end(child_game, ctable, tokens, cell, goals):
+                        continue  # reached before, and nothing was left to do from there
                     gone = {t for t in goals.targets
                             if not np.isin(tokens[ctable[:, TYPE].astype(np.int64)], [t]).any()}
                     reason = "win" if gone & (goals.confirmed or goals.targets) else "subgoal"
@@ -255,6 +268,15 @@ class Planner:
         if best is not None and best.h < root_h - 1e-9:
             return Plan(best.actions, best.cells[1:], "gradient", nodes)
         return Plan([], [], "none", nodes)
+
+    def _is_dead_end(self, game: Game, table: np.ndarray, tokens: np.ndarray, cell: tuple[int, int] | None,
+                     goals: Goals) -> bool:
+        state = game.avatar_state()
+        held = [(self._token_of.get(r, -1), n) for r, n in state["resources"].items()] if state else []
+        types = tokens[table[:, TYPE].astype(np.intp)]
+        xy = cells_of(table[:, X:Y + 1])
+        objects = [(int(t), int(x), int(y)) for t, (x, y) in zip(types, xy, strict=True)]
+        return any(state_signature(kinds, cell, held, objects) == sig for kinds, sig in goals.dead_ends)
 
     def plan_loss(self, root_game: Game, actions: list[str], budget: int) -> Plan:
         """The shortest action sequence after which the simulation loses (breadth first, one node per

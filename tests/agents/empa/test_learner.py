@@ -244,7 +244,8 @@ def test_without_a_seen_inventory_what_the_avatar_took_is_counted_and_conditions
     assert learner.held == {}
     learner.update(second[0], "ACTION_RIGHT", second[1], 0.0, True, "LOSE", None)
     pre = th.rules[(AVATAR, lava)].precondition()
-    assert pre is not None and (pre.resource, pre.amount, pre.with_resource, pre.without) == (fuel, 1, "nothing", "kill")
+    assert pre is not None
+    assert (pre.resource, pre.amount, pre.with_resource, pre.without) == (fuel, 1, "nothing", "kill")
 
 
 def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:

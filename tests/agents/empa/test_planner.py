@@ -62,3 +62,40 @@ def test_the_search_stops_at_its_work_cap() -> None:
     assert bounded.nodes < unbounded.nodes
     # it may finish the node it was expanding: at most one node's children past the cap
     assert cap <= bounded.work <= cap + len(ACTIONS) * 3 * root_objects
+
+
+#: A corridor: a coin two cells to the left of the avatar and one three cells to the right.
+CORRIDOR = ["########",
+            "#c.A..c#",
+            "########"]
+
+
+def test_a_subgoal_state_marked_a_dead_end_is_not_a_goal_again() -> None:
+    """The nearer coin first led to a dead end on an earlier attempt: the plan goes for the other."""
+    from agents.empa.planner import state_signature
+
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "c": [FLOOR, COIN]}
+    objects = {}
+    for y, row in enumerate(CORRIDOR):
+        for x, ch in enumerate(row):
+            for t in codes[ch]:
+                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
+    frame = Frame(objects, 999)
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, COIN})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, COIN).add("nothing", (), None, 0)
+    th.rule(COIN, AVATAR).add("kill", (), None, 10)
+    compiled = compile_theory(th, frame, {})
+    tokens = channel_tokens(mental_game(compiled, frame, None, seed=0), compiled)
+
+    def plan(dead_ends: list) -> Plan:
+        goals = Goals(targets={COIN}, killers={COIN: {AVATAR}}, avatar=AVATAR, dead_ends=dead_ends)
+        planner = Planner(EMPAConfig().constants(), False, np.random.default_rng(0))
+        return planner.plan(mental_game(compiled, frame, None, seed=0), tokens, ACTIONS, goals, 500)
+
+    greedy = plan([])
+    assert greedy.reason == "subgoal" and greedy.predicted[-1] == (1, 1)
+    kinds = frozenset({COIN})
+    left_taken = state_signature(kinds, (1, 1), (), [(COIN, 6, 1)])
+    other = plan([(kinds, left_taken)])
+    assert other.reason == "subgoal" and other.predicted[-1] == (6, 1)
