@@ -140,7 +140,10 @@ class EMPAAgent(Agent):
     #: 21 (objective_form on): a subgoal state from which an attempt found nothing left to do (and so
     #: restarted) is a dead end the planner skips on the level's later attempts; before, every attempt
     #: took the same greedy first subgoal into the same dead end (lava_fuel_crossing level 4: 76 times)
-    REVISION = 21
+    #: 22 (object_state off only): a take is confirmed only when the cell it left shows bare floor
+    #: (types the avatar stands on safely); a chaser on the cell, drawn in a new look, made a covered
+    #: floor look taken, so floors became resources and sat in the inventory
+    REVISION = 22
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

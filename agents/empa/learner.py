@@ -461,6 +461,8 @@ class Learner:
                 elif outcome == "collect" and nxt.avatar_cell() != target:
                     self._taken(t)
                 if outcome != "transform" and nxt.avatar_cell() == target:
+                    if target in self.vanished:  # still undecided from an earlier visit: unknown
+                        self._not_taken(target, seen_back=False)
                     self.vanished[target] = (t, at, inv, oid, outcome, outcome == "collect" and known)
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
@@ -481,10 +483,12 @@ class Learner:
     def _shown_again(self, nxt: Frame) -> None:
         """An object that vanished under the avatar is back once the avatar left: it was covered, not taken."""
         for cell in [c for c in self.vanished if c != nxt.avatar_cell()]:
-            if self.vanished[cell][0] in nxt.types_at(cell):
+            t, at = self.vanished[cell][:2]
+            shown = nxt.types_at(cell)
+            if t in shown:
                 self._not_taken(cell)
-            else:
-                self._confirm(cell)
+            elif all(self._passable(at, s) for s in shown):  # bare floor: it is gone (else, wait: a
+                self._confirm(cell)                           # guard on the cell may hide it still)
 
     def _confirm(self, cell: tuple[int, int]) -> None:
         t, _, _, _, outcome, counted = self.vanished.pop(cell)

@@ -248,6 +248,30 @@ def test_without_a_seen_inventory_what_the_avatar_took_is_counted_and_conditions
     assert (pre.resource, pre.amount, pre.with_resource, pre.without) == (fuel, 1, "nothing", "kill")
 
 
+def test_a_take_is_confirmed_only_once_the_cell_it_left_shows_bare_floor() -> None:
+    """Pixels: a guard (never stood on safely) steps onto the coin's cell as the avatar leaves it."""
+    guard = CAR
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"object_state"})).behaviour(),
+                      EMPAConfig().constants())
+    learner.theory.rule(AVATAR, guard).add("kill", (), None, 999)
+
+    def row(avatar_x: int, coin: bool, guard_x: int | None) -> Frame:
+        objects = {999: (AVATAR, avatar_x, 0)}
+        if coin:
+            objects[50] = (COIN, 1, 0)
+        if guard_x is not None:
+            objects[70] = (guard, guard_x, 0)
+        return Frame(objects, 999)
+
+    frames = [row(0, True, 3), row(1, False, 3), row(2, False, 1), row(3, False, 0)]
+    learner.start_episode(frames[0])
+    learner.update(frames[0], "ACTION_RIGHT", frames[1], 0.0, False, None, None)
+    learner.update(frames[1], "ACTION_RIGHT", frames[2], 0.0, False, None, None)
+    assert learner.held == {} and COIN not in learner.theory.resources  # the guard may hide the coin
+    learner.update(frames[2], "ACTION_RIGHT", frames[3], 0.0, False, None, None)
+    assert learner.held == {COIN: 1} and COIN in learner.theory.resources
+
+
 def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
     learner = _learner()
     start, covered = _row(0, True), _row(1, True, hidden=frozenset({50}))
