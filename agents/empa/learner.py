@@ -52,13 +52,6 @@ def _new_type_near(prev: Frame, nxt: Frame, cell: tuple[int, int], old: int) -> 
     return min(found) if found else None
 
 
-def _plus_one(inv: Inventory, t: int) -> Inventory:
-    """``inv`` with one more ``t``: what the engine checks a condition against on a pick-up's tick."""
-    held = dict(inv)
-    held[t] = held.get(t, 0) + 1
-    return tuple(sorted(held.items()))
-
-
 def _speed(speeds: Counter[float]) -> float:
     """Cells per move: the commonest step length (a jump or a teleport is a rare, longer one)."""
     if not speeds:
@@ -101,14 +94,6 @@ class Learner:
         #: contacts whose object the avatar covered (pixels): id -> (its type, the avatar's type, inventory,
         #: reward of that step); judged when the cell shows again, or by a win
         self.covered: dict[int, tuple[int, int, Inventory, float]] = {}
-        #: cells where an object vanished as the avatar stepped in (without permanence, covering looks
-        #: like taking): cell -> (its type, the avatar's type, inventory, id, outcome recorded, counted
-        #: in ``held`` yet); taken back if the cell shows that type again once the avatar is off it
-        self.vanished: dict[tuple[int, int], tuple[int, int, Inventory, int, str, bool]] = {}
-        #: the learned inventory, when the frames show none (object_state off): what the avatar took
-        #: this episode, per type (no spending: what a contact uses up is not seen). A type is counted
-        #: as it is taken once a take of it was confirmed (its cell did not show it again), else then.
-        self.held: Counter[int] = Counter()
         self.reward = 0.0
         self.changed = False
         self.unexplained: set[int] = set()  # last step: objects where the avatar died of no known cause
@@ -121,8 +106,6 @@ class Learner:
         self.still.clear()
         self.moved = set()
         self.covered.clear()
-        self.vanished.clear()
-        self.held.clear()
         self.present = set(frame.counts())
         self.initial = set(self.present)  # types in the level's first frame (not spawned ones)
         self.theory.seen_types |= self.present
@@ -153,10 +136,6 @@ class Learner:
         self.unexplained = set()
         th = self.theory
         self._uncovered(nxt)
-        self._shown_again(nxt)
-        if not self.b.perceive_objects:  # the frames carry the learned inventory, as it stands now
-            prev.inventory = {t: n for t, n in self.held.items() if n > 0}
-            nxt.inventory = dict(prev.inventory)
         new_types = set(nxt.counts()) - th.seen_types
         if new_types:
             th.seen_types |= new_types
@@ -185,13 +164,9 @@ class Learner:
                 if rule is not None and rule.score != reward:
                     rule.score = reward
                     self.changed = True
-        if not self.b.perceive_objects:
-            nxt.inventory = {t: n for t, n in self.held.items() if n > 0}  # this step's pick-ups in
         self._objective(nxt, terminated, winner)
         if terminated and winner == "WIN":
             self._covered_at_a_win(nxt)
-        if terminated:
-            self._ending_vanished(nxt, winner == "WIN")
         if self.changed:
             th.version += 1
         return self.changed
@@ -383,20 +358,11 @@ class Learner:
             for c in cells:
                 cands |= prev.types_at(c, exclude=av) | nxt.types_at(c)
             cands = narrow(cands - {at})
-            # Blame what the avatar has not safely stood on; else what it has safely stood on only while
-            # holding something else (lava crossed with fuel); if nothing is left, leave it unexplained
+            # Blame what the avatar has not safely stood on; if nothing is left, leave it unexplained
             # (and say which objects were there: one may be a look-alike of a safe type).
-            # A resource taken on the fatal step counts as held: the engine's condition saw it (a third curse).
-            taken = {prev.objects[o][0] for c in cells for o in prev.cells.get(c, ())
-                     if o != av and o not in nxt.objects and prev.objects[o][0] in th.resources}
-            checked = {t: _plus_one(inv, t) if t in taken else inv for t in cands}
-            # (one the avatar takes that stayed is not a count's doing: a look-alike, see lookalikes.py)
-            stayed = {prev.objects[o][0] for c in cells for o in prev.cells.get(c, ()) if o != av and o in nxt.objects}
-            blamed = {t for t in cands if not self._passable(at, t)} or \
-                {t for t in cands if not self._passable(at, t, checked[t])
-                 and not (t in stayed and at in th.killers_of(t))}
+            blamed = {t for t in cands if not self._passable(at, t)}
             for t in blamed:
-                self._record(at, t, "kill", checked[t], None, av)
+                self._record(at, t, "kill", inv, None, av)
                 fired.add((at, t))
             if not blamed:
                 self.unexplained = {o for c in cells for f in (prev, nxt) for o in f.cells.get(c, ()) if o != av}
@@ -425,10 +391,10 @@ class Learner:
                     fired.add((at, prev.objects[oid][0]))
         return fired
 
-    def _passable(self, a: int, b: int, inv: Inventory | None = None) -> bool:
-        """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall), holding ``inv`` if given?"""
+    def _passable(self, a: int, b: int) -> bool:
+        """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall)?"""
         r = self.theory.rules.get((a, b))
-        return r is not None and any(o.outcome == "nothing" and inv in (None, o.inventory) for o in r.seen) and \
+        return r is not None and any(o.outcome == "nothing" for o in r.seen) and \
             not any(o.outcome in ("kill", "block") for o in r.seen)
 
     def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
@@ -438,7 +404,6 @@ class Learner:
         for oid in contact_ids:
             t = prev.objects[oid][0]
             after = nxt.objects.get(oid)
-            mine = inv  # what the avatar held as the engine checked its side of the contact
             if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
                 self.covered[oid] = (t, at, inv, self.reward)
                 self._record(at, t, "nothing", inv, None, av, oid)
@@ -446,24 +411,13 @@ class Learner:
             if after is None:
                 gained = nxt.inventory.get(t, 0) > prev.inventory.get(t, 0)
                 replaced = nxt.types_at(target) - {at} - prev.types_at(target)
-                if replaced and not gained:
-                    outcome, arg = "transform", min(replaced)
-                elif gained or not self.b.perceive_objects:  # unseen inventory: counted as taken
-                    outcome, arg = "collect", None
-                else:
-                    outcome, arg = "kill", None
                 if gained:
                     self.theory.resources.add(t)
-                known = gained or t in self.theory.resources  # (a first take may be a cover: unconfirmed)
-                if outcome == "collect" and known:
-                    mine = _plus_one(inv, t)
-                    self.held[t] += not gained
-                elif outcome == "collect" and nxt.avatar_cell() != target:
-                    self._taken(t)
-                if outcome != "transform" and nxt.avatar_cell() == target:
-                    if target in self.vanished:  # still undecided from an earlier visit: unknown
-                        self._not_taken(target, seen_back=False)
-                    self.vanished[target] = (t, at, inv, oid, outcome, outcome == "collect" and known)
+                    outcome, arg = "collect", None
+                elif replaced:
+                    outcome, arg = "transform", min(replaced)
+                else:
+                    outcome, arg = "kill", None
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
@@ -471,7 +425,7 @@ class Learner:
                 self._collected(t, at, True, prev)  # a pick-up left in place: the avatar holds its limit
             else:
                 self._record(t, at, "nothing", inv, None, oid)
-            self._record(at, t, "nothing", mine, None, av, oid)
+            self._record(at, t, "nothing", inv, None, av, oid)
             fired.add((t, at))
 
     def _uncovered(self, nxt: Frame) -> None:
@@ -479,53 +433,6 @@ class Learner:
         for oid in [o for o in self.covered if o not in nxt.hidden]:
             t, at, inv, reward = self.covered.pop(oid)
             self._judge_covered(oid, t, at, inv, reward, gone=oid not in nxt.objects)
-
-    def _shown_again(self, nxt: Frame) -> None:
-        """An object that vanished under the avatar is back once the avatar left: it was covered, not taken."""
-        for cell in [c for c in self.vanished if c != nxt.avatar_cell()]:
-            t, at = self.vanished[cell][:2]
-            shown = nxt.types_at(cell)
-            if t in shown:
-                self._not_taken(cell)
-            elif all(self._passable(at, s) for s in shown):  # bare floor: it is gone (else, wait: a
-                self._confirm(cell)                           # guard on the cell may hide it still)
-
-    def _confirm(self, cell: tuple[int, int]) -> None:
-        t, _, _, _, outcome, counted = self.vanished.pop(cell)
-        if outcome == "collect" and not counted:
-            self._taken(t)
-
-    def _taken(self, t: int) -> None:
-        """A take of ``t`` confirmed (learned inventory): it is a resource, and one more is held."""
-        if t not in self.theory.resources:
-            self.theory.resources.add(t)
-            self.changed = True
-        self.held[t] += 1
-
-    def _ending_vanished(self, nxt: Frame, won: bool) -> None:
-        """The episode ended with the avatar on a cell whose object vanished under it: a win where no
-        object of that type is shown any more says it was taken (the last coin); else it is unknown."""
-        shown = nxt.shown_counts()
-        for cell in list(self.vanished):
-            if won and shown.get(self.vanished[cell][0], 0) == 0:
-                self._confirm(cell)
-            else:
-                self._not_taken(cell, seen_back=False)
-
-    def _not_taken(self, cell: tuple[int, int], seen_back: bool = True) -> None:
-        """Take back the outcome recorded when the object at ``cell`` vanished under the avatar (and,
-        ``seen_back``, record that the avatar only stood on it)."""
-        th = self.theory
-        t, at, inv, oid, outcome, counted = self.vanished.pop(cell)
-        rule = th.rules[(t, at)]
-        before = rule.outcome(inv, self.b.deterministic)[:2]
-        rule.retract(outcome, inv, None)
-        if seen_back:
-            rule.add("nothing", inv, None, oid)
-        if (rule.outcome(inv, self.b.deterministic)[:2] if rule.seen else None) != before:
-            self.changed = True  # (a floor stepped off, again and again, changes nothing: no re-plan)
-        if counted and self.held[t] > 0:
-            self.held[t] -= 1
 
     def _judge_covered(self, oid: int, t: int, at: int, inv: Inventory, reward: float, gone: bool) -> None:
         """A covered contact's verdict, with the reward of the step that covered it."""

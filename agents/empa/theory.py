@@ -61,15 +61,6 @@ class Rule:
         self.seen.append(Observation(outcome, inventory, arg))
         del self.seen[:-64]  # bounded: oldest kinds of evidence go first
 
-    def retract(self, outcome: str, inventory: Inventory, arg: Any) -> None:
-        """Take back one observation that later evidence showed to be wrong."""
-        for i, o in enumerate(self.seen):
-            if (o.outcome, o.inventory, o.arg) == (outcome, inventory, arg):
-                o.count -= 1
-                if o.count <= 0:
-                    del self.seen[i]
-                return
-
     def outcome(self, inventory: Inventory, deterministic: bool) -> tuple[str, Any, float]:
         """The believed outcome under ``inventory``: (outcome, argument, probability)."""
         pre = self.precondition()
