@@ -119,20 +119,28 @@ def atlas_for(rules: GameRules, tile_size: int) -> TileAtlas:
 class _TileBank:
     """Composited cells of one atlas, as rows of one array (shared by every game drawn with it).
 
-    A cell's pixels depend only on its stack of (type, dx, dy) sprites (offsets in frame pixels),
-    so each distinct stack is composited once and given a row; a frame update then writes all its
-    dirty cells with one indexed numpy assignment.
+    A cell's pixels depend only on its stack of sprites, each a *part*: a type drawn (dx, dy) frame
+    pixels off the cell. Parts get small integer ids, a stack is the tuple of its part ids, and each
+    distinct stack is composited once and given a row; a frame update then copies rows into cells.
+    Where a sprite drawn at (x, y) lands (its cells and its part in each) is also kept here.
     """
 
     LIMIT = 8192  # distinct stacks kept; beyond, new stacks are composited each time
+    PLACES = 1 << 16  # placements kept per type before that memo starts over
 
-    def __init__(self, tile_size: int) -> None:
-        self.rows: dict[tuple[tuple[int, int, int], ...], int] = {}
+    def __init__(self, tile_size: int, n_types: int) -> None:
+        self.tile_size = tile_size
+        self.rows: dict[tuple[int, ...], int] = {}
         self.pixels = np.zeros((64, tile_size, tile_size, 3), dtype=np.uint8)
         self.tiles = list(self.pixels)  # each row as its own view (writing one cell is cheaper from it)
-        self.shifted: dict[tuple[int, int, int], tuple[np.ndarray, np.ndarray] | object] = {}
+        self.part_ids: dict[tuple[int, int, int], int] = {}
+        self.parts: list[tuple[int, int, int]] = []  # part id -> (type, dx, dy)
+        self.shifted: dict[int, tuple[np.ndarray, np.ndarray] | object] = {}  # part id -> its pixels
+        # type -> drawn (x, y) -> ((cell, part id), ...): the 1, 2 or 4 cells a sprite there covers
+        self.places: list[dict[tuple[int, int], tuple[tuple[tuple[int, int], int], ...]]] = [
+            {} for _ in range(n_types)]
 
-    def add(self, key: tuple[tuple[int, int, int], ...], tile: np.ndarray) -> int:
+    def add(self, key: tuple[int, ...], tile: np.ndarray) -> int:
         n = len(self.rows)
         if n == len(self.pixels):
             self.pixels = np.concatenate([self.pixels, np.zeros_like(self.pixels)])
@@ -140,6 +148,24 @@ class _TileBank:
         self.pixels[n] = tile
         self.rows[key] = n
         return n
+
+    def place(self, itype: int, at: tuple[int, int]) -> tuple[tuple[tuple[int, int], int], ...]:
+        """The cells a sprite of ``itype`` drawn at pixel ``at`` covers, each with its part there."""
+        memo = self.places[itype]
+        if len(memo) >= self.PLACES:
+            memo.clear()
+        ts = self.tile_size
+        x, y = at
+        out = []
+        for cx, cy in _cells_at(x, y, ts):
+            layer = (itype, x - cx * ts, y - cy * ts)
+            part = self.part_ids.get(layer)
+            if part is None:
+                part = self.part_ids[layer] = len(self.parts)
+                self.parts.append(layer)
+            out.append(((cx, cy), part))
+        placed = memo[at] = tuple(out)
+        return placed
 
 
 class FrameCache:
@@ -161,6 +187,7 @@ class FrameCache:
     """
 
     SNAPSHOTS = 8  # full frames kept per game lineage and tile size
+    BATCH = 10  # from this many cells to write, one indexed numpy copy beats a copy per cell
 
     def __init__(self, game: Game, tile_size: int) -> None:
         self.tile_size = tile_size
@@ -172,16 +199,17 @@ class FrameCache:
         self.frame = np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8)
         # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
         self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
+        self.cell_views: dict[tuple[int, int], np.ndarray] = {}  # cell -> its block of the frame
         self.versions: tuple[int, ...] = ()
         self.mark: tuple | None = None  # where this cache stands in the game's change log
         self.drawn: dict[int, dict[int, tuple[int, int]]] = {}  # type -> sid -> drawn pixel (x, y)
         self.own_drawn: set[int] = set()  # types whose ``drawn`` dict is this cache's (others are shared)
-        # cell -> the entries (rank, sid, type, drawn x, drawn y) over it, in draw order (a tuple
-        # while shared with a snapshot)
-        self.stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]] | tuple] = {}
+        # cell -> the entries (rank, sid, part id) over it, in draw order (a tuple while shared with
+        # a snapshot)
+        self.stacks: dict[tuple[int, int], list[tuple[int, int, int]] | tuple] = {}
         self.painted: dict[tuple[int, int], int] = {}  # cell -> bank row shown there (none: background)
         # depends only on the rules and tile size: shared by every game drawn with this atlas
-        self.bank: _TileBank = self.atlas.__dict__.setdefault("_bank", _TileBank(tile_size))
+        self.bank: _TileBank = self.atlas.__dict__.setdefault("_bank", _TileBank(tile_size, len(kinds)))
         self.snapshots = game.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
 
     def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
@@ -200,16 +228,17 @@ class FrameCache:
             self.versions = versions
             return
         versions = game.view.versions()
-        ts = self.tile_size
         self.frame[:] = BACKGROUND
         self.drawn = {}
         self.painted = {}
-        stacks: dict[tuple[int, int], list[tuple[int, int, int, int, int]]] = {}
+        bank = self.bank
+        stacks: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         for rank, itype in enumerate(self.draw_types):
             positions = self.drawn[itype] = self._drawn_at(game.view.positions(itype))
-            for sid, (x, y) in positions.items():
-                for cell in _cells_at(x, y, ts):
-                    stacks.setdefault(cell, []).append((rank, sid, itype, x, y))
+            places = bank.places[itype]
+            for sid, at in positions.items():
+                for cell, part in places.get(at) or bank.place(itype, at):
+                    stacks.setdefault(cell, []).append((rank, sid, part))
         self.stacks = stacks
         self._paint(stacks)  # (every cell with a sprite)
         self.versions = versions
@@ -257,6 +286,8 @@ class FrameCache:
         rank_of = self.rank
         drawn = self.drawn
         own = self.own_drawn
+        sprite = view.sprite
+        move = self._move
         dirty: set[tuple[int, int]] = set()
         done: set[int] = set()
         for itype, sid in entries:
@@ -265,14 +296,14 @@ class FrameCache:
             done.add(sid)
             positions = drawn[itype]
             a = positions.get(sid)
-            s = view.sprite(itype, sid)
+            s = sprite(itype, sid)
             b = (s.x * ts // bs, s.y * ts // bs) if s is not None and not s.disabled else None
             if a == b:
                 continue
             if itype not in own:
                 positions = drawn[itype] = dict(positions)
                 own.add(itype)
-            self._move(itype, sid, a, b, dirty)
+            move(itype, sid, a, b, dirty)
             if b is None:
                 del positions[sid]
             else:
@@ -283,29 +314,30 @@ class FrameCache:
     def _move(self, itype: int, sid: int, a: tuple[int, int] | None, b: tuple[int, int] | None,
               dirty: set[tuple[int, int]]) -> None:
         """Move one sprite's entry in the cell stacks from drawn pixel ``a`` to ``b`` (None: absent)."""
-        ts = self.tile_size
         stacks = self.stacks
         rank = self.rank[itype]
+        bank = self.bank
+        places = bank.places[itype]
         if a is not None:
-            x, y = a
-            entry = (rank, sid, itype, x, y)
-            for cell in _cells_at(x, y, ts):
+            for cell, part in places.get(a) or bank.place(itype, a):
                 stack = stacks[cell]
                 if stack.__class__ is tuple:
                     stack = stacks[cell] = list(stack)
-                stack.remove(entry)
+                stack.remove((rank, sid, part))
                 dirty.add(cell)
         if b is not None:
-            x, y = b
-            entry = (rank, sid, itype, x, y)
-            for cell in _cells_at(x, y, ts):
+            for cell, part in places.get(b) or bank.place(itype, b):
+                entry = (rank, sid, part)
                 stack = stacks.get(cell)
                 if not stack:
                     stacks[cell] = [entry]
                 else:
                     if stack.__class__ is tuple:
                         stack = stacks[cell] = list(stack)
-                    insort(stack, entry)
+                    if entry > stack[-1]:  # (the usual case: drawn last)
+                        stack.append(entry)
+                    else:
+                        insort(stack, entry)
                 dirty.add(cell)
 
     def _paint(self, cells: Collection[tuple[int, int]]) -> None:
@@ -314,31 +346,23 @@ class FrameCache:
         A cell whose stack shows what is already painted there (a sprite left and another of its
         type came, or the stack only reordered) is not written."""
         gh, gw = self.cells_view.shape[0], self.cells_view.shape[2]
-        ts = self.tile_size
         bank = self.bank
         known = bank.rows
         painted = self.painted
-        view = self.cells_view
-        # few cells: each written as it is found; many: one indexed assignment (about sixteen plain
-        # writes cost as much)
-        direct = len(cells) < 16
-        todo: list[tuple[int, int, int]] = []  # (cell row, cell column, bank row)
-        extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
         stacks = self.stacks
+        todo: list[tuple[int, int, int]] = []  # (cell column, cell row, bank row)
+        extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
         for cell in cells:
-            stack = stacks.get(cell, ())
             cx, cy = cell
             if cx < 0 or cy < 0 or cx >= gw or cy >= gh:
                 continue
-            n = len(stack)
-            if n == 1:  # (most cells: one sprite over the background)
-                e = stack[0]
-                key: tuple = ((e[2], e[3] - cx * ts, e[4] - cy * ts),)
-            elif n:
-                x0, y0 = cx * ts, cy * ts
-                key = tuple([(e[2], e[3] - x0, e[4] - y0) for e in stack])
+            stack = stacks.get(cell)
+            if not stack:
+                key: tuple[int, ...] = ()
+            elif len(stack) == 1:  # (many cells: one sprite over the background)
+                key = (stack[0][2],)
             else:
-                key = ()
+                key = tuple([e[2] for e in stack])
             row = known.get(key)
             if row is None:
                 tile = self._composite(key)
@@ -350,27 +374,30 @@ class FrameCache:
             elif painted.get(cell) == row:
                 continue
             painted[cell] = row
-            if direct:
-                view[cy, :, cx] = bank.tiles[row]  # (not held in a local: add() may grow the bank)
-            else:
-                todo.append((cy, cx, row))
-        if todo:
-            rows, cols, ids = zip(*todo, strict=True)
-            view[list(rows), :, list(cols)] = bank.pixels[list(ids)]
+            todo.append((cx, cy, row))
+        if len(todo) >= self.BATCH:
+            cols, rows, ids = zip(*todo, strict=True)
+            self.cells_view[rows, :, cols] = bank.pixels.take(ids, axis=0)
+        elif todo:
+            views = self.cell_views
+            tiles = bank.tiles
+            for cx, cy, row in todo:
+                v = views.get((cx, cy))
+                if v is None:
+                    v = views[cx, cy] = self.cells_view[cy, :, cx]
+                v[...] = tiles[row]
         for cx, cy, tile in extra:
-            view[cy, :, cx] = tile
+            self.cells_view[cy, :, cx] = tile
 
-    def _composite(self, key: tuple[tuple[int, int, int], ...]) -> np.ndarray:
-        """One cell's pixels for a stack of (type, dx, dy) sprites, drawn in order."""
+    def _composite(self, key: tuple[int, ...]) -> np.ndarray:
+        """One cell's pixels for a stack of parts, drawn in order."""
         tile = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
         tile[:] = BACKGROUND
         shifted_tiles = self.bank.shifted
-        for layer in key:
-            shifted = shifted_tiles.get(layer)
+        for part in key:
+            shifted = shifted_tiles.get(part)
             if shifted is None:
-                if len(shifted_tiles) > 16384:
-                    shifted_tiles.clear()
-                shifted = shifted_tiles[layer] = self._shift(*layer)
+                shifted = shifted_tiles[part] = self._shift(*self.bank.parts[part])
             if shifted is not _EMPTY:
                 np.copyto(tile, shifted[0], where=shifted[1])
         return tile
