@@ -199,6 +199,8 @@ class FrameCache:
         self.frame = np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8)
         # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
         self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
+        self.grid_height, self.grid_width = game.height, game.width
+        self.view = game.view  # (a game keeps its store, and a copy gets caches of its own)
         self.cell_views: dict[tuple[int, int], np.ndarray] = {}  # cell -> its block of the frame
         self.versions: tuple[int, ...] = ()
         self.mark: tuple | None = None  # where this cache stands in the game's change log
@@ -251,7 +253,7 @@ class FrameCache:
     def update(self, game: Game) -> None:
         if not self.versions:
             self.full(game)
-        view = game.view
+        view = self.view
         entries, self.mark = view.changes_since(self.mark)
         if entries is not None:
             if entries:
@@ -345,7 +347,7 @@ class FrameCache:
 
         A cell whose stack shows what is already painted there (a sprite left and another of its
         type came, or the stack only reordered) is not written."""
-        gh, gw = self.cells_view.shape[0], self.cells_view.shape[2]
+        gh, gw = self.grid_height, self.grid_width
         bank = self.bank
         known = bank.rows
         painted = self.painted
