@@ -212,14 +212,14 @@ class FrameCache:
         self.painted: dict[tuple[int, int], int] = {}  # cell -> bank row shown there (none: background)
         # depends only on the rules and tile size: shared by every game drawn with this atlas
         self.bank: _TileBank = self.atlas.__dict__.setdefault("_bank", _TileBank(tile_size, len(kinds)))
-        self.snapshots = game.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
+        self.snapshots = self.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
 
     def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
         """Physics positions -> the frame pixels they are drawn at."""
         ts, bs = self.tile_size, self.block_size
         return {sid: (x * ts // bs, y * ts // bs) for sid, (x, y) in positions.items()}
 
-    def full(self, game: Game) -> None:
+    def full(self) -> None:
         if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
             versions, (frame, stacks, drawn, painted) = next(reversed(self.snapshots.items()))
             self.frame[:] = frame
@@ -229,14 +229,14 @@ class FrameCache:
             self.own_drawn = set()
             self.versions = versions
             return
-        versions = game.view.versions()
+        versions = self.view.versions()
         self.frame[:] = BACKGROUND
         self.drawn = {}
         self.painted = {}
         bank = self.bank
         stacks: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         for rank, itype in enumerate(self.draw_types):
-            positions = self.drawn[itype] = self._drawn_at(game.view.positions(itype))
+            positions = self.drawn[itype] = self._drawn_at(self.view.positions(itype))
             places = bank.places[itype]
             for sid, at in positions.items():
                 for cell, part in places.get(at) or bank.place(itype, at):
@@ -250,9 +250,9 @@ class FrameCache:
         self.snapshots[versions] = (self.frame.copy(), {cell: tuple(stack) for cell, stack in stacks.items()},
                                     dict(self.drawn), dict(self.painted))
 
-    def update(self, game: Game) -> None:
+    def update(self) -> None:
         if not self.versions:
-            self.full(game)
+            self.full()
         view = self.view
         entries, self.mark = view.changes_since(self.mark)
         if entries is not None:
@@ -268,7 +268,7 @@ class FrameCache:
             if versions[itype] == last[itype]:
                 continue
             old = self.drawn.get(itype, {})
-            new = self._drawn_at(game.view.positions(itype))
+            new = self._drawn_at(view.positions(itype))
             for sid in old.keys() | new.keys():
                 a, b = old.get(sid), new.get(sid)
                 if a != b:
@@ -460,7 +460,7 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
     cache = caches.get(tile_size)
     if cache is None:
         cache = caches[tile_size] = FrameCache(game, tile_size)
-    cache.update(game)
+    cache.update()
     return cache.frame.copy()
 
 
