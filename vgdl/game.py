@@ -218,7 +218,8 @@ class Game:
         return grid(self)
 
     def render_rgb(self, tile_size: int = 8) -> np.ndarray:
-        """RGB pixels (``H*tile x W*tile x 3``, uint8) of the current state."""
+        """RGB pixels (``H*tile x W*tile x 3``, uint8) of the current state: a read-only array that
+        never changes afterwards (``.copy()`` it to draw on it)."""
         return render(self, tile_size)
 
     def events(self) -> list[dict[str, Any]]:

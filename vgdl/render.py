@@ -12,6 +12,7 @@ block size: a sprite at pixel ``x`` of the physics grid is drawn at
 from __future__ import annotations
 
 import hashlib
+import sys
 from bisect import insort
 from collections.abc import Collection
 from typing import TYPE_CHECKING
@@ -179,7 +180,10 @@ class FrameCache:
     overlapping it (in draw order) and the bank row last painted there; a type's version
     (bumped by the engine whenever one of its sprites appears, moves, dies or is disabled) says
     which types to diff when the engine's change log cannot. A cell's pixels depend only on
-    its stack, so composited cells are kept by stack (:class:`_TileBank`). A full
+    its stack, so composited cells are kept by stack (:class:`_TileBank`). The frame handed out
+    is one read-only view of the cache's own array, so rendering copies nothing; should a caller still
+    hold a frame (or any view of it) when the next one is drawn, the cache first moves to a copy,
+    so a frame once returned never changes (copy on write, found by reference count). A full
     redraw is kept too, with the version stamps of every type: since a stamp names one
     state of a type in the whole game lineage, any game of the lineage (a copy, a new
     episode started from a copy of the level) can start from that frame and diff only
@@ -196,12 +200,9 @@ class FrameCache:
         kinds = game.rules.kinds
         self.draw_types = tuple(i for i in _draw_order(game) if not kinds[i].invisible)
         self.rank = {t: r for r, t in enumerate(self.draw_types)}
-        self.frame = np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8)
-        # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
-        self.cells_view = self.frame.reshape(game.height, tile_size, game.width, tile_size, 3)
         self.grid_height, self.grid_width = game.height, game.width
+        self._own_frame(np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8))
         self.view = game.view  # (a game keeps its store, and a copy gets caches of its own)
-        self.cell_views: dict[tuple[int, int], np.ndarray] = {}  # cell -> its block of the frame
         self.versions: tuple[int, ...] = ()
         self.mark: tuple | None = None  # where this cache stands in the game's change log
         self.drawn: dict[int, dict[int, tuple[int, int]]] = {}  # type -> sid -> drawn pixel (x, y)
@@ -214,6 +215,24 @@ class FrameCache:
         self.bank: _TileBank = self.atlas.__dict__.setdefault("_bank", _TileBank(tile_size, len(kinds)))
         self.snapshots = self.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
 
+    def _own_frame(self, frame: np.ndarray) -> None:
+        """Draw into ``frame`` from now on (with the views of it the painting uses)."""
+        self.frame = frame
+        # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
+        self.cells_view = frame.reshape(self.grid_height, self.tile_size, self.grid_width, self.tile_size, 3)
+        self.cell_views: dict[tuple[int, int], np.ndarray] = {}  # cell -> its block of the frame
+        self.shown = frame.view()  # the frame as handed out: read-only (one object, made once)
+        self.shown.flags.writeable = False
+
+    def _writable(self) -> None:
+        """Before writing pixels: if anything beyond the cache itself still refers to the frame (the
+        read-only frame handed out, or a view of it: numpy's views name the array that owns the
+        memory as their base), draw into a copy from now on, leaving theirs as it was."""
+        # the cache's own references: ``self.frame``, ``shown``, ``cells_view`` and each cell view;
+        # and getrefcount's argument, each time
+        if sys.getrefcount(self.shown) > 2 or sys.getrefcount(self.frame) > 4 + len(self.cell_views):
+            self._own_frame(self.frame.copy())
+
     def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
         """Physics positions -> the frame pixels they are drawn at."""
         ts, bs = self.tile_size, self.block_size
@@ -222,6 +241,7 @@ class FrameCache:
     def full(self) -> None:
         if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
             versions, (frame, stacks, drawn, painted) = next(reversed(self.snapshots.items()))
+            self._writable()
             self.frame[:] = frame
             self.stacks = dict(stacks)  # (its tuples are the snapshot's: _move turns one into a list to write it)
             self.drawn = dict(drawn)  # (shared with the snapshot until written: see own_drawn)
@@ -230,6 +250,7 @@ class FrameCache:
             self.versions = versions
             return
         versions = self.view.versions()
+        self._writable()
         self.frame[:] = BACKGROUND
         self.drawn = {}
         self.painted = {}
@@ -377,6 +398,8 @@ class FrameCache:
                 continue
             painted[cell] = row
             todo.append((cx, cy, row))
+        if todo or extra:
+            self._writable()
         if len(todo) >= self.BATCH:
             cols, rows, ids = zip(*todo, strict=True)
             self.cells_view[rows, :, cols] = bank.pixels.take(ids, axis=0)
@@ -453,7 +476,10 @@ def render_reference(game: Game, tile_size: int = 8) -> np.ndarray:
 
 
 def render(game: Game, tile_size: int = 8) -> np.ndarray:
-    """The game's current frame: ``(height * tile, width * tile, 3)`` uint8 (a fresh array)."""
+    """The game's current frame: ``(height * tile, width * tile, 3)`` uint8, read-only.
+
+    The array is never changed afterwards (later frames are drawn elsewhere while it is held), so it
+    can be kept as it is; ``.copy()`` it to draw on it."""
     if tile_size < 1:
         raise ValueError("tile_size must be at least 1")
     caches = game.render_state
@@ -461,7 +487,7 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
     if cache is None:
         cache = caches[tile_size] = FrameCache(game, tile_size)
     cache.update()
-    return cache.frame.copy()
+    return cache.shown
 
 
 def _draw_order(game: Game) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pytest
 
@@ -64,6 +66,35 @@ def test_cached_frames_equal_the_reference_renderer_during_play() -> None:
         if step % 37 == 0:  # copies start a fresh cache
             twin = game.copy()
             assert np.array_equal(twin.render_rgb(8), game.render_rgb(8))
+
+
+def test_frames_are_read_only_and_never_change_once_returned() -> None:
+    """Rendering hands out the cache's own frame, read-only; a frame (or a view of one) still held
+    when the next frame is drawn keeps its pixels, and one dropped is drawn over in place."""
+    game = coin_dash(seed=1)
+    rng = JavaRandom(2)
+    with pytest.raises(ValueError):
+        game.render_rgb(8)[0, 0, 0] = 1
+    for hold in ("frame", "view"):
+        frame = game.render_rgb(8)
+        kept = frame if hold == "frame" else frame[8:, :]  # a view's base is the cache's array
+        kept_at = kept.copy()
+        del frame
+        moved = False
+        for _ in range(30):
+            game.step(game.actions[rng.next_int(len(game.actions))])
+            frame = game.render_rgb(8)
+            moved |= not np.array_equal(frame if hold == "frame" else frame[8:, :], kept_at)
+            assert np.array_equal(frame, render_reference(game, 8))
+            assert np.array_equal(kept, kept_at), f"a held {hold} changed"
+            del frame
+        assert moved, "the test needs frames that differ from the held one"
+        del kept
+    # with nothing held, the cache draws into the same memory every frame (no copy per frame)
+    memory = weakref.ref(game.render_rgb(8).base)  # (a weak reference holds nothing)
+    for _ in range(3):
+        game.step(game.actions[0])
+        assert game.render_rgb(8).base is memory()
 
 
 def test_slow_movers_over_floors_match_the_reference_at_tiles_smaller_than_blocks() -> None:
