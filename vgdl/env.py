@@ -175,6 +175,7 @@ class VGDLEnv(gym.Env):
             return frame
         out = np.zeros((self.height * self.tile_size, self.width * self.tile_size, 3), np.uint8)
         out[:frame.shape[0], :frame.shape[1]] = frame
+        out.flags.writeable = False  # (as every frame: see vgdl.render.render)
         return out
 
     def _grid(self) -> np.ndarray:

@@ -47,6 +47,7 @@ class EMPAConfig(AgentConfig):
     planner_file: str = str(PLANNER_FILE)
     exploration: str = "novelty"  # novelty (intrinsic goals) | epsilon (epsilon-greedy fallback)
     pixel_tile_size: int = 4  # cell size of pixel observations when object_state is off
+    pixel_layers: bool = False  # pixels: read a small sprite over a ground as two objects (PixelPerceiver)
 
     def priors(self) -> PriorSet:
         return PriorSet(resolve_off(self.priors_off))
@@ -161,7 +162,7 @@ class EMPAAgent(Agent):
         if not self.b.perceive_objects:
             from agents.empa.pixels import PixelPerceiver
 
-            self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True)
+            self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True, layers=self.config.pixel_layers)
         self.decisions: list[Decision] = []
         self._info: dict[str, Any] = {}
         self._prev: Frame | None = None

@@ -19,8 +19,19 @@ reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a fram
   than it won (70 of 130 on, 77 off, at 5,000 steps): its open failure modes are a mover drawn between
   cells (partial tiles are new appearances) and a shot's first cell (a new object covers nothing).
 
+- layers (``layers=True``; the agent's setting): a cell may show a small sprite over a ground (a coin
+  on the floor). A tile with no black pixel that agrees with a known *ground* (an earlier whole-tile
+  appearance) on at least a quarter of its pixels is read as that ground with a *top* over it: the
+  pixels where they differ, keyed by their mask and colours, so a coin is one token whatever floor it
+  lies on and the floor stays in the table under it; a tile with black pixels is a top over nothing.
+  Each distinct tile is read once and kept, so the reading never changes; within a frame, tiles are
+  read commonest first, so floors are grounds before anything is read against them. Grounds and
+  tops are tracked apart (an object keeps its layer), and in the table a cell's top comes after
+  its ground. Without layers, several sprites in one cell make one composite appearance, hence one
+  object.
+
 What pixels cannot say, the table says nothing about either: orientation, health and the avatar
-flag are 0. Several sprites in one cell make one composite appearance, hence one object.
+flag are 0.
 """
 
 from __future__ import annotations
@@ -43,19 +54,29 @@ class PixelPerceiver:
     :param dark: an all-black tile inside the level (the box around the tiles that are not all black)
         is an object of its own appearance, not empty space: a sprite drawn black (a pit, a chasm) is
         seen where it breaks the floor; black outside that box is padding, and stays empty.
+    :param layers: read a tile as a ground with a smaller sprite over it (see the module's docstring).
     """
 
-    def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False, dark: bool = False) -> None:
+    #: a tile is read as a known ground with a top over it when they agree on this share of its pixels
+    GROUND_SHARE = 0.25
+
+    def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False, dark: bool = False,
+                 layers: bool = False) -> None:
         if tile_size < 1:
             raise ValueError("tile_size must be at least 1")
         if max_distance < 0:
             raise ValueError("max_distance must be non-negative")
+        if layers and permanence:
+            raise ValueError("layers keep the ground under a top in the table: permanence does not apply")
         self.tile_size = tile_size
         self.max_distance = max_distance
         self.permanence = permanence
         self.dark = dark
-        self._tokens: dict[bytes, int] = {}  # tile bytes -> token
+        self.layers = layers
+        self._tokens: dict[bytes, int] = {}  # appearance key (a tile's bytes; a top's mask and colours) -> token
         self._appearances: list[np.ndarray] = []
+        self._read: dict[bytes, tuple[int, int]] = {}  # layers: tile bytes -> (ground token, top token), -1: none
+        self._grounds: list[tuple[int, np.ndarray]] = []  # layers: (token, pixels as (tile * tile, 3))
         # per-tile fingerprint weights: fixed, so fingerprints are comparable between frames
         n_bytes = tile_size * tile_size * 3
         self._weights = np.random.default_rng(0x5EED).integers(1, 2**63, n_bytes, dtype=np.uint64) | np.uint64(1)
@@ -73,8 +94,9 @@ class PixelPerceiver:
 
     def reset_episode(self) -> None:
         """Forget tracked ids (a new episode has new objects); appearance tokens are kept."""
-        self._prev_tokens: np.ndarray | None = None  # (rows, cols) int64, -1 where empty
-        self._prev_ids: np.ndarray | None = None
+        #: per layer (0: the only one, or grounds; 1: tops): the last frame's (tokens, ids), (rows, cols)
+        #: int64, -1 where empty
+        self._prev: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._next_id = 1
         #: cell (row, column) -> [(token, id)] of objects a mover hides there (see :meth:`_hide`)
         self._hidden: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -84,25 +106,28 @@ class PixelPerceiver:
     # -------------------------------------------------------------------------------------------
     def perceive(self, frame: np.ndarray) -> np.ndarray:
         """The object table of one ``(rows * tile, cols * tile, 3)`` uint8 frame, sorted by (type, id)."""
-        tokens = self._tokenise(frame)
-        ids = self._track(tokens)
-        ys, xs = np.nonzero(tokens >= 0)
-        t, i = tokens[ys, xs], ids[ys, xs]
-        under = [(y, x, tok, oid) for (y, x), stack in self._hidden.items() for tok, oid in stack]
-        self.hidden_ids = frozenset(oid for *_, oid in under)
+        grids = self._tokenise(frame)
+        parts = []
+        for layer, tokens in enumerate(grids):
+            ids = self._track(tokens, layer)
+            ys, xs = np.nonzero(tokens >= 0)
+            parts.append((ys, xs, tokens[ys, xs], ids[ys, xs], np.full(len(ys), layer, dtype=np.int64)))
+        under = [(y, x, tok, oid, 0) for (y, x), stack in self._hidden.items() for tok, oid in stack]
+        self.hidden_ids = frozenset(oid for _, _, _, oid, _ in under)
         if under:
-            hy, hx, ht, hi = (np.array(v, dtype=np.int64) for v in zip(*under, strict=True))
-            ys, xs, t, i = (np.concatenate(v) for v in ((ys, hy), (xs, hx), (t, ht), (i, hi)))
+            parts.append(tuple(np.array(v, dtype=np.int64) for v in zip(*under, strict=True)))
+        ys, xs, t, i, layer = (np.concatenate(v) for v in zip(*parts, strict=True))
         table = np.zeros((len(ys), _N_COLUMNS), dtype=np.float32)
-        order = np.lexsort((i, t))
+        order = np.lexsort((i, t, layer))  # (one layer: by type; with layers, a cell's top after its ground)
         table[:, _TYPE] = t[order]
         table[:, _X] = xs[order]
         table[:, _Y] = ys[order]
         table[:, _ID] = i[order]
         return table
 
-    def _tokenise(self, frame: np.ndarray) -> np.ndarray:
-        """Per cell, the token of its tile (-1 for background), new appearances getting new tokens."""
+    def _tokenise(self, frame: np.ndarray) -> list[np.ndarray]:
+        """Per layer, per cell, the token of what the cell shows (-1: nothing), new appearances getting
+        new tokens: one grid, or with ``layers`` the grounds' and the tops'."""
         frame = np.asarray(frame)
         ts = self.tile_size
         if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
@@ -121,17 +146,25 @@ class PixelPerceiver:
             _, first, inverse = np.unique(np.ascontiguousarray(tiles).view(np.dtype((np.void, tiles.shape[1]))),
                                           return_index=True, return_inverse=True)
             inverse = inverse.reshape(-1)
-        # tokens for this frame's appearances, new ones in order of first sight (row-major)
+        # tokens for this frame's appearances, new ones in order of first sight (row-major); with
+        # layers, commonest first (floors become grounds before tiles are read against them)
         group_token = np.empty(len(first), dtype=np.int64)
-        for g in np.argsort(first, kind="stable"):
+        group_top = np.full(len(first), -1, dtype=np.int64)
+        order = np.argsort(first, kind="stable")
+        if self.layers:
+            order = order[np.argsort(-np.bincount(inverse, minlength=len(first))[order], kind="stable")]
+        for g in order:
             tile = tiles[first[g]]
             if not tile.any():
                 group_token[g] = -1  # background: empty space or padding (or a black sprite: dark)
-                continue
-            group_token[g] = self._token(tile)
+            elif self.layers:
+                group_token[g], group_top[g] = self._layered(tile)
+            else:
+                group_token[g] = self._token(tile)
         tokens = group_token[inverse].reshape(h, w)
+        tops = group_top[inverse].reshape(h, w)
         if self.dark:
-            black = tokens < 0
+            black = (tokens < 0) & (tops < 0)
             shown = ~black
             if black.any() and shown.any():
                 rows, cols = np.nonzero(shown.any(1))[0], np.nonzero(shown.any(0))[0]
@@ -140,7 +173,43 @@ class PixelPerceiver:
                 dark = black & inside
                 if dark.any():
                     tokens[dark] = self._token(np.zeros(ts * ts * 3, dtype=np.uint8))
-        return tokens
+        return [tokens, tops] if self.layers else [tokens]
+
+    def _layered(self, tile: np.ndarray) -> tuple[int, int]:
+        """(ground token, top token) of a tile (flattened bytes), -1 for none; read once per tile."""
+        key = tile.tobytes()
+        read = self._read.get(key)
+        if read is not None:
+            return read
+        pixels = tile.reshape(-1, 3)
+        shown = pixels.any(axis=1)
+        if not shown.all():  # a top over nothing: its mask is what is not black
+            read = (-1, self._top(shown, pixels))
+        else:
+            best, agree = None, 0
+            for token, ground in self._grounds:
+                n = int((pixels == ground).all(axis=1).sum())
+                if n > agree:
+                    best, agree = (token, ground), n
+            if best is not None and self.GROUND_SHARE * len(pixels) <= agree < len(pixels):
+                read = (best[0], self._top((pixels != best[1]).any(axis=1), pixels))
+            else:  # a new whole-tile appearance: a ground others may be read against
+                token = self._token(tile)
+                self._grounds.append((token, pixels.copy()))
+                read = (token, -1)
+        self._read[key] = read
+        return read
+
+    def _top(self, mask: np.ndarray, pixels: np.ndarray) -> int:
+        """The token of a top: the pixels under ``mask`` (a new one on first sight)."""
+        key = b"top:" + np.packbits(mask).tobytes() + pixels[mask].tobytes()
+        token = self._tokens.get(key)
+        if token is None:
+            token = self._tokens[key] = len(self._appearances)
+            image = np.zeros_like(pixels)
+            image[mask] = pixels[mask]
+            self._appearances.append(image.reshape(self.tile_size, self.tile_size, 3))
+        return token
 
     def _token(self, tile: np.ndarray) -> int:
         """The token of a tile's appearance (flattened bytes), a new one on first sight."""
@@ -151,7 +220,7 @@ class PixelPerceiver:
             self._appearances.append(tile.reshape(self.tile_size, self.tile_size, 3).copy())
         return token
 
-    def _track(self, tokens: np.ndarray) -> np.ndarray:
+    def _track(self, tokens: np.ndarray, layer: int = 0) -> np.ndarray:
         """Per cell, the tracking id of its object (-1 where empty), carried over from the last frame.
 
         Matching, in order: a cell showing what it showed before keeps its object; a cell showing
@@ -162,7 +231,7 @@ class PixelPerceiver:
         """
         ids = np.full(tokens.shape, -1, dtype=np.int64)
         occupied = tokens >= 0
-        prev_t, prev_i = self._prev_tokens, self._prev_ids
+        prev_t, prev_i = self._prev.get(layer, (None, None))
         if prev_t is None or prev_i is None or prev_t.shape != tokens.shape:
             prev_t = np.full(tokens.shape, -1, dtype=np.int64)
             prev_i = ids.copy()
@@ -218,7 +287,7 @@ class PixelPerceiver:
             self._next_id += len(order)
         if self.permanence:
             self._hide(tokens, ids, prev_t, prev_i, same)
-        self._prev_tokens, self._prev_ids = tokens, ids
+        self._prev[layer] = tokens, ids
         return ids
 
     def _hide(self, tokens: np.ndarray, ids: np.ndarray, prev_t: np.ndarray, prev_i: np.ndarray,

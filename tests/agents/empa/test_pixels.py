@@ -346,3 +346,80 @@ def test_dark_padding_of_a_real_level_stays_empty() -> None:
     obs, _ = env.reset(seed=0, options={"level": 0})  # 7 x 5, padded to 15 x 11
     perceived = PixelPerceiver(TS, dark=True).perceive(obs["pixels"])
     assert perceived[:, X].max() == 6 and perceived[:, Y].max() == 4
+
+
+# --- layers: a small sprite over a ground --------------------------------------------------------
+def _coin(frame: np.ndarray, x: int, y: int, color: tuple[int, int, int] = GOLD) -> np.ndarray:
+    """Draw a 2 x 2 coin in the middle of cell (x, y), over whatever is there."""
+    frame[y * TS + 1:y * TS + 3, x * TS + 1:x * TS + 3] = color
+    return frame
+
+
+def _layered(p: PixelPerceiver, frame: np.ndarray) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """Cell -> [(token, id)] in table order (a cell's ground before its top)."""
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for t, x, y, i in p.perceive(frame)[:, [TYPE, X, Y, ID]].astype(int).tolist():
+        out.setdefault((x, y), []).append((t, i))
+    return out
+
+
+def test_layers_read_a_coin_on_any_floor_as_one_token_over_that_floor() -> None:
+    blue = (40, 60, 200)
+    floor = [(GREY, x, y) for x in range(4) for y in range(3)] + [(blue, x, 1) for x in range(4, 8)]
+    frame = _coin(_coin(_coin(_frame(floor), 1, 0), 5, 1), 6, 2)  # (6, 2): a coin over nothing
+    p = PixelPerceiver(TS, layers=True)
+    cells = _layered(p, frame)
+    grey, blue_t = cells[(0, 0)][0][0], cells[(4, 1)][0][0]
+    coin = cells[(1, 0)][1][0]
+    assert [t for t, _ in cells[(1, 0)]] == [grey, coin]
+    assert [t for t, _ in cells[(5, 1)]] == [blue_t, coin]  # the same token over another floor
+    assert [t for t, _ in cells[(6, 2)]] == [coin]
+    assert p.n_types == 3
+    assert (p.appearance(coin)[1:3, 1:3] == GOLD).all() and not p.appearance(coin)[0].any()
+    # without layers each coin-over-floor is an appearance of its own, and hides its floor
+    plain = _by_cell(PixelPerceiver(TS).perceive(frame))
+    assert len({plain[(1, 0)][0], plain[(5, 1)][0], plain[(6, 2)][0], plain[(0, 0)][0]}) == 4
+
+
+def test_layers_keep_the_floor_when_its_coin_is_taken_and_track_each_layer() -> None:
+    floor = [(GREY, x, 1) for x in range(6)]
+    p = PixelPerceiver(TS, layers=True)
+    before = _layered(p, _coin(_coin(_frame(floor), 2, 1), 4, 1))
+    after = _layered(p, _coin(_frame(floor), 4, 1))  # the coin at (2, 1) is gone
+    assert after[(2, 1)] == before[(2, 1)][:1]  # the floor: same token, same id
+    assert after[(4, 1)] == before[(4, 1)]  # the other coin keeps its id
+    moved = _layered(p, _coin(_frame(floor), 5, 1))  # the coin moves one cell right
+    assert moved[(5, 1)][1] == before[(4, 1)][1] and moved[(4, 1)] == before[(4, 1)][:1]
+
+
+def test_layers_read_a_whole_tile_unlike_any_ground_as_a_new_ground() -> None:
+    """A tile agreeing with no ground on a quarter of its pixels (a wall, an avatar filling its tile)
+    is a ground of its own; a tile read once keeps its reading."""
+    p = PixelPerceiver(TS, layers=True)
+    striped = _frame([(GREY, x, 0) for x in range(8)])
+    striped[TS - 1, TS:2 * TS] = WHITE  # cell (1, 0): grey with a white bottom row (a quarter of it)
+    cells = _layered(p, striped)
+    assert len(cells[(1, 0)]) == 2
+    solid = _layered(p, _frame([(GREY, 0, 0), (WHITE, 1, 0)]))
+    assert len(solid[(1, 0)]) == 1 and solid[(1, 0)][0][0] != solid[(0, 0)][0][0]
+    assert p.n_types == 3  # grey, the white bottom row (a top), white
+
+
+def test_layers_agree_with_the_object_table_on_a_real_game() -> None:
+    """lava_fuel_crossing draws fuel and crystals at half size over the floor: with layers the floor
+    under them stays in the table, so every drawn floor is seen (each cell's floor, wall or lava
+    below, and the half-size sprite on top)."""
+    env = _env("LavaFuelCrossing")
+    obs, _ = env.reset(seed=0, options={"level": 1})
+    p = PixelPerceiver(TS, layers=True)
+    cells = _layered(p, obs["pixels"])
+    stacks = _stacks(obs["objects"])
+    names = env.unwrapped.game.type_names
+    small = {names.index("fuel"), names.index("crystal")}
+    for cell, types in stacks.items():
+        if set(types) & small:
+            assert len(cells[cell]) == 2, f"{cell}: {types}"
+    tops = {ts[1][0] for ts in cells.values() if len(ts) == 2}
+    assert len(tops) == 2  # fuel and crystal, whatever lies under them
+    with pytest.raises(ValueError):
+        PixelPerceiver(TS, layers=True, permanence=True)
