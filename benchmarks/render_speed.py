@@ -1,7 +1,7 @@
 """Pixel cost of the renderer: this tree's ``vgdl/render.py`` against another revision's, in one process.
 
-Why a second benchmark beside ``engine_speed.py``: there, another revision's engine runs in a
-subprocess at another time, so on a busy machine its ratio is mostly noise. Here both renderers
+Why a second benchmark beside ``engine_speed.py``: that one compares whole engines, step and
+render together, at rates over random play. Here only the renderer changes: both renderers
 draw the very same trajectories (a seeded random action list replayed on copies of one start
 state, new episodes from that state), interleaved round by round, and the best of several rounds
 is kept for each, so the ratio measures the renderer alone. Pixel cost is the render time over the
