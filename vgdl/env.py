@@ -170,12 +170,13 @@ class VGDLEnv(gym.Env):
         return by_type[self.obs_type]
 
     def _pixels(self) -> np.ndarray:
+        """The frame as an observation: a fresh, writable array the caller owns, as Gymnasium envs
+        give (the engine's ``render_rgb`` is read-only and shared; torch, for one, warns on those)."""
         frame = self.game.render_rgb(self.tile_size)
         if frame.shape[:2] == (self.height * self.tile_size, self.width * self.tile_size):
-            return frame
+            return frame.copy()
         out = np.zeros((self.height * self.tile_size, self.width * self.tile_size, 3), np.uint8)
         out[:frame.shape[0], :frame.shape[1]] = frame
-        out.flags.writeable = False  # (as every frame: see vgdl.render.render)
         return out
 
     def _grid(self) -> np.ndarray:

@@ -92,7 +92,14 @@ def test_levels_by_index_and_text_and_padding() -> None:
     env = gym.make("VGDL/CoinDash-v0", obs_type="pixels", level=2, tile_size=4)
     obs, info = env.reset(seed=0)
     assert info["level"] == 2 and obs.shape == env.observation_space.shape
-    assert not obs.flags.writeable  # pixel observations are read-only, padded ones too
+    # pixel observations are the caller's own arrays (the engine's frames are read-only), padded or not
+    for level in range(5):
+        env = gym.make("VGDL/CoinDash-v0", obs_type="pixels", level=level, tile_size=4)
+        obs, _ = env.reset(seed=0)
+        assert obs.flags.writeable
+        obs[:] = 0
+        again, *_ = env.step(0)
+        assert again.any()
     text = (GAMES / "coin_dash" / "level0.txt").read_text()
     env = gym.make("VGDL/CoinDash-v0", level=text, obs_type="grid")
     obs, _ = env.reset(seed=0)
