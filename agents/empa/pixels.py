@@ -19,16 +19,16 @@ reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a fram
   than it won (70 of 130 on, 77 off, at 5,000 steps): its open failure modes are a mover drawn between
   cells (partial tiles are new appearances) and a shot's first cell (a new object covers nothing).
 
-- layers (``layers=True``; the agent's setting): a cell may show a small sprite over a ground (a coin
-  on the floor). A tile with no black pixel that agrees with a known *ground* (an earlier whole-tile
-  appearance) on at least a quarter of its pixels is read as that ground with a *top* over it: the
-  pixels where they differ, keyed by their mask and colours, so a coin is one token whatever floor it
-  lies on and the floor stays in the table under it; a tile with black pixels is a top over nothing.
-  Each distinct tile is read once and kept, so the reading never changes; within a frame, tiles are
-  read commonest first, so floors are grounds before anything is read against them. Grounds and
-  tops are tracked apart (an object keeps its layer), and in the table a cell's top comes after
-  its ground. Without layers, several sprites in one cell make one composite appearance, hence one
-  object.
+- layers (``layers=True``; off in the agent unless its config sets ``pixel_layers``): a cell may
+  show a small sprite over a ground (a coin on the floor). A tile with no black pixel that agrees
+  with a known *ground* (an earlier whole-tile appearance) on at least a quarter of its pixels is
+  read as that ground with a *top* over it: the pixels where they differ, keyed by their mask and
+  colours, so a coin is one token whatever floor it lies on and the floor stays in the table under
+  it; a tile with black pixels is a top over nothing. Each distinct tile is read once and kept, so
+  the reading never changes; within a frame, tiles are read commonest first, so floors are grounds
+  before anything is read against them. Grounds and tops are tracked apart (an object keeps its
+  layer), and in the table a cell's top comes after its ground. Without layers, several sprites in
+  one cell make one composite appearance, hence one object.
 
 What pixels cannot say, the table says nothing about either: orientation, health and the avatar
 flag are 0.
@@ -105,7 +105,8 @@ class PixelPerceiver:
 
     # -------------------------------------------------------------------------------------------
     def perceive(self, frame: np.ndarray) -> np.ndarray:
-        """The object table of one ``(rows * tile, cols * tile, 3)`` uint8 frame, sorted by (type, id)."""
+        """The object table of one ``(rows * tile, cols * tile, 3)`` uint8 frame, sorted by (type, id)
+        (with layers: grounds first, then tops)."""
         grids = self._tokenise(frame)
         parts = []
         for layer, tokens in enumerate(grids):
