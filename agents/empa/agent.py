@@ -142,7 +142,13 @@ class EMPAAgent(Agent):
     #: took the same greedy first subgoal into the same dead end (lava_fuel_crossing level 4: 76 times)
     #: 23: 21 alone: plays as 21 with every prior on and as 18 with object_state off and objective_form
     #: off (every prior off)
-    REVISION = 23
+    #: 24 (object_state on only): a door that opened and took what the avatar held (the key it lost in
+    #: that tick, read from the event log or the state difference, the door gone while the avatar was
+    #: stepped back) takes it in the mental game too, and runs before the avatar's stepBack; before, the
+    #: mental door kept the key. With objective_form on, a gradient plan made from a state already
+    #: decided from in the attempt counts toward restarting the level (it circles back toward the cell
+    #: nearest a goal out of reach). With object_state off and objective_form off it plays as 23
+    REVISION = 24
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -179,6 +185,7 @@ class EMPAAgent(Agent):
         self._novelty_goal: tuple[int, set[int], set[tuple[int, int]]] | None = None  # of the plan in force
         self._stale = 0  # decisions since the last progress (theory change, reward, new level)
         self._dead_end = 0  # decisions in a row that found nothing to do this episode
+        self._decided_from: set[frozenset[Any]] = set()  # goal states of this episode's decisions
         self._level: int | None = None
         self._act_mark = 0
         #: per level, subgoal states from which an attempt found nothing left to do (planner skips them)
@@ -213,6 +220,7 @@ class EMPAAgent(Agent):
         self._plan = None
         self._replan = True
         self._dead_end = 0
+        self._decided_from = set()
         self._subgoal_state = None
         self._unreachable = set()
         self._unreachable_pairs = set()
@@ -501,7 +509,13 @@ class EMPAAgent(Agent):
         if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):
             plan = Plan([], [], "rejected", nodes)
         self._plan, self._step_in_plan, self._replan = plan, 0, False
-        self._dead_end = self._dead_end + 1 if plan.reason in ("none", "rejected") else 0
+        # A gradient plan from a state decided from before in this episode goes round in circles (back
+        # toward the cell nearest a goal out of reach): it is no more progress than no plan at all.
+        here = state_signature(frozenset(goals.targets | th.resources), frame.avatar_cell(), frame.inventory_key(),
+                               frame.objects.values())
+        circling = plan.reason == "gradient" and here in self._decided_from
+        self._decided_from.add(here)
+        self._dead_end = self._dead_end + 1 if plan.reason in ("none", "rejected") or circling else 0
         self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects),
                                        self._level, frame.size()[0] * frame.size()[1]))
 

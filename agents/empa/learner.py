@@ -52,6 +52,12 @@ def _new_type_near(prev: Frame, nxt: Frame, cell: tuple[int, int], old: int) -> 
     return min(found) if found else None
 
 
+def _spent(prev: Frame, nxt: Frame) -> tuple[int, int] | None:
+    """What the avatar lost in one tick: (resource, amount) when exactly one of its resources fell."""
+    fell = [(r, n - nxt.inventory.get(r, 0)) for r, n in prev.inventory.items() if nxt.inventory.get(r, 0) < n]
+    return fell[0] if len(fell) == 1 else None
+
+
 def _speed(speeds: Counter[float]) -> float:
     """Cells per move: the commonest step length (a jump or a teleport is a rare, longer one)."""
     if not speeds:
@@ -240,6 +246,8 @@ class Learner:
             if effect == "killAll":  # its argument: the type that vanished everywhere at once
                 gone = set(prev.counts()) - set(nxt.counts()) - {a, b}
                 args[key] = min(gone) if len(gone) == 1 else None
+            if kind(effect).arg == "spend" and b == self.theory.avatar_type:
+                args[key] = _spent(prev, nxt)
             if effect == "changeResource":
                 delta = {r: nxt.inventory.get(r, 0) - prev.inventory.get(r, 0)
                          for r in set(prev.inventory) | set(nxt.inventory)}
@@ -379,7 +387,10 @@ class Learner:
                         for bt in prev.types_at(beyond):
                             self._record(t, bt, "undo", inv, None, oid)
                             fired.add((t, bt))
-                    elif oid in nxt.objects and not self._passable(at, t):
+                    elif oid not in nxt.objects:  # it went as the avatar stepped back: a door opening
+                        self._record(t, at, "kill", inv, _spent(prev, nxt), oid)
+                        fired.add((t, at))
+                    elif not self._passable(at, t):
                         self._record(at, t, "block", inv, None, av, oid)
                         fired.add((at, t))
             elif new_cell == target:
@@ -417,7 +428,7 @@ class Learner:
                 elif replaced:
                     outcome, arg = "transform", min(replaced)
                 else:
-                    outcome, arg = "kill", None
+                    outcome, arg = "kill", _spent(prev, nxt)
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)

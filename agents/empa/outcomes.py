@@ -27,7 +27,9 @@ class OutcomeKind:
     #                             "resource": (resource type, change);
     #                             "spawn": (spawned type, resource spent or None, amount held, amount spent);
     #                             "threshold": (resource, least amount held when it fired): the effect
-    #                             named by the row, else the row's plain effect
+    #                             named by the row, else the row's plain effect;
+    #                             "spend": (resource, amount) the avatar, the second sprite, lost in that
+    #                             tick (a door that takes the key it opens for), or None
 
 
 def _table(*rows: OutcomeKind) -> dict[str, OutcomeKind]:
@@ -39,7 +41,7 @@ def _table(*rows: OutcomeKind) -> dict[str, OutcomeKind]:
 OUTCOMES: dict[str, OutcomeKind] = _table(
     # read from state differences
     OutcomeKind("nothing", None),
-    OutcomeKind("kill", "killSprite", removes=True, kills=True, harms_avatar=True),
+    OutcomeKind("kill", "killSprite", removes=True, kills=True, harms_avatar=True, arg="spend"),
     OutcomeKind("block", "stepBack"),
     OutcomeKind("push", "bounceForward", displaces=True),
     OutcomeKind("collect", "collectResource", removes=True, kills=True),
@@ -54,7 +56,7 @@ OUTCOMES: dict[str, OutcomeKind] = _table(
     # conditional kills: simulated as what they did when they fired (killIfHasMore: only holding as much)
     OutcomeKind("killIfHasLess", "killSprite", removes=True, kills=True, harms_avatar=True),
     OutcomeKind("killIfHasMore", "killSprite", removes=True, kills=True, harms_avatar=True, arg="threshold"),
-    OutcomeKind("killIfOtherHasMore", "killSprite", removes=True, kills=True),
+    OutcomeKind("killIfOtherHasMore", "killSprite", removes=True, kills=True, arg="spend"),
     OutcomeKind("killIfOtherHasLess", "killSprite"),
     OutcomeKind("killIfAlive", "killSprite"),
     OutcomeKind("killIfSlow", "killSprite"),

@@ -27,7 +27,7 @@ LEVEL_CHARS = "abcdefghijklmnopqrstuvxyzBCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!@#$%
 #: the mental game's cell size in pixels: divisible by 2, 3, 4, 5, 6, 8 and 10, so the usual fractional speeds
 #: (and the positions they lead to) are whole pixels
 CELL_PIXELS = 120
-PUSH_FIRST = re.compile(r"> (bounceForward|transformTo stype=t\d+m$)")
+PUSH_FIRST = re.compile(r"> (bounceForward|transformTo stype=t\d+m$|killIfOtherHasMore )")
 _RULES_CACHE: OrderedDict[str, GameRules] = OrderedDict()
 
 
@@ -162,6 +162,10 @@ def _one_effect(theory: Theory, a: int, outcome: str, arg: Any) -> str | None:
         if isinstance(arg, tuple) and arg[0] in theory.resources:
             return f"{row.name} resource={name(arg[0])} limit={arg[1]}"
         return effect
+    if row.arg == "spend":  # a door that takes a key: it opens for as much as it took
+        if isinstance(arg, tuple) and arg[0] in theory.resources:
+            return f"killIfOtherHasMore resource={name(arg[0])} limit={arg[1]} subtract=True"
+        return effect
     if row.arg == "spawn":
         if not isinstance(arg, tuple) or arg[0] not in theory.seen_types:
             return None
@@ -189,7 +193,11 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
         res = f"resource={name(pre.resource)}"
         with_kills, without_kills = kills(pre.with_resource), kills(pre.without)
         if with_kills and not without_kills:  # e.g. a door that opens for a key holder
-            line = f"killIfOtherHasMore {res} limit={pre.amount}" if b == theory.avatar_type else None
+            line = None
+            if b == theory.avatar_type:
+                spent = any(o.outcome == pre.with_resource and isinstance(o.arg, tuple) and o.arg[0] == pre.resource
+                            for o in r.seen)
+                line = f"killIfOtherHasMore {res} limit={pre.amount}" + (" subtract=True" if spent else "")
             if a == theory.avatar_type:
                 line = f"killIfHasMore {res} limit={pre.amount}"
             if line is not None:
@@ -276,7 +284,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
                 interactions.append(f"        {name(a)} {name(b)} > {effect}{bonus}")
                 if unseen:
                     guessed.add(interactions[-1])
-    # Pushes first: a pushed thing must leave the cell before the pusher's own contact rule (a stepBack) runs.
+    # Pushes first: a pushed thing must leave the cell before the pusher's own contact rule (a stepBack) runs;
+    # so must a door that was seen to open for what the avatar holds (run after the stepBack, it never would).
     # Guesses last: a contact assumed to block must not shield the avatar from a kill it has seen (a road
     # never touched stepping the avatar back before the truck on it runs it over).
     interactions.sort(key=lambda line: (not PUSH_FIRST.search(line), line in guessed))

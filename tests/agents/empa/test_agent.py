@@ -1112,6 +1112,32 @@ def test_a_level_that_can_no_longer_be_won_is_restarted_by_a_known_loss(seed: in
     assert any(d.reason == "restart" for d in agent.decisions)
 
 
+SINKING_KEY_FERRY = Path(__file__).resolve().parents[3] / "games" / "sinking_key_ferry"
+
+
+def test_a_door_that_takes_its_key_is_planned_for() -> None:
+    """sinking_key_ferry (dev), levels 0-2 in order: each door takes a key, and water drowns an avatar
+    holding two. Level 2 is won only by opening the first door with exactly one key, so that the key lying
+    before the water makes one again. Revision 23 simulated doors that kept the key: from level 2's start
+    every route drowned in the mental game, and it waited out each attempt's time limit (seed 0: not won
+    in 1,500 steps)."""
+    levels = [(SINKING_KEY_FERRY / f"level{i}.txt").read_text() for i in range(3)]
+    run = play(EMPAAgent(EMPAConfig(seed=0)), (SINKING_KEY_FERRY / "game.txt").read_text(), levels, budget=400)
+    assert all(level.won for level in run.levels), run.levels
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_door_that_takes_its_key_is_learned_from_state_differences(seed: int) -> None:
+    """The same level 2 with the effect names and the resource bonus off (the priors the audit finds false
+    there): a door that vanishes as the avatar is stepped back opened, and the key the avatar lost is its
+    price. Revision 23 recorded nothing when a door opened on a blocked step (seeds 0-3: not won in 600
+    steps); revision 24 wins in 95-146 steps, restarting once where it circled a dead end."""
+    agent = EMPAAgent(EMPAConfig(seed=seed, priors_off=["interaction_library", "resources_good"]))
+    run = play(agent, (SINKING_KEY_FERRY / "game.txt").read_text(), [(SINKING_KEY_FERRY / "level2.txt").read_text()],
+               budget=600, seed=seed)
+    assert run.levels[0].won, run.levels
+
+
 PORTAL_ROOMS = """BasicGame square_size=10
     SpriteSet
         floor   > Immovable color=DARKGRAY

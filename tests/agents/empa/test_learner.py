@@ -152,6 +152,27 @@ def test_a_condition_met_by_a_pick_up_is_learned_with_the_amount_held_as_it_fire
     assert [o.inventory for o in learner.theory.rules[(curse, AVATAR)].seen] == [((curse, 1),)]
 
 
+def test_a_door_that_takes_the_key_it_opens_for_is_learned_with_what_it_took() -> None:
+    """killIfOtherHasMore with subtract (event log), and the same door read from state differences: the
+    key the avatar lost as the door went is the door's price (without it, the mental game kept the key
+    and a level needing that key again later looked unwinnable)."""
+    key_t, door = CAR, FLOOR
+    before = Frame({999: (AVATAR, 1, 1), 5: (door, 2, 1)}, 999, {key_t: 2})
+    after = Frame({999: (AVATAR, 1, 1)}, 999, {key_t: 1})
+    opened = [{"effect": "killIfOtherHasMore", "channel1": door, "channel2": AVATAR, "id1": 5, "id2": 999}]
+    for events in (opened, None):
+        learner = _learner()
+        learner.theory.resources.add(key_t)
+        learner.start_episode(before)
+        learner.update(before, "ACTION_RIGHT", after, 1.0, False, None, events)
+        outcome, arg, _ = learner.theory.rules[(door, AVATAR)].outcome((), True)
+        assert (outcome, arg) == ("killIfOtherHasMore" if events else "kill", (key_t, 1))
+    learner = _learner()  # a coin taken costs nothing
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", Frame({999: (AVATAR, 1, 1)}, 999, {key_t: 2}), 1.0, False, None, None)
+    assert learner.theory.rules[(door, AVATAR)].outcome((), True)[:2] == ("kill", None)
+
+
 COIN, PAD = 3, 4
 
 

@@ -331,6 +331,29 @@ def test_a_resource_conditioned_death_compiles_with_its_threshold() -> None:
     assert f"t{AVATAR} t{PORTAL} > killSprite" in text
 
 
+def test_a_door_that_took_a_key_takes_one_in_the_mental_game() -> None:
+    """A door seen to open for a key and to take it: with one key the avatar opens the first door and
+    stands before the second with none (a route that needs that key again is no route)."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN}, resources={COIN})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(PORTAL, AVATAR).add("nothing", (), None, 0)
+    th.rule(PORTAL, AVATAR).add("killIfOtherHasMore", ((COIN, 1),), (COIN, 1), 1)
+    th.rule(AVATAR, PORTAL).add("stepBack", (), None, 0)
+    frame = _frame(["######", "#APP.#", "######"])
+    frame.inventory = {COIN: 1}
+    compiled = compile_theory(th, frame, {})
+    assert f"t{PORTAL} t{AVATAR} > killIfOtherHasMore resource=t{COIN} limit=1 subtract=True" in compiled.game_text
+    game = mental_game(compiled, frame, None, seed=0)
+    for _ in range(3):
+        game.step("ACTION_RIGHT")
+    assert game.avatar().x // game.block_size == 2 and not game.avatar_state()["resources"].get(f"t{COIN}")
+    assert sum(1 for o in game.objects() if o["type"] == f"t{PORTAL}") == 1
+    th.rules.pop((PORTAL, AVATAR))  # only ever seen opening (always with a key): it still takes one
+    th.rule(PORTAL, AVATAR).add("kill", ((COIN, 1),), (COIN, 1), 1)
+    text = compile_theory(th, frame, {}).game_text
+    assert f"t{PORTAL} t{AVATAR} > killIfOtherHasMore resource=t{COIN} limit=1 subtract=True" in text
+
+
 def test_a_condition_on_a_picked_up_resource_runs_after_the_pick_up() -> None:
     """The learned amount counts the pick-up of the same tick, so the mental game must pick up first,
     even where the type tokens put the avatar's line before the pick-up's."""
