@@ -1131,7 +1131,7 @@ def test_a_door_that_takes_its_key_is_learned_from_state_differences(seed: int) 
     """The same level 2 with the effect names and the resource bonus off (the priors the audit finds false
     there): a door that vanishes as the avatar is stepped back opened, and the key the avatar lost is its
     price. Revision 23 recorded nothing when a door opened on a blocked step (seeds 0-3: not won in 600
-    steps); revision 24 wins in 95-146 steps, restarting once where it circled a dead end."""
+    steps); revision 25 wins in 95-146 steps (seeds 0-3), restarting once where it circled a dead end."""
     agent = EMPAAgent(EMPAConfig(seed=seed, priors_off=["interaction_library", "resources_good"]))
     run = play(agent, (SINKING_KEY_FERRY / "game.txt").read_text(), [(SINKING_KEY_FERRY / "level2.txt").read_text()],
                budget=600, seed=seed)
