@@ -472,11 +472,12 @@ class EMPAAgent(Agent):
         tokens = channel_tokens(game, compiled)
         self._forget_unreachable(frame)
         goals = self._goals(frame)
+        # this state as far as goals go (exploring goals, swapped in below, have the same targets)
+        kinds = frozenset(goals.targets | th.resources)
+        here = state_signature(kinds, frame.avatar_cell(), frame.inventory_key(), frame.objects.values())
         done = self._plan
         if done is not None and done.reason == "subgoal" and self._step_in_plan >= len(done.actions):
-            kinds = frozenset(goals.targets | th.resources)  # where the last subgoal plan led
-            self._subgoal_state = kinds, state_signature(kinds, frame.avatar_cell(), frame.inventory_key(),
-                                                         frame.objects.values())
+            self._subgoal_state = kinds, here  # where the last subgoal plan led
         goals.dead_ends = self._dead_ends.get(self._level, [])
         if not (goals.targets or goals.novelty or goals.pair_novelty or goals.value_score):
             # Nothing to seek: wander (EMPA took random steps when it had no plan).
@@ -517,8 +518,6 @@ class EMPAAgent(Agent):
         # toward the cell nearest a goal out of reach). Where nothing moves or appears by itself, coming
         # back changes nothing: it is no more progress than no plan at all. Where something does, it may
         # be waiting for a gap in traffic: it then only keeps the count of decisions with nothing to do.
-        here = state_signature(frozenset(goals.targets | th.resources), frame.avatar_cell(), frame.inventory_key(),
-                               frame.objects.values())
         circling = plan.reason == "gradient" and here in self._decided_from
         self._decided_from.add(here)
         still_world = not goals.moving and goals.period <= 1
