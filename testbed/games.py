@@ -50,6 +50,11 @@ def _ours(card: GameCard) -> GameRef:
                    card.family, tuple(card.broken_priors()))
 
 
+def our_games() -> dict[str, GameRef]:
+    """Every game of our suite by name, with its manifest card's tags."""
+    return {name: _ours(card) for name, card in load_manifest().items()}
+
+
 def _is_dir(path: Path) -> bool:
     """``Path.is_dir`` that says False for a name the OS refuses (a long comma list of games)."""
     try:

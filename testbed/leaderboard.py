@@ -220,13 +220,28 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
     return "\n".join(out) + "\n"
 
 
+def _broken_tags(by_game: dict[str, dict[str, list[dict[str, Any]]]]) -> dict[str, bool]:
+    """Does each game break a prior? Our games' tags come from their card in today's manifest when the
+    game's files are those the newest unit ran (units keep the tags of their day, and cards gained tags
+    since); otherwise, or for an external game, from that unit's stored ``broken_priors``."""
+    from testbed.games import our_games
+
+    ours = our_games()
+    out: dict[str, bool] = {}
+    for game, per_agent in by_game.items():
+        newest = max((r for recs in per_agent.values() for r in recs), key=lambda r: r.get("finished_at") or "")
+        tags = newest.get("broken_priors") or []
+        ref = ours.get(game) if newest.get("suite") == "games" else None
+        if ref is not None and ref.files_hash == newest.get("game_hash"):
+            tags = list(ref.broken_priors)
+        out[game] = bool(tags)
+    return out
+
+
 def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list[str]) -> list[str]:
     """Levels won on the games whose tagged priors all hold and on those that break one: a shortcut's
-    worth shows where it is false (a game's tags: its newest unit's ``broken_priors``, from the manifest or
-    audit; older units may predate a tag, and every agent's row must split the same games)."""
-    breaks_of = {game: bool(max((r for recs in per_agent.values() for r in recs),
-                                key=lambda r: r.get("finished_at") or "").get("broken_priors"))
-                 for game, per_agent in by_game.items()}
+    worth shows where it is false (every agent's row splits the same games; see ``_broken_tags``)."""
+    breaks_of = _broken_tags(by_game)
     if not any(breaks_of.values()):
         return []
     lines: list[str] = []
@@ -247,7 +262,9 @@ def _prior_fit(by_game: dict[str, dict[str, list[dict[str, Any]]]], agents: list
         lines.append(f"| `{a}` | " + " | ".join(cells) + " |")
     return ["", "## By prior fit", "",
             "Levels won on the games whose tagged priors all hold and on those that break at least one "
-            "(all seeds pooled), with the median steps of the won levels.", "",
+            "(all seeds pooled), with the median steps of the won levels. Tags: the game's card in "
+            "`games/manifest.toml` (all ten game-side priors, checked against `testbed audit`) when its "
+            "files are those the units ran, else the tags stored with its newest unit.", "",
             "| agent | priors hold: levels won | median steps | a prior broken: levels won | median steps |",
             "|---|---:|---:|---:|---:|", *lines]
 

@@ -25,13 +25,19 @@ GAMES_DIR = Path(__file__).resolve().parent.parent / "games"
 MANIFEST = GAMES_DIR / "manifest.toml"
 LEVELS_PER_GAME = 5
 
-#: The symbolic agent's built-in assumptions a game can satisfy or break (see agents/empa/priors.py).
+#: The symbolic agent's built-in assumptions a game can satisfy or break: the ten game-side priors of
+#: agents/empa/priors.py, each tagged on every card and checked against `testbed audit` by the tests.
 PRIORS: dict[str, str] = {
     "avatar_known": "the player controls exactly one plain moving or shooting avatar",
     "walls_known": "walls are static and inert: they only block",
     "objective_form": "the game is won when the count of some sprite type reaches 0",
     "deterministic_rules": "every interaction has a deterministic outcome (NPC movement may be random)",
     "resources_good": "collecting a resource never hurts the player",
+    "interaction_library": "every interaction is an effect the agent's fixed library models (no timed TIME effects)",
+    "projectile_rollout": "the avatar's shot never hurts its shooter and dies when it hits a wall",
+    "color_is_type": "no two types that can exist are drawn alike",
+    "default_blocking": "the screen edge blocks (no wrapping, killing or turning at the edge)",
+    "movement_library": "every NPC moves as static, random, missile, or a chaser or fleer of the avatar",
 }
 FAMILIES = ("navigate", "push", "shooter", "avoid", "collect", "chase", "portals", "keys", "helpers", "timing")
 SPLITS = ("dev", "heldout")

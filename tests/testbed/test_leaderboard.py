@@ -71,3 +71,21 @@ def test_the_header_says_where_neural_units_trained_once_any_used_a_gpu() -> Non
     assert not any("trained" in line for line in header(on_cpu, "s", "cmd"))
     lines = [line for line in header([*on_cpu, neural("g3", "cuda")], "s", "cmd") if "trained" in line]
     assert lines == ["- neural units trained: `ppo-pixels` on cpu x2, `ppo-pixels` on cuda x1"]
+
+
+def test_our_games_are_split_by_todays_card_when_their_files_are_unchanged() -> None:
+    """A unit stored before its card gained a tag (flock_to_fold's default_blocking) is split by today's card,
+    but only while the game's files are those it ran: an edited game keeps the unit's own tags."""
+    from testbed.games import our_games
+
+    ref = our_games()["flock_to_fold"]
+    assert ref.broken_priors == ("default_blocking",)
+    same = {**_rec("empa", "flock_to_fold", 0, 3, "2026-01-01"), "suite": "games", "game_hash": ref.files_hash}
+    fits = {**_rec("empa", "coin_dash", 0, 5, "2026-01-01"), "suite": "games",
+            "game_hash": our_games()["coin_dash"].files_hash}
+    rows, by_game = build([same, fits])
+    section = render_markdown(rows, by_game, []).split("## By prior fit")[1].split("## ")[0]
+    assert "| `empa` | 5/5 (100.0%) in 1 games | 10 | 3/5 (60.0%) in 1 games | 10 |" in section
+    edited = {**same, "game_hash": "0" * 16}
+    rows, by_game = build([edited, fits])
+    assert "## By prior fit" not in render_markdown(rows, by_game, [])

@@ -51,6 +51,11 @@ walls_known = true
 objective_form = true
 deterministic_rules = true
 resources_good = true
+interaction_library = true
+projectile_rollout = true
+color_is_type = true
+default_blocking = true
+movement_library = true
 """
 
 
