@@ -104,6 +104,9 @@ class VGDLEnv(gym.Env):
     :param privileged: names from :data:`PRIVILEGED` to add to ``info["privileged"]``.
     :param avatar_flag: keep the ``is_avatar`` column of object observations (``False`` zeroes it,
         for agents that must find the avatar themselves).
+    :param status_bars: draw GVGAI's resource and health bars over sprites in pixel observations and
+        ``rgb_array`` renders (off by default, so pixel results stay comparable with earlier ones; the
+        ``human`` window always shows them, as GVGAI's does).
     """
 
     metadata = {"render_modes": list(RENDER_MODES), "render_fps": 12}
@@ -112,7 +115,7 @@ class VGDLEnv(gym.Env):
                  level: int | str = 0, obs_type: str = "pixels", tile_size: int = 8, render_mode: str | None = None,
                  max_steps: int = 2000, variant: str | None = None, variant_seed: int = 0,
                  game_text: str | None = None, level_texts: Sequence[str] | None = None, name: str | None = None,
-                 privileged: Sequence[str] = (), avatar_flag: bool = True) -> None:
+                 privileged: Sequence[str] = (), avatar_flag: bool = True, status_bars: bool = False) -> None:
         if obs_type not in OBS_TYPES:
             raise ValueError(f"obs_type must be one of {OBS_TYPES}, got {obs_type!r}")
         if render_mode is not None and render_mode not in RENDER_MODES:
@@ -143,6 +146,7 @@ class VGDLEnv(gym.Env):
         self.max_steps = max_steps
         self.privileged = tuple(privileged)
         self.avatar_flag = avatar_flag
+        self.status_bars = status_bars
         self.height = max(len(r) for r in self.level_rows)
         self.width = max(len(r[0]) for r in self.level_rows)
         self.n_types = len(self.rules.sprite_order)
@@ -169,10 +173,11 @@ class VGDLEnv(gym.Env):
             return spaces.Dict(by_type)
         return by_type[self.obs_type]
 
-    def _pixels(self) -> np.ndarray:
+    def _pixels(self, status_bars: bool | None = None) -> np.ndarray:
         """The frame as an observation: a fresh, writable array the caller owns, as Gymnasium envs
         give (the engine's ``render_rgb`` is read-only and shared; torch, for one, warns on those)."""
-        frame = self.game.render_rgb(self.tile_size)
+        bars = self.status_bars if status_bars is None else status_bars
+        frame = self.game.render_rgb(self.tile_size, status_bars=bars)
         if frame.shape[:2] == (self.height * self.tile_size, self.width * self.tile_size):
             return frame.copy()
         out = np.zeros((self.height * self.tile_size, self.width * self.tile_size, 3), np.uint8)
@@ -255,8 +260,8 @@ class VGDLEnv(gym.Env):
 
             if self._window is None:
                 self._window = Window(f"VGDL {self.name}")
-            self._window.show(self._pixels(), f"{self.name}  level {self.level}  score {self.game.score:g}  "
-                                              f"tick {self.game.tick}")
+            caption = f"{self.name}  level {self.level}  score {self.game.score:g}  tick {self.game.tick}"
+            self._window.show(self._pixels(status_bars=True), caption)
             return None
         return None
 

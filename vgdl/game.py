@@ -37,6 +37,7 @@ from vgdl.render import render
 from vgdl.rng import JavaRandom
 from vgdl.rules import MAX_TICKS, EffectRule, GameRules, TimedRule
 from vgdl.sprite import Sprite
+from vgdl.status_bars import with_status_bars
 from vgdl.store import EVENTS_PHASE, SpriteStore, SpriteView
 
 __all__ = ["Game", "MOVE", "ROTATE", "STILL"]
@@ -217,10 +218,12 @@ class Game:
 
         return grid(self)
 
-    def render_rgb(self, tile_size: int = 8) -> np.ndarray:
+    def render_rgb(self, tile_size: int = 8, status_bars: bool = False) -> np.ndarray:
         """RGB pixels (``H*tile x W*tile x 3``, uint8) of the current state: a read-only array that
-        never changes afterwards (``.copy()`` it to draw on it)."""
-        return render(self, tile_size)
+        never changes afterwards (``.copy()`` it to draw on it). ``status_bars``: with the resource
+        and health bars GVGAI's screen shows over sprites (``vgdl/status_bars.py``)."""
+        frame = render(self, tile_size)
+        return with_status_bars(self, frame, tile_size) if status_bars else frame
 
     def events(self) -> list[dict[str, Any]]:
         """The effects that fired in the last tick (GVGAI's event history): privileged information."""

@@ -93,7 +93,7 @@ class HumanPlay:
         status = f"level {self.level}  score {g.score:g}  tick {g.tick}"
         if g.ended:
             status += f"  {g.winner or 'ENDED'} - R restarts, Esc quits"
-        self.window.show(g.render_rgb(self.tile_size), status)
+        self.window.show(g.render_rgb(self.tile_size, status_bars=True), status)
 
     def _finish(self) -> None:
         t = self.trajectory
@@ -152,11 +152,11 @@ def replay(trajectory: Trajectory, tile_size: int = 16, gif: str | Path | None =
            frame_ms: int = 120) -> Game:
     """Play a trajectory's actions again; check the outcome; optionally write an animated GIF."""
     game = load_game(trajectory.game_file, trajectory.level_file, seed=trajectory.seed)
-    frames: list[np.ndarray] = [game.render_rgb(tile_size)] if gif else []
+    frames: list[np.ndarray] = [game.render_rgb(tile_size, status_bars=True)] if gif else []
     for action in trajectory.actions:
         game.step(action)
         if gif:
-            frames.append(game.render_rgb(tile_size))
+            frames.append(game.render_rgb(tile_size, status_bars=True))
     if trajectory.actions and (game.winner, game.tick) != (trajectory.winner, trajectory.tick):
         raise VGDLError(f"replay diverged: recorded {trajectory.winner} at tick {trajectory.tick}, "
                         f"replayed {game.winner} at tick {game.tick}", trajectory.game_file)

@@ -69,6 +69,7 @@ class TileAtlas:
         self.rgb = np.zeros((n, tile_size, tile_size, 3), dtype=np.uint8)
         self.mask = np.zeros((n, tile_size, tile_size), dtype=bool)
         self.opaque = np.zeros(n, dtype=bool)
+        self.colors = np.zeros((n, 3), dtype=np.uint8)  # each type's colour (a glyph's, for an image)
         used: set[tuple[bytes, tuple[int, int, int]]] = set()
         glyphs: dict[str, tuple[np.ndarray, tuple[int, int, int]]] = {}
         for img in sorted({k.img for k in rules.kinds if k.img and not _has_color(rules, k)}):
@@ -96,10 +97,12 @@ class TileAtlas:
             cells = pattern[np.ix_(idx, idx)]
             self.mask[i, off:off + side, off:off + side] = cells
             self.rgb[i, off:off + side, off:off + side][cells] = color
+            self.colors[i] = color
         else:
             color = kind.color if kind.color is not None else glyph_pattern(kind.name)[1]
             self.mask[i, off:off + side, off:off + side] = True
             self.rgb[i, off:off + side, off:off + side] = color
+            self.colors[i] = color
         self.opaque[i] = bool(self.mask[i].all())
 
 
