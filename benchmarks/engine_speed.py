@@ -116,9 +116,10 @@ def mid_game(start: Game) -> tuple[Game, JavaRandom]:
 
 
 def public_rates(engine: ModuleType, game_file: Path, level_file: Path, seconds: float) -> dict[str, float]:
-    """One round of step, copy()+step and pixel rates through the public API only (any revision has it)."""
+    """One round of step, copy()+step, object-table and pixel rates through the public API (any revision has it)."""
     start = engine.load_game(game_file, level_file, seed=0)
     row = {"step": rate(Player(start), seconds, rounds=1),
+           "table": rate(Player(start, lambda g: g.object_table()), seconds, rounds=1),
            "pixels": rate(Player(start, lambda g: g.render_rgb(8)), seconds, rounds=1)}
     mid, rng = mid_game(start)
     actions = mid.actions
@@ -234,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
                     paired[entry["name"]] = paired_rates(baseline, gvgai / entry["game_file"],
                                                          gvgai / entry["level_files"][0], args.seconds)
         previous = {g: theirs for g, (_, theirs) in paired.items()}
-        for key, label in (("step", "step"), ("copy_step", "copy()+step"), ("pixels", "step+pixels")):
+        for key, label in (("step", "step"), ("copy_step", "copy()+step"), ("table", "step+object table"),
+                           ("pixels", "step+pixels")):
             ratio = statistics.median(ours[key] / theirs[key] for ours, theirs in paired.values())
             ratios[f"{key}_vs_{args.against}"] = ratio
             print(f"median {label}/s against the engine of {args.against}, timed in alternating rounds: "

@@ -14,6 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from vgdl.game import Game
+    from vgdl.rules import GameRules
 
 
 def objects(game: Game) -> list[dict[str, Any]]:
@@ -58,13 +59,15 @@ def object_table(game: Game) -> np.ndarray:
     """``n x 8`` float32 rows, one per live sprite, in the order of :func:`objects`."""
     view = game.view
     cache = view.cache  # shared by all copies: keys hold stamps unique to this game's lineage
+    counts, versions, details = view.stamps()
+    order, others = _table_layout(game.rules)
     channel = game.rules.channel_of
     blocks = []
     bs = game.block_size
-    for itype in _draw_types(game):
-        if not view.count(itype):
+    for itype in order if not others else order + [i for i in others if counts[i]]:
+        if not counts[itype]:
             continue
-        key = (itype, view.version(itype), view.detail(itype))
+        key = (itype, versions[itype], details[itype])
         block = cache.get(key)
         if block is None:
             c = channel.get(itype, -1)
@@ -81,12 +84,20 @@ def object_table(game: Game) -> np.ndarray:
     return table
 
 
+def _table_layout(rules: GameRules) -> tuple[list[int], list[int]]:
+    """The sprite order, and the types outside it (listed after it when they have sprites), kept per rules."""
+    layout = rules.__dict__.get("_table_layout")
+    if layout is None:
+        order = list(rules.sprite_order)
+        seen = set(order)
+        layout = rules.__dict__["_table_layout"] = (order, [i for i in range(len(rules.kinds)) if i not in seen])
+    return layout
+
+
 def _draw_types(game: Game) -> list[int]:
     """Sprite order, then any other type that has sprites (e.g. a parent type named in a level)."""
-    order = list(game.rules.sprite_order)
-    seen = set(order)
-    order += [i for i in range(len(game.rules.kinds)) if i not in seen and game.view.count(i)]
-    return order
+    order, others = _table_layout(game.rules)
+    return order + [i for i in others if game.view.count(i)]
 
 
 def grid(game: Game) -> np.ndarray:

@@ -461,6 +461,11 @@ class SpriteView:
     def versions(self) -> tuple[int, ...]:
         return tuple(self._store.versions)
 
+    def stamps(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """``counts()``, ``versions()`` and every type's ``detail``, in one call (an observer's key per type)."""
+        store = self._store
+        return tuple(map(len, store.groups)), tuple(store.versions), tuple(store.details)
+
     def sprite(self, itype: int, sid: int) -> Sprite | None:
         """The sprite ``sid`` of exactly type ``itype``, if it exists."""
         return self._store.groups[itype].get(sid)
