@@ -48,6 +48,9 @@ class EMPAConfig(AgentConfig):
     exploration: str = "novelty"  # novelty (intrinsic goals) | epsilon (epsilon-greedy fallback)
     pixel_tile_size: int = 4  # cell size of pixel observations when object_state is off
     pixel_layers: bool = False  # pixels: read a small sprite over a ground as two objects (PixelPerceiver)
+    #: pixels: ask the env for GVGAI's status bars and read what the avatar holds from them (BarInventory;
+    #: with a tile of 8 pixels or more, so that one unit of a small limit shows)
+    pixel_status_bars: bool = False
 
     def priors(self) -> PriorSet:
         return PriorSet(resolve_off(self.priors_off))
@@ -152,7 +155,12 @@ class EMPAAgent(Agent):
     #: appearing by itself; elsewhere it only keeps the count (24 added to it everywhere: on beam_breaker,
     #: dev, 5,000 steps, levels 1-4 took 626, 2,511, 276 and 5,000+ steps against 23's 331, 582, 144 and
     #: 2,167, restarting while it waited for its moment between darts)
-    REVISION = 25
+    #: 26 (state differences: event_log, interaction_library or object_state off): what the avatar lost of
+    #: one resource entering a cell is a ``drain`` by what it met there (simulated as changeResource,
+    #: with "deadly unless holding it" as killIfHasLess), and is no longer also a price the met thing took
+    #: to vanish; before, lava crossed with fuel cost nothing in the mental game. With every prior on (event
+    #: log) and with every prior off (pixels: no inventory unless ``pixel_status_bars``) it plays as 25
+    REVISION = 26
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -169,10 +177,13 @@ class EMPAAgent(Agent):
         self.planner = Planner(self.c, self.b.rollout_shots, self.rng)
         self.lookalikes = LookAlikes() if self.b.split_lookalikes else None
         self.pixels: Any = None
+        self.bar_inventory: Any = None
         if not self.b.perceive_objects:
-            from agents.empa.pixels import PixelPerceiver
+            from agents.empa.pixels import BarInventory, PixelPerceiver
 
-            self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True, layers=self.config.pixel_layers)
+            self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True, layers=self.config.pixel_layers,
+                                         status_bars=self.config.pixel_status_bars)
+            self.bar_inventory = BarInventory(self.pixels) if self.config.pixel_status_bars else None
         self.decisions: list[Decision] = []
         self._info: dict[str, Any] = {}
         self._prev: Frame | None = None
@@ -203,6 +214,8 @@ class EMPAAgent(Agent):
             kwargs["obs_type"] = "objects"
         else:
             kwargs.update(obs_type="pixels", tile_size=self.config.pixel_tile_size)
+            if self.config.pixel_status_bars:
+                kwargs["status_bars"] = True
         return kwargs
 
     def describe(self) -> dict[str, Any]:
@@ -267,6 +280,9 @@ class EMPAAgent(Agent):
             frame.avatar = self._avatar_id
             if self.pixels is None:
                 frame.avatar_orientation = avatar_orientation(obs, frame.avatar)
+        if self.bar_inventory is not None:
+            frame.inventory = self.bar_inventory.held(frame.objects, frame.avatar,
+                                                      self._prev.objects if self._prev is not None else None)
         if self.lookalikes is not None:
             if self._prev is None:  # an attempt's first frame: where everything starts
                 self.lookalikes.start_episode(frame, info.get("level"))

@@ -411,7 +411,15 @@ class Learner:
     def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
                          target: tuple[int, int], d: tuple[int, int], inv: Inventory,
                          fired: set[tuple[int, int]]) -> None:
-        """The avatar entered ``target``: what happened to each object standing there."""
+        """The avatar entered ``target``: what happened to each object standing there.
+
+        What the avatar lost of one resource as it entered (fuel burnt on lava) is a ``drain`` by what it
+        met there that it has not safely stood on before (a floor under the lava is not blamed)."""
+        fell = [(r, nxt.inventory.get(r, 0) - n) for r, n in prev.inventory.items() if nxt.inventory.get(r, 0) < n]
+        drained: set[int] = set()
+        if len(fell) == 1:
+            met = {prev.objects[o][0] for o in contact_ids} - {at}
+            drained = {t for t in met if not self._passable(at, t)} or met
         for oid in contact_ids:
             t = prev.objects[oid][0]
             after = nxt.objects.get(oid)
@@ -427,8 +435,8 @@ class Learner:
                     outcome, arg = "collect", None
                 elif replaced:
                     outcome, arg = "transform", min(replaced)
-                else:
-                    outcome, arg = "kill", _spent(prev, nxt)
+                else:  # (what the avatar lost is the door's price, unless its entering drained it)
+                    outcome, arg = "kill", None if t in drained else _spent(prev, nxt)
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
@@ -436,7 +444,10 @@ class Learner:
                 self._collected(t, at, True, prev)  # a pick-up left in place: the avatar holds its limit
             else:
                 self._record(t, at, "nothing", inv, None, oid)
-            self._record(at, t, "nothing", inv, None, av, oid)
+            if t in drained:
+                self._record(at, t, "drain", inv, fell[0], av, oid)
+            else:
+                self._record(at, t, "nothing", inv, None, av, oid)
             fired.add((t, at))
 
     def _uncovered(self, nxt: Frame) -> None:

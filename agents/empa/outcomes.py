@@ -49,6 +49,7 @@ OUTCOMES: dict[str, OutcomeKind] = _table(
     OutcomeKind("transform", "transformTo", removes=True, harms_avatar=True, arg="type"),
     OutcomeKind("reverse", "reverseDirection"),
     OutcomeKind("teleport", "teleportToExit", arg="type"),
+    OutcomeKind("drain", "changeResource", arg="resource"),  # the avatar lost some of what it held
     # named by the event log
     OutcomeKind("killSprite", "killSprite", removes=True, kills=True, harms_avatar=True),
     OutcomeKind("killBoth", "killBoth", removes=True, kills=True, harms_avatar=True),

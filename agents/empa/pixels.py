@@ -30,11 +30,19 @@ reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a fram
   layer), and in the table a cell's top comes after its ground. Without layers, several sprites in
   one cell make one composite appearance, hence one object.
 
+- status bars (``status_bars=True``; the env's ``status_bars`` option draws them as GVGAI's screen
+  does): a tile that shows a known appearance with resource bars over its lower third is that
+  appearance, and the bars are read (:attr:`PixelPerceiver.bars`: per cell, each bar's colour, filled
+  and full width in pixels), so a holder keeps its token while what it holds changes. Health bars are
+  not read (at the agent's tile of 8 pixels GVGAI's health bar is 0 pixels wide).
+
 What pixels cannot say, the table says nothing about either: orientation, health and the avatar
 flag are 0.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -55,13 +63,14 @@ class PixelPerceiver:
         is an object of its own appearance, not empty space: a sprite drawn black (a pit, a chasm) is
         seen where it breaks the floor; black outside that box is padding, and stays empty.
     :param layers: read a tile as a ground with a smaller sprite over it (see the module's docstring).
+    :param status_bars: read resource bars over known appearances (see the module's docstring).
     """
 
     #: a tile is read as a known ground with a top over it when they agree on this share of its pixels
     GROUND_SHARE = 0.25
 
     def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False, dark: bool = False,
-                 layers: bool = False) -> None:
+                 layers: bool = False, status_bars: bool = False) -> None:
         if tile_size < 1:
             raise ValueError("tile_size must be at least 1")
         if max_distance < 0:
@@ -73,6 +82,11 @@ class PixelPerceiver:
         self.permanence = permanence
         self.dark = dark
         self.layers = layers
+        self.status_bars = status_bars
+        #: status bars: tile bytes -> (the appearance's token, its bars), None: not a barred appearance
+        self._barred: dict[bytes, tuple[int, tuple[Bar, ...]] | None] = {}
+        #: the last frame's resource bars, per cell (row, column), in the order drawn (top first)
+        self.bars: dict[tuple[int, int], tuple[Bar, ...]] = {}
         self._tokens: dict[bytes, int] = {}  # appearance key (a tile's bytes; a top's mask and colours) -> token
         self._appearances: list[np.ndarray] = []
         self._read: dict[bytes, tuple[int, int]] = {}  # layers: tile bytes -> (ground token, top token), -1: none
@@ -151,6 +165,7 @@ class PixelPerceiver:
         # layers, commonest first (floors become grounds before tiles are read against them)
         group_token = np.empty(len(first), dtype=np.int64)
         group_top = np.full(len(first), -1, dtype=np.int64)
+        group_bars: dict[int, tuple[Bar, ...]] = {}
         order = np.argsort(first, kind="stable")
         if self.layers:
             order = order[np.argsort(-np.bincount(inverse, minlength=len(first))[order], kind="stable")]
@@ -160,9 +175,15 @@ class PixelPerceiver:
                 group_token[g] = -1  # background: empty space or padding (or a black sprite: dark)
             elif self.layers:
                 group_token[g], group_top[g] = self._layered(tile)
+            elif self.status_bars and tile.tobytes() not in self._tokens and self._barred_read(tile) is not None:
+                group_token[g], group_bars[g] = self._barred_read(tile)  # type: ignore[misc]
             else:
                 group_token[g] = self._token(tile)
         tokens = group_token[inverse].reshape(h, w)
+        if self.status_bars:
+            cells = inverse.reshape(h, w)
+            self.bars = {(int(y), int(x)): bars for g, bars in group_bars.items()
+                         for y, x in zip(*np.nonzero(cells == g), strict=True)}
         tops = group_top[inverse].reshape(h, w)
         if self.dark:
             black = (tokens < 0) & (tops < 0)
@@ -211,6 +232,16 @@ class PixelPerceiver:
             image[mask] = pixels[mask]
             self._appearances.append(image.reshape(self.tile_size, self.tile_size, 3))
         return token
+
+    def _barred_read(self, tile: np.ndarray) -> tuple[int, tuple[Bar, ...]] | None:
+        """A known appearance with resource bars over it (its token and the bars), read once per tile."""
+        key = tile.tobytes()
+        if key not in self._barred:
+            shown = tile.reshape(self.tile_size, self.tile_size, 3)
+            self._barred[key] = next((
+                (token, bars) for token, base in enumerate(self._appearances)
+                if (bars := read_resource_bars(shown, base)) is not None), None)
+        return self._barred[key]
 
     def _token(self, tile: np.ndarray) -> int:
         """The token of a tile's appearance (flattened bytes), a new one on first sight."""
@@ -316,3 +347,115 @@ class PixelPerceiver:
             if i not in now and covered(cell):
                 hidden.setdefault(cell, []).append((int(prev_t[cell]), i))
         self._hidden = {c: s for c, s in hidden.items() if s}
+
+
+#: One resource bar as read from pixels: its colour (None when nothing of it is held: all black), its
+#: filled width and its full width, in pixels.
+Bar = tuple[tuple[int, int, int] | None, int, int]
+
+
+def read_resource_bars(shown: np.ndarray, base: np.ndarray) -> tuple[Bar, ...] | None:
+    """The resource bars GVGAI draws over a holder (``vgdl/status_bars.py``'s geometry), if ``shown``
+    is ``base`` with bars over the lower third of its drawn square; else None.
+
+    The holder's square is the box of ``base``'s non-black pixels. For 1, 2 then 3 bars (each at least a
+    pixel high), every pixel outside the bars' rows and span must be ``base``'s, and each bar's rows
+    must be one row repeated: a run of one colour from the bar's left end, then black to its right end
+    (the last pixel may be ``base``'s, GVGAI's widths being truncated separately).
+    """
+    ts = base.shape[0]
+    lit = base.any(axis=2)
+    if not lit.any() or np.array_equal(shown, base):
+        return None
+    ys, xs = np.nonzero(lit)
+    x0, y0 = int(xs.min()), int(ys.min())
+    side = max(int(xs.max()) - x0, int(ys.max()) - y0) + 1
+    left = int(x0 + side / 20)
+    inner = side - side / 10
+    right = min(int(x0 + side / 20 + inner), ts)  # one past the last pixel a bar can reach
+    for n in (1, 2, 3):
+        height = side / 3.5 / n
+        if int(height) < 1:
+            return None
+        rows = [(int(y0 + 2 * side / 3.0 + i * height), int(y0 + 2 * side / 3.0 + i * height) + int(height))
+                for i in range(n)]
+        outside = np.ones((ts, ts), dtype=bool)
+        for top, bottom in rows:
+            outside[top:bottom, left:right] = False
+        if not np.array_equal(shown[outside], base[outside]):
+            return None  # (more bars only cover more of the same band: a difference outside it stays)
+        bars = [_bar(shown[top:bottom], base[top], left, right) for top, bottom in rows]
+        if all(b is not None for b in bars):
+            return tuple(bars)  # type: ignore[arg-type]
+    return None
+
+
+def _bar(block: np.ndarray, base_row: np.ndarray, left: int, right: int) -> Bar | None:
+    """One bar from its rows (all equal): a run of one colour from ``left``, then black towards
+    ``right``; GVGAI truncates the filled and the black part's ends apart, so one pixel may show the
+    holder between them and one at the right end."""
+    if block.shape[0] < 1 or not (block == block[0]).all():
+        return None
+    span, under = block[0][left:right], base_row[left:right]
+    color = span[0]
+    black = ~span.any(axis=1)
+    marks = np.where((span == color).all(axis=1) & ~black, "C", np.where(black, "K", np.where(
+        (span == under).all(axis=1), "B", "x")))
+    text = "".join(marks.tolist())
+    filled = len(text) - len(text.lstrip("C"))
+    rest = text[filled:]
+    if "x" in rest or not re.fullmatch(r"B?K*B?", rest) or (filled and not rest.strip("B")
+                                                             and (color == under).all()):
+        return None
+    if not filled:
+        return (None, 0, right - left) if rest.strip("B") else None
+    return (int(color[0]), int(color[1]), int(color[2])), filled, right - left
+
+
+class BarInventory:
+    """What the avatar holds, read from the resource bars over it (``PixelPerceiver(status_bars=True)``).
+
+    A bar says a colour and a filled share of an unknown limit. Its colour is taken for the type of
+    the object that vanished under the avatar when that colour's bar first showed (the pick-up), else
+    for the appearance with the most pixels of that colour; an amount is the rank of the bar's filled
+    width among the widths seen for that colour (pick-ups come one at a time, so the n-th width seen
+    is n held; GVGAI truncates widths, so width / smallest width would miscount).
+    """
+
+    def __init__(self, perceiver: PixelPerceiver) -> None:
+        self.perceiver = perceiver
+        self.types: dict[tuple[int, int, int], int] = {}  # bar colour -> the type token it counts
+        self.widths: dict[tuple[int, int, int], set[int]] = {}  # bar colour -> filled widths seen
+
+    def held(self, objects: dict[int, tuple[int, int, int]], avatar: int | None,
+             before: dict[int, tuple[int, int, int]] | None) -> dict[int, int]:
+        """Type token -> amount held, from the bars at the avatar's cell (``objects``: id -> (token, col, row))."""
+        if avatar is None or avatar not in objects:
+            return {}
+        _, x, y = objects[avatar]
+        out: dict[int, int] = {}
+        for color, filled, _ in self.perceiver.bars.get((y, x), ()):
+            if color is None or not filled:
+                continue
+            token = self.types.get(color)
+            if token is None:
+                token = self.types[color] = self._type_of(color, objects, before, (x, y))
+            if token < 0:
+                continue
+            seen = self.widths.setdefault(color, set())
+            seen.add(filled)
+            out[token] = sum(1 for w in seen if w <= filled)
+        return out
+
+    def _type_of(self, color: tuple[int, int, int], objects: dict[int, tuple[int, int, int]],
+                 before: dict[int, tuple[int, int, int]] | None, cell: tuple[int, int]) -> int:
+        def share(token: int) -> int:
+            return int((self.perceiver.appearance(token) == color).all(axis=2).sum())
+
+        gone = [t for oid, (t, x, y) in (before or {}).items()
+                if oid not in objects and abs(x - cell[0]) + abs(y - cell[1]) <= 1 and share(t)]
+        if gone:
+            return max(gone, key=share)
+        counts = {t: share(t) for t in range(self.perceiver.n_types)}
+        best = max(counts, key=lambda t: counts[t], default=-1)
+        return best if best >= 0 and counts[best] else -1

@@ -273,3 +273,28 @@ def test_a_death_where_every_type_was_safe_names_the_objects_and_a_blamed_kind_k
     assert [o.outcome for o in th.rules[(AVATAR, 1_000_000)].seen] == ["kill"]
     assert th.known(AVATAR, 1_000_000, 2)  # a kind of one object: its one object's evidence is all there is
     assert 1_000_000 in th.harmful(False, ())
+
+
+def test_what_the_avatar_loses_entering_a_cell_is_a_drain_by_what_it_met_there() -> None:
+    """State differences: fuel burnt on lava (it survived, one resource fell) is the lava's drain on the
+    avatar, not a price the lava took to vanish (pixels show covered lava as gone), nor the floor's;
+    with a death there holding none, the rule is "deadly unless holding fuel, and it costs one"."""
+    fuel, lava = CAR, FLOOR
+    floor = 7
+    learner = _learner()
+    learner.theory.resources.add(fuel)
+    start = Frame({999: (AVATAR, 0, 0), 5: (lava, 1, 0), 6: (floor, 0, 1)}, 999, {fuel: 2})
+    learner.start_episode(start)
+    learner.update(start, "ACTION_DOWN", Frame({999: (AVATAR, 0, 1), 5: (lava, 1, 0)}, 999, {fuel: 2}),
+                   0.0, False, None, None)  # the floor: safe, and nothing lost
+    on_floor = Frame({999: (AVATAR, 0, 1), 5: (lava, 1, 0), 8: (lava, 1, 1)}, 999, {fuel: 2})
+    learner.update(on_floor, "ACTION_RIGHT", Frame({999: (AVATAR, 1, 1), 5: (lava, 1, 0)}, 999, {fuel: 1}),
+                   0.0, False, None, None)  # lava 8 covered (gone, as pixels show it), one fuel burnt
+    rule = learner.theory.rules[(AVATAR, lava)]
+    assert rule.outcome(((fuel, 1),), True)[:2] == ("drain", (fuel, -1))
+    assert learner.theory.rules[(lava, AVATAR)].outcome((), True)[:2] == ("kill", None)  # no price
+    assert all(o.outcome == "nothing" for o in learner.theory.rules[(AVATAR, floor)].seen)
+    dry = Frame({999: (AVATAR, 1, 1), 9: (lava, 2, 1)}, 999, {})
+    learner.update(dry, "ACTION_RIGHT", Frame({9: (lava, 2, 1)}, None, {}), -5.0, True, "LOSE", None)
+    pre = rule.precondition()  # (the least amount it was survived with: two, so far)
+    assert pre is not None and (pre.with_resource, pre.without, pre.resource, pre.amount) == ("drain", "kill", fuel, 2)

@@ -423,3 +423,70 @@ def test_layers_agree_with_the_object_table_on_a_real_game() -> None:
     assert len(tops) == 2  # fuel and crystal, whatever lies under them
     with pytest.raises(ValueError):
         PixelPerceiver(TS, layers=True, permanence=True)
+
+
+# --- status bars: what the avatar holds, read from the bars GVGAI draws over it -------------------
+
+def _bars_play(game: str, moves: list[str], tile: int) -> list[tuple[dict, dict]]:
+    """(the engine's inventory, the perceiver's bars) after each move, with status bars drawn."""
+    from vgdl.env import VGDLEnv
+
+    env = VGDLEnv(f"games/{game}/game.txt", [f"games/{game}/level0.txt"], tile_size=tile, status_bars=True)
+    obs, _ = env.reset(seed=0)
+    p = PixelPerceiver(tile, dark=True, status_bars=True)
+    p.perceive(obs)
+    n_types = p.n_types
+    out = []
+    for move in moves:
+        obs, *_ = env.step(env.action_names.index(move))
+        p.perceive(obs)
+        out.append((env.game.avatar_state()["resources"], dict(p.bars)))
+    assert p.n_types == n_types, "a holder with bars keeps its token (no new appearance)"
+    return out
+
+
+def test_resource_bars_are_read_and_the_holder_keeps_its_token() -> None:
+    # lava_fuel_crossing: fuel (limit 3, yellow) picked up twice, then one spent on each lava cell crossed
+    # (none left: GVGAI still draws the bar, all black)
+    moves = ["ACTION_RIGHT", "ACTION_RIGHT", "ACTION_DOWN", "ACTION_RIGHT", "ACTION_RIGHT", "ACTION_RIGHT"]
+    seen = _bars_play("lava_fuel_crossing", moves, 8)
+    widths = [(inv.get("fuel", 0), [b[1] for bars in cells.values() for b in bars]) for inv, cells in seen]
+    assert widths == [(0, []), (1, [2]), (2, [4]), (2, [4]), (1, [2]), (0, [0])]
+    colors = {b[0] for _, cells in seen for bars in cells.values() for b in bars}
+    assert colors == {(250, 250, 0), None}
+
+
+def test_resource_bars_need_a_base_appearance_and_a_bar_shape() -> None:
+    from agents.empa.pixels import read_resource_bars
+
+    base = np.zeros((8, 8, 3), np.uint8)
+    base[:, :] = (250, 250, 250)
+    shown = base.copy()
+    shown[5:7, 0:2] = (250, 212, 0)
+    shown[5:7, 2:7] = 0
+    assert read_resource_bars(shown, base) == (((250, 212, 0), 2, 7),)
+    assert read_resource_bars(base, base) is None  # nothing held: no bars
+    odd = shown.copy()
+    odd[1, 1] = 0  # a difference outside the bars' band: another appearance
+    assert read_resource_bars(odd, base) is None
+    two = shown.copy()
+    two[6, 0:2] = 0  # the lower row empty: two bars of one row each, the second of nothing held
+    assert read_resource_bars(two, base) == (((250, 212, 0), 2, 7), (None, 0, 7))
+    ragged = shown.copy()
+    ragged[6, 4] = (10, 10, 10)  # a colour where a bar can only be black
+    assert read_resource_bars(ragged, base) is None
+
+
+def test_the_bar_inventory_counts_by_rank_of_width_and_names_the_type_picked_up() -> None:
+    from agents.empa.pixels import BarInventory
+
+    p = PixelPerceiver(8, dark=True, status_bars=True)
+    inv = BarInventory(p)
+    fuel = p._token(np.tile(np.array([250, 250, 0], np.uint8), 8 * 8))  # a yellow tile's appearance
+    avatar_at = {1: (7, 2, 1)}  # the avatar object, id 1, type 7, at column 2, row 1
+    before = {1: (7, 1, 1), 2: (fuel, 2, 1)}  # the fuel it stepped on is gone now
+    for width, held in ((2, 1), (4, 2), (7, 3), (4, 2)):
+        p.bars = {(1, 2): (((250, 250, 0), width, 7),)}
+        assert inv.held(avatar_at, 1, before) == {fuel: held}
+    p.bars = {(1, 2): ((None, 0, 7),)}  # a bar of nothing held: no amount
+    assert inv.held(avatar_at, 1, before) == {}

@@ -410,3 +410,25 @@ def test_two_of_a_kind_meet_by_the_rule_seen_between_them_and_never_by_a_guess()
     game = mental_game(seen, frame, None, seed=0)
     game.step("ACTION_RIGHT")
     assert game.avatar().x // game.block_size == 1 and sorted(_crates(game)) == [(2, 1), (3, 1)]  # nothing moved
+
+
+def test_a_drain_is_deadly_without_the_resource_and_costs_one_in_the_mental_game() -> None:
+    """Learned from state differences: lava is crossed with fuel, one per cell, and kills without."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN}, resources={COIN})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, PORTAL).add("drain", ((COIN, 1),), (COIN, -1), 0)
+    th.rule(AVATAR, PORTAL).add("kill", (), None, 0)
+    frame = _frame(["#####", "#APP.", "#####"])
+    frame.inventory = {COIN: 2}
+    compiled = compile_theory(th, frame, {})
+    assert f"t{AVATAR} t{PORTAL} > killIfHasLess resource=t{COIN} limit=0" in compiled.game_text
+    assert f"t{AVATAR} t{PORTAL} > changeResource resource=t{COIN} value=-1" in compiled.game_text
+    game = mental_game(compiled, frame, None, seed=0)
+    for _ in range(2):
+        game.step("ACTION_RIGHT")
+    assert game.avatar() is not None and not game.avatar_state()["resources"].get(f"t{COIN}")
+    frame.inventory = {COIN: 1}
+    game = mental_game(compile_theory(th, frame, {}), frame, None, seed=0)
+    for _ in range(2):
+        game.step("ACTION_RIGHT")
+    assert game.winner == "LOSE" or game.avatar() is None
