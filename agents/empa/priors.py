@@ -59,7 +59,8 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
     Prior("object_state", "The agent sees objects with positions and type tokens, and the avatar's inventory.", "P1",
           "Sees RGB pixels only: segments the frame into tiles, clusters tile appearances into types and "
           "tracks objects across frames (teleports included); a black tile inside the level is a thing "
-          "too (a pit drawn black); the inventory is unseen.",
+          "too (a pit drawn black); the inventory is unseen, unless the config's pixel_status_bars asks "
+          "the env for GVGAI's status bars and reads what the avatar holds from them (off by default).",
           {"perceive_objects": (True, False)},
           privileged=("inventory",)),
     Prior("event_log", "The engine reports which effect fired between which two types each tick.", "P1",
