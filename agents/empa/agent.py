@@ -283,6 +283,10 @@ class EMPAAgent(Agent):
         if self.bar_inventory is not None:
             frame.inventory = self.bar_inventory.held(frame.objects, frame.avatar,
                                                       self._prev.objects if self._prev is not None else None)
+            for token, most in self.bar_inventory.full.items():  # a full bar: the resource's limit
+                if th.resource_limits.get(token) != most:
+                    th.resource_limits[token] = most
+                    th.version += 1
         if self.lookalikes is not None:
             if self._prev is None:  # an attempt's first frame: where everything starts
                 self.lookalikes.start_episode(frame, info.get("level"))

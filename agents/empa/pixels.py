@@ -419,13 +419,16 @@ class BarInventory:
     the object that vanished under the avatar when that colour's bar first showed (the pick-up), else
     for the appearance with the most pixels of that colour; an amount is the rank of the bar's filled
     width among the widths seen for that colour (pick-ups come one at a time, so the n-th width seen
-    is n held; GVGAI truncates widths, so width / smallest width would miscount).
+    is n held; GVGAI truncates widths, so width / smallest width would miscount). A full bar shows the
+    most the avatar can hold (:attr:`full`).
     """
 
     def __init__(self, perceiver: PixelPerceiver) -> None:
         self.perceiver = perceiver
         self.types: dict[tuple[int, int, int], int] = {}  # bar colour -> the type token it counts
         self.widths: dict[tuple[int, int, int], set[int]] = {}  # bar colour -> filled widths seen
+        #: type token -> the amount a full bar showed (the most it can hold), from the last call
+        self.full: dict[int, int] = {}
 
     def held(self, objects: dict[int, tuple[int, int, int]], avatar: int | None,
              before: dict[int, tuple[int, int, int]] | None) -> dict[int, int]:
@@ -434,7 +437,8 @@ class BarInventory:
             return {}
         _, x, y = objects[avatar]
         out: dict[int, int] = {}
-        for color, filled, _ in self.perceiver.bars.get((y, x), ()):
+        self.full = {}
+        for color, filled, width in self.perceiver.bars.get((y, x), ()):
             if color is None or not filled:
                 continue
             token = self.types.get(color)
@@ -445,6 +449,8 @@ class BarInventory:
             seen = self.widths.setdefault(color, set())
             seen.add(filled)
             out[token] = sum(1 for w in seen if w <= filled)
+            if filled == width:
+                self.full[token] = out[token]
         return out
 
     def _type_of(self, color: tuple[int, int, int], objects: dict[int, tuple[int, int, int]],

@@ -488,5 +488,6 @@ def test_the_bar_inventory_counts_by_rank_of_width_and_names_the_type_picked_up(
     for width, held in ((2, 1), (4, 2), (7, 3), (4, 2)):
         p.bars = {(1, 2): (((250, 250, 0), width, 7),)}
         assert inv.held(avatar_at, 1, before) == {fuel: held}
+        assert inv.full == ({fuel: 3} if width == 7 else {})  # a full bar: the most it can hold
     p.bars = {(1, 2): ((None, 0, 7),)}  # a bar of nothing held: no amount
     assert inv.held(avatar_at, 1, before) == {}
