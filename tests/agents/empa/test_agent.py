@@ -166,7 +166,7 @@ MAZE_LEVELS = ["wwwwwww\nwA.w..w\nww...ww\nw..w.gw\nwwwwwww\n",
                "wwwwwww\nwA...ww\nw....wg\nw....ww\nwwwwwww\n"]
 
 ALL_CHANNELS = sorted({c for p in PRIORS.values() for c in p.privileged})
-LEARNER_OUTCOMES = {"kill", "block", "push", "collect", "transform", "nothing", "undo", "teleport"}
+LEARNER_OUTCOMES = {"kill", "block", "push", "collect", "transform", "nothing", "undo", "teleport", "drain"}
 
 
 # ------------------------------------------------------------------------------------------------
