@@ -43,6 +43,19 @@ def _fill(frame: np.ndarray, x0: float, y0: float, w: float, h: float, color: tu
         frame[y:y1, x:x1] = color
 
 
+def resource_bar_rows(y: float, side: float, n: int) -> list[tuple[int, int]]:
+    """The pixel rows ``[top, bottom)`` of each of ``n`` resource bars over a square of ``side`` at ``y``
+    (also what a pixel reader of the bars needs: ``agents/empa/pixels.py``)."""
+    height = side / 3.5 / n
+    return [(int(y + 2 * side / 3.0 + i * height), int(y + 2 * side / 3.0 + i * height) + int(height))
+            for i in range(n)]
+
+
+def resource_bar_span(x: float, side: float) -> tuple[int, int]:
+    """The pixel columns ``[left, right)`` a resource bar over a square of ``side`` at ``x`` can cover."""
+    return int(x + side / 20), int(x + side / 20 + side - side / 10)
+
+
 def _resource_share(value: int, limit: int) -> float | None:
     """The bar's filled share; None where GVGAI's division gives NaN (nothing held of a limit of 0)."""
     if limit <= 0:
@@ -53,17 +66,14 @@ def _resource_share(value: int, limit: int) -> float | None:
 def _draw_resources(frame: np.ndarray, s: Sprite, x: float, y: float, side: float, game: Game,
                     colors: np.ndarray) -> None:
     held = sorted(s.resources.items())  # type: ignore[union-attr]
-    bar = side / 3.5 / len(held)
-    top = y + 2 * side / 3.0
     wiggle = side / 10.0
     limits = game.rules.resource_limits
-    for rid, value in held:
+    for (rid, value), (top, bottom) in zip(held, resource_bar_rows(y, side, len(held)), strict=True):
         share = _resource_share(value, limits.get(rid, 0))
         if share is not None:
-            _fill(frame, x + wiggle / 2, top, share * (side - wiggle), bar, tuple(colors[rid]))
-            _fill(frame, x + wiggle / 2 + share * (side - wiggle), top, (1 - share) * (side - wiggle), bar,
+            _fill(frame, x + wiggle / 2, top, share * (side - wiggle), bottom - top, tuple(colors[rid]))
+            _fill(frame, x + wiggle / 2 + share * (side - wiggle), top, (1 - share) * (side - wiggle), bottom - top,
                   EMPTY_COLOR)
-        top += bar
 
 
 def _draw_health(frame: np.ndarray, s: Sprite, x: float, y: float, side: float) -> None:

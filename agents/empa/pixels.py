@@ -47,6 +47,7 @@ import re
 import numpy as np
 
 from vgdl.observations import TABLE_COLUMNS
+from vgdl.status_bars import resource_bar_rows, resource_bar_span
 
 _TYPE, _X, _Y, _ID = (TABLE_COLUMNS.index(c) for c in ("type", "x", "y", "id"))
 _N_COLUMNS = len(TABLE_COLUMNS)
@@ -370,15 +371,12 @@ def read_resource_bars(shown: np.ndarray, base: np.ndarray) -> tuple[Bar, ...] |
     ys, xs = np.nonzero(lit)
     x0, y0 = int(xs.min()), int(ys.min())
     side = max(int(xs.max()) - x0, int(ys.max()) - y0) + 1
-    left = int(x0 + side / 20)
-    inner = side - side / 10
-    right = min(int(x0 + side / 20 + inner), ts)  # one past the last pixel a bar can reach
+    left, right = resource_bar_span(x0, side)
+    right = min(right, ts)
     for n in (1, 2, 3):
-        height = side / 3.5 / n
-        if int(height) < 1:
+        rows = resource_bar_rows(y0, side, n)
+        if rows[0][1] <= rows[0][0]:  # bars less than a pixel high are not drawn
             return None
-        rows = [(int(y0 + 2 * side / 3.0 + i * height), int(y0 + 2 * side / 3.0 + i * height) + int(height))
-                for i in range(n)]
         outside = np.ones((ts, ts), dtype=bool)
         for top, bottom in rows:
             outside[top:bottom, left:right] = False
