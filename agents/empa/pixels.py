@@ -176,8 +176,8 @@ class PixelPerceiver:
                 group_token[g] = -1  # background: empty space or padding (or a black sprite: dark)
             elif self.layers:
                 group_token[g], group_top[g] = self._layered(tile)
-            elif self.status_bars and tile.tobytes() not in self._tokens and self._barred_read(tile) is not None:
-                group_token[g], group_bars[g] = self._barred_read(tile)  # type: ignore[misc]
+            elif (barred := self._barred_read(tile) if self.status_bars else None) is not None:
+                group_token[g], group_bars[g] = barred
             else:
                 group_token[g] = self._token(tile)
         tokens = group_token[inverse].reshape(h, w)
@@ -235,8 +235,11 @@ class PixelPerceiver:
         return token
 
     def _barred_read(self, tile: np.ndarray) -> tuple[int, tuple[Bar, ...]] | None:
-        """A known appearance with resource bars over it (its token and the bars), read once per tile."""
+        """A known appearance with resource bars over it (its token and the bars), read once per tile;
+        None for a tile already known as an appearance of its own."""
         key = tile.tobytes()
+        if key in self._tokens:
+            return None
         if key not in self._barred:
             shown = tile.reshape(self.tile_size, self.tile_size, 3)
             self._barred[key] = next((
