@@ -160,7 +160,12 @@ class EMPAAgent(Agent):
     #: with "deadly unless holding it" as killIfHasLess), and is no longer also a price the met thing took
     #: to vanish; before, lava crossed with fuel cost nothing in the mental game. With every prior on (event
     #: log) and with every prior off (pixels: no inventory unless ``pixel_status_bars``) it plays as 25
-    REVISION = 26
+    #: 27 (state differences): a death seen only while holding a resource is suspected to need that load
+    #: (``killIfHasMore`` at the least amount held) until a death with less refutes it; before, the first
+    #: death in water under two keys made water deadly for good (sinking_key_ferry, 5,000 steps:
+    #: ``empa:-broken`` 4 -> 5 of 5, ``empa-noprior`` with status bars 0 -> 5). With every prior on and with
+    #: every prior off (no inventory on pixels) it plays as 26
+    REVISION = 27
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -49,6 +49,7 @@ class Rule:
     partners: set[int] = field(default_factory=set)  # ids of second-type objects it was seen with, where known
     score: float | None = None
     tolerance: float = 0.1  # share of the evidence a precondition may contradict (planner.yml)
+    about_avatar: bool = False  # the first type is (a form of) the avatar
 
     def add(self, outcome: str, inventory: Inventory, arg: Any, obj: int) -> None:
         """Record an observation; the list stays ordered by when each kind was last seen."""
@@ -61,6 +62,18 @@ class Rule:
         self.seen.append(Observation(outcome, inventory, arg))
         del self.seen[:-64]  # bounded: oldest kinds of evidence go first
 
+    def _suspected_load(self) -> Precondition | None:
+        """A death (learned from state differences) only ever seen while the avatar held a resource:
+        suspect the load (a ferry that sinks under two keys) until a death with less held refutes it.
+
+        Why: otherwise the first death holding something makes the place deadly for good, and a way
+        that is safe with less in hand is never tried; the suspicion costs at most one more death per
+        place and resource. The least amount held at a death is the threshold."""
+        held = [dict(o.inventory) for o in self.seen]
+        for res in sorted(set.intersection(*(set(h) for h in held))):
+            return Precondition("kill", "nothing", res, min(h[res] for h in held))
+        return None
+
     def outcome(self, inventory: Inventory, deterministic: bool) -> tuple[str, Any, float]:
         """The believed outcome under ``inventory``: (outcome, argument, probability)."""
         pre = self.precondition()
@@ -69,6 +82,8 @@ class Rule:
             holds = dict(inventory).get(pre.resource, 0) >= pre.amount
             want = pre.with_resource if holds else pre.without
             same = [o for o in self.seen if o.outcome == want]
+            if not same:  # (a suspected precondition's other side: never seen)
+                return want, None, 1.0
         if deterministic:
             last = same[-1]
             return last.outcome, last.arg, 1.0
@@ -85,6 +100,8 @@ class Rule:
         not hide a door's key.
         """
         outcomes = {o.outcome for o in self.seen}
+        if outcomes == {"kill"} and self.about_avatar:
+            return self._suspected_load()
         if len(outcomes) != 2:
             return None
         total = sum(o.count for o in self.seen)
@@ -151,7 +168,8 @@ class Theory:
     def rule(self, a: int, b: int) -> Rule:
         r = self.rules.get((a, b))
         if r is None:
-            r = self.rules[(a, b)] = Rule(tolerance=self.precondition_tolerance)
+            about_avatar = a == self.avatar_type or a in self.avatar_classes
+            r = self.rules[(a, b)] = Rule(tolerance=self.precondition_tolerance, about_avatar=about_avatar)
         return r
 
     def known(self, a: int, b: int, min_objects: int = 1) -> bool:

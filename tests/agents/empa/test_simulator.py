@@ -432,3 +432,37 @@ def test_a_drain_is_deadly_without_the_resource_and_costs_one_in_the_mental_game
     for _ in range(2):
         game.step("ACTION_RIGHT")
     assert game.winner == "LOSE" or game.avatar() is None
+
+
+def test_a_death_seen_only_under_a_load_is_suspected_to_need_that_load_until_refuted() -> None:
+    """Learned from state differences: the avatar drowned holding two keys. Until it drowns holding
+    fewer, water is believed deadly only from two keys on, so the mental avatar crosses with one."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN}, resources={COIN})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, PORTAL).add("kill", ((COIN, 2),), None, 0)
+    frame = _frame(["#####", "#AP..", "#####"])
+
+    def crosses(held: int) -> bool:
+        frame.inventory = {COIN: held} if held else {}
+        game = mental_game(compile_theory(th, frame, {}), frame, None, seed=0)
+        for _ in range(2):
+            game.step("ACTION_RIGHT")
+        return game.winner != "LOSE"
+
+    assert f"killIfHasMore resource=t{COIN} limit=2" in compile_theory(th, frame, {}).game_text
+    assert crosses(1) and not crosses(2)
+    assert th.harmful(True, ((COIN, 1),)) == set() and th.harmful(True, ((COIN, 3),)) == {PORTAL}
+    th.rule(AVATAR, PORTAL).add("kill", ((COIN, 1),), None, 0)  # drowned with one: the threshold falls
+    assert crosses(0) and not crosses(1)
+    th.rule(AVATAR, PORTAL).add("kill", (), None, 0)  # drowned holding nothing: deadly for good
+    assert not crosses(0)
+    assert th.harmful(True, ()) == {PORTAL}
+
+
+def test_only_deaths_learned_from_state_differences_and_only_the_avatars_are_suspected() -> None:
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN}, resources={COIN})
+    th.rule(AVATAR, PORTAL).add("killSprite", ((COIN, 2),), None, 0)  # named by the event log: unconditional
+    th.rule(PORTAL, AVATAR).add("kill", ((COIN, 2),), None, 0)  # a door that opened: not the avatar's death
+    assert th.rule(AVATAR, PORTAL).precondition() is None and th.rule(PORTAL, AVATAR).precondition() is None
+    text = compile_theory(th, _frame(["#####", "#AP..", "#####"]), {}).game_text
+    assert f"t{AVATAR} t{PORTAL} > killSprite" in text and "killIfHasMore" not in text
