@@ -54,7 +54,7 @@ def glyph_pattern(name: str, salt: int = 0) -> tuple[np.ndarray, tuple[int, int,
     return pattern, color
 
 
-def _square(tile: int, shrink: float) -> tuple[int, int]:
+def drawn_square(tile: int, shrink: float) -> tuple[int, int]:
     """The drawn square's offset and side for a tile, after ``shrinkfactor``."""
     side = max(1, int(round(tile * min(max(shrink, 0.05), 1.0))))
     return (tile - side) // 2, side
@@ -88,7 +88,7 @@ class TileAtlas:
     def _draw_tile(self, rules: GameRules, kind: SpriteKind,
                    glyphs: dict[str, tuple[np.ndarray, tuple[int, int, int]]]) -> None:
         ts = self.tile_size
-        off, side = _square(ts, kind.shrink)
+        off, side = drawn_square(ts, kind.shrink)
         i = kind.itype
         if kind.img and not _has_color(rules, kind):
             pattern, color = glyphs[kind.img]

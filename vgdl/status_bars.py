@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vgdl.render import _square, atlas_for
+from vgdl.render import atlas_for, drawn_square
 from vgdl.values import COLORS
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def with_status_bars(game: Game, frame: np.ndarray, tile_size: int) -> np.ndarra
     out = frame.copy()
     colors = atlas_for(game.rules, tile_size).colors
     for s in marked:
-        off, side = _square(tile_size, s.kind.shrink)
+        off, side = drawn_square(tile_size, s.kind.shrink)
         x, y = s.x * tile_size // bs + off, s.y * tile_size // bs + off
         if s.resources:
             _draw_resources(out, s, x, y, side, game, colors)
