@@ -34,8 +34,11 @@ def _sign(v: float) -> int:
 
 
 def _exit_type(prev: Frame, nxt: Frame, origin: tuple[int, int], arrival: tuple[int, int], mover: int) -> int | None:
-    """Where a teleport led: the rarest type at the arrival cell that was not also under the mover before."""
+    """Where a teleport led: the rarest type at the arrival cell that was not also under the mover before
+    (on pixels the mover covers it on arrival: then what stood there the frame before)."""
     arrived = nxt.types_at(arrival) - prev.types_at(origin) - {mover}
+    if not arrived:
+        arrived = prev.types_at(arrival) - prev.types_at(origin) - {mover}
     if not arrived:
         return None
     counts = nxt.counts()

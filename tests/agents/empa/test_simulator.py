@@ -84,6 +84,22 @@ def test_learner_records_the_exit_type_of_a_teleport() -> None:
     assert [(o.outcome, o.arg) for o in rule.seen] == [("teleport", EXIT)]
 
 
+def test_a_teleport_exit_the_avatar_covers_on_arrival_is_what_stood_there_before() -> None:
+    """On pixels the avatar hides the exit it lands on: the exit is what the frame before showed there."""
+    from agents.empa.learner import Learner
+    from agents.empa.priors import PriorSet
+
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"event_log"})).behaviour(),
+                      EMPAConfig().constants())
+    before = _frame(["#########", "#.AP#E.c#", "#...#...#", "#########"])
+    after = _frame(["#########", "#..P#X.c#", "#...#...#", "#########"])
+    after.objects = {o: v for o, v in after.objects.items() if v[0] != EXIT}  # covered: not seen
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    rule = learner.theory.rules[(AVATAR, PORTAL)]
+    assert [(o.outcome, o.arg) for o in rule.seen] == [("teleport", EXIT)]
+
+
 @pytest.mark.parametrize("name", sorted(OUTCOMES))
 def test_every_outcome_row_is_consistent(name: str) -> None:
     row = OUTCOMES[name]
