@@ -170,7 +170,12 @@ class EMPAAgent(Agent):
     #: empa-noprior, 5,000 steps: 3 -> 5 of 5 levels, median 569 -> 70 steps). With object state it plays
     #: as 27 (same action hashes: empa and empa:-deterministic_rules on random_warp_scavenger, empa on
     #: burrow_mouse_hunt, 1,500 steps)
-    REVISION = 28
+    #: 29 (pixels; color_is_type off): floors no longer look like movers. The perceiver gives a tile a
+    #: mover uncovers its own id back (``PixelPerceiver(reclaim=True)``); before, it took the id of a floor
+    #: tile just covered nearby, a floor "moved", and the floor type became a random walker in the mental
+    #: game (boomerang_beetle_garden, coin_dash). An object counts as evidence of a mover from its second
+    #: move (``min_object_moves``). With object state and color_is_type on it plays as 28
+    REVISION = 29
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -192,6 +197,7 @@ class EMPAAgent(Agent):
             from agents.empa.pixels import BarInventory, PixelPerceiver
 
             self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True, layers=self.config.pixel_layers,
+                                         reclaim=True,
                                          status_bars=self.config.pixel_status_bars)
             self.bar_inventory = BarInventory(self.pixels) if self.config.pixel_status_bars else None
         self.decisions: list[Decision] = []

@@ -64,6 +64,10 @@ class PixelPerceiver:
         is an object of its own appearance, not empty space: a sprite drawn black (a pit, a chasm) is
         seen where it breaks the floor; black outside that box is padding, and stays empty.
     :param layers: read a tile as a ground with a smaller sprite over it (see the module's docstring).
+    :param reclaim: with permanence off, still remember what a mover covers (out of the table), so the
+        cell showing it again gets that object's id back; else an uncovered floor tile, a new object, takes
+        the id of a floor tile covered nearby at that moment, and floors look like movers to the learner.
+        Not with layers (their ground stays in the table).
     :param status_bars: read resource bars over known appearances (see the module's docstring).
     """
 
@@ -71,7 +75,7 @@ class PixelPerceiver:
     GROUND_SHARE = 0.25
 
     def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False, dark: bool = False,
-                 layers: bool = False, status_bars: bool = False) -> None:
+                 layers: bool = False, status_bars: bool = False, reclaim: bool = False) -> None:
         if tile_size < 1:
             raise ValueError("tile_size must be at least 1")
         if max_distance < 0:
@@ -81,6 +85,7 @@ class PixelPerceiver:
         self.tile_size = tile_size
         self.max_distance = max_distance
         self.permanence = permanence
+        self.reclaim = reclaim and not layers
         self.dark = dark
         self.layers = layers
         self.status_bars = status_bars
@@ -128,7 +133,8 @@ class PixelPerceiver:
             ids = self._track(tokens, layer)
             ys, xs = np.nonzero(tokens >= 0)
             parts.append((ys, xs, tokens[ys, xs], ids[ys, xs], np.full(len(ys), layer, dtype=np.int64)))
-        under = [(y, x, tok, oid, 0) for (y, x), stack in self._hidden.items() for tok, oid in stack]
+        under = [(y, x, tok, oid, 0) for (y, x), stack in self._hidden.items() for tok, oid in stack
+                 if self.permanence]
         self.hidden_ids = frozenset(oid for _, _, _, oid, _ in under)
         if under:
             parts.append(tuple(np.array(v, dtype=np.int64) for v in zip(*under, strict=True)))
@@ -321,7 +327,7 @@ class PixelPerceiver:
             order = np.lexsort((fx, fy, tokens[fy, fx]))
             ids[fy[order], fx[order]] = np.arange(self._next_id, self._next_id + len(order))
             self._next_id += len(order)
-        if self.permanence:
+        if self.permanence or self.reclaim:
             self._hide(tokens, ids, prev_t, prev_i, same)
         self._prev[layer] = tokens, ids
         return ids

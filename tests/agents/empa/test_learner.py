@@ -298,3 +298,14 @@ def test_what_the_avatar_loses_entering_a_cell_is_a_drain_by_what_it_met_there()
     learner.update(dry, "ACTION_RIGHT", Frame({9: (lava, 2, 1)}, None, {}), -5.0, True, "LOSE", None)
     pre = rule.precondition()  # (the least amount it was survived with: two, so far)
     assert pre is not None and (pre.with_resource, pre.without, pre.resource, pre.amount) == ("drain", "kill", fuel, 2)
+
+
+def test_one_move_in_a_still_life_is_not_a_mover_when_movement_is_fitted_per_object() -> None:
+    """color_is_type off fits movement per object: a car that moved once and then stood (pixels' tracking
+    mistaking it for a look-alike) leaves its type static; one that moves on makes it a mover."""
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"color_is_type"})).behaviour(),
+                      EMPAConfig().constants())
+    _drive(learner, [(2, 0), (3, 0)] + [(3, 0)] * 10)
+    assert learner.theory.movement.get(CAR) is None or learner.theory.movement[CAR].kind == "static"
+    _drive(learner, [(3, 0), (4, 0), (5, 0), (6, 0)])
+    assert learner.theory.movement[CAR].kind != "static"

@@ -491,3 +491,25 @@ def test_the_bar_inventory_counts_by_rank_of_width_and_names_the_type_picked_up(
         assert inv.full == ({fuel: 3} if width == 7 else {})  # a full bar: the most it can hold
     p.bars = {(1, 2): ((None, 0, 7),)}  # a bar of nothing held: no amount
     assert inv.held(avatar_at, 1, before) == {}
+
+
+def _strip(cells: str) -> np.ndarray:
+    """A one-row frame: ``.`` floor, ``A`` avatar, ``s`` a shot, each a whole tile."""
+    colours = {".": (90, 90, 90), "A": (250, 250, 250), "s": (250, 200, 0)}
+    return np.concatenate([np.full((TS, TS, 3), colours[c], dtype=np.uint8) for c in cells], axis=1)
+
+
+@pytest.mark.parametrize("reclaim", [False, True])
+def test_an_uncovered_floor_keeps_its_own_id_rather_than_a_covered_neighbours(reclaim: bool) -> None:
+    """The avatar steps onto a floor tile while a shot vanishes off another: with ``reclaim`` the floor
+    the shot uncovers gets its own id back; without, it takes the covered neighbour's (a floor that moved)."""
+    p = PixelPerceiver(TS, reclaim=reclaim)
+    first = _shown(p, _strip(".A..s"))
+    _shown(p, _strip(".A.s."))  # the shot moves left, over the floor of cell 3
+    last = _shown(p, _strip("..A.."))  # the avatar covers cell 2; the shot is gone from cell 3
+    floor_ids = {c: i for c, (t, i) in last.items() if t == first[(0, 0)][0]}
+    moved = {i for c, i in floor_ids.items() if i in {j for d, (_, j) in first.items() if d != c}}
+    if reclaim:
+        assert floor_ids[(3, 0)] == first[(3, 0)][1] and not moved
+    else:
+        assert floor_ids[(3, 0)] == first[(2, 0)][1]  # the defect reclaim removes
