@@ -600,10 +600,10 @@ class Learner:
     def _fit(self) -> None:
         th = self.theory
         by_type: dict[int, MoveStats] = {}
-        lone = int(self.c["min_object_moves"])
+        min_moves = int(self.c["min_object_moves"])
         for key, s in self.stats.items():
             t = key[0] if isinstance(key, tuple) else key
-            if isinstance(key, tuple) and 0 < s.moves < lone:
+            if isinstance(key, tuple) and 0 < s.moves < min_moves:
                 continue  # one displacement in a still life: pixels' tracking took it for a look-alike nearby
             agg = by_type.setdefault(t, MoveStats())
             if isinstance(key, tuple):  # per object: a type is as mobile as its most mobile object

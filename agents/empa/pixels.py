@@ -133,8 +133,8 @@ class PixelPerceiver:
             ids = self._track(tokens, layer)
             ys, xs = np.nonzero(tokens >= 0)
             parts.append((ys, xs, tokens[ys, xs], ids[ys, xs], np.full(len(ys), layer, dtype=np.int64)))
-        under = [(y, x, tok, oid, 0) for (y, x), stack in self._hidden.items() for tok, oid in stack
-                 if self.permanence]
+        under = [(y, x, tok, oid, 0) for (y, x), stack in self._hidden.items() for tok, oid in stack] \
+            if self.permanence else []  # (reclaim alone keeps them out of the table)
         self.hidden_ids = frozenset(oid for _, _, _, oid, _ in under)
         if under:
             parts.append(tuple(np.array(v, dtype=np.int64) for v in zip(*under, strict=True)))

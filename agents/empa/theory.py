@@ -70,9 +70,10 @@ class Rule:
         that is safe with less in hand is never tried; the suspicion costs at most one more death per
         place and resource. The least amount held at a death is the threshold."""
         held = [dict(o.inventory) for o in self.seen]
-        for res in sorted(set.intersection(*(set(h) for h in held))):
-            return Precondition("kill", "nothing", res, min(h[res] for h in held))
-        return None
+        always = sorted(set.intersection(*(set(h) for h in held)))  # held at every death
+        if not always:
+            return None
+        return Precondition("kill", "nothing", always[0], min(h[always[0]] for h in held))
 
     def outcome(self, inventory: Inventory, deterministic: bool) -> tuple[str, Any, float]:
         """The believed outcome under ``inventory``: (outcome, argument, probability)."""
