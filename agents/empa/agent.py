@@ -35,6 +35,7 @@ from agents.empa.planner import Goals, Plan, Planner, state_signature
 from agents.empa.priors import PriorSet, resolve_off
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game
 from agents.empa.theory import Theory
+from vgdl.ontology.avatars import turns_in_place
 
 PLANNER_FILE = Path(__file__).with_name("planner.yml")
 
@@ -51,6 +52,9 @@ class EMPAConfig(AgentConfig):
     #: pixels: ask the env for GVGAI's status bars and read what the avatar holds from them (BarInventory;
     #: with a tile of 8 pixels or more, so that one unit of a small limit shows)
     pixel_status_bars: bool = False
+    #: pixels without status bars: what the avatar took (an object gone from under it) is held, by memory,
+    #: until the attempt ends (``Learner.took``); off: the inventory is unseen
+    pixel_pickup_memory: bool = True
 
     def priors(self) -> PriorSet:
         return PriorSet(resolve_off(self.priors_off))
@@ -175,7 +179,19 @@ class EMPAAgent(Agent):
     #: tile just covered nearby, a floor "moved", and the floor type became a random walker in the mental
     #: game (boomerang_beetle_garden, coin_dash). An object counts as evidence of a mover from its second
     #: move (``min_object_moves``). With object state and color_is_type on it plays as 28
-    REVISION = 29
+    #: 30 (pixels): an avatar that turns in place (ShootAvatar) faces the last direction pressed; before,
+    #: a press that only turned it read as whatever stood ahead blocking it (beam_breaker, every prior off:
+    #: a deadly beam tied 'block' against 'kill'; level 0 took 12 attempts, now 3). Told on pixels
+    #: (avatar_known on, object_state off), the avatar's class is the told one (was MovingAvatar always)
+    #: and its shot's look is learned
+    #: 31 (pixels without status bars): what the avatar took is held by memory (``Learner.took``); what a
+    #: mover covers is judged when its cell shows again (before, every floor tile the avatar stepped on
+    #: was "killed" by it). 32 (objective_form off): once an attempt was lost with the avatar alive and
+    #: nothing removed, a level with nothing left to do is restarted. 33 (width 1): the avatar's cell atom
+    #: goes with its inventory. 34 (resources_good off): a type never met holding a resource now held is
+    #: a novelty goal again; remembering pick-ups, an avatar found mid-attempt gives no evidence until the
+    #: next attempt (its earlier pick-ups were missed). With object state and every prior on it plays as 29
+    REVISION = 34
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -187,7 +203,8 @@ class EMPAAgent(Agent):
             raise ValueError(f"exploration must be 'novelty' or 'epsilon', got {self.config.exploration!r}")
         self.rng = np.random.default_rng(self.config.seed)
         self.theory = Theory(precondition_tolerance=float(self.c["precondition_tolerance"]))
-        self.learner = Learner(self.theory, self.b, self.c)
+        self.learner = Learner(self.theory, self.b, self.c, remember_pickups=not self.b.perceive_objects
+                               and self.config.pixel_pickup_memory and not self.config.pixel_status_bars)
         self.contingency = ContingencyTracker()
         self.planner = Planner(self.c, self.b.rollout_shots, self.rng)
         self.lookalikes = LookAlikes() if self.b.split_lookalikes else None
@@ -208,9 +225,12 @@ class EMPAAgent(Agent):
         self._replan = True
         self._random_steps = 0
         self._avatar_id: int | None = None
+        #: pixels show no facing: an avatar that turns in place faces the last direction pressed this episode
+        self._facing: tuple[int, int] = (0, 0)
         self._unreachable: set[int] = set()
         self._unreachable_pairs: set[tuple[int, int]] = set()
-        self._unreachable_since: tuple[int, frozenset[int]] | None = None  # (theory version, types present)
+        #: (theory version, types present, resources held if load_novelty): what the unreachable sets hold for
+        self._unreachable_since: tuple[int, frozenset[int], frozenset[int]] | None = None
         self._long_failed_at = -1
         self._novelty_tries: dict[Any, int] = {}
         self._novelty_goal: tuple[int, set[int], set[tuple[int, int]]] | None = None  # of the plan in force
@@ -252,6 +272,7 @@ class EMPAAgent(Agent):
         self._prev = None
         self._plan = None
         self._replan = True
+        self._facing = (0, 0)
         self._dead_end = 0
         self._decided_from = set()
         self._subgoal_state = None
@@ -271,6 +292,10 @@ class EMPAAgent(Agent):
                 ids = frame.cells.get((cell_of(av["x"]), cell_of(av["y"])), [])
                 if ids:
                     th.avatar_type = frame.objects[ids[-1]][0]
+                    th.avatar_class = av.get("class", th.avatar_class)  # told (its shot's look is learned)
+                    th.avatar_classes[th.avatar_type] = th.avatar_class
+            if turns_in_place(th.avatar_class):
+                frame.avatar_orientation = self._facing
         else:
             frame = frame_from_table(obs, self.b.told_avatar, privileged(info, "inventory", {}))
             av = privileged(info, "avatar")
@@ -296,6 +321,8 @@ class EMPAAgent(Agent):
             frame.avatar = self._avatar_id
             if self.pixels is None:
                 frame.avatar_orientation = avatar_orientation(obs, frame.avatar)
+        if self.learner.remember_pickups and self._prev is not None:
+            frame.inventory = dict(self.learner.took)
         if self.bar_inventory is not None:
             frame.inventory = self.bar_inventory.held(frame.objects, frame.avatar,
                                                       self._prev.objects if self._prev is not None else None)
@@ -340,7 +367,8 @@ class EMPAAgent(Agent):
                 self._random_steps = int(self.c["stagnation_random_steps"]) - 1
                 return self._random_move()
             self._make_plan(frame)
-            if self._dead_end >= self.c["restart_after"] and not self.b.score_objective:
+            if self._dead_end >= self.c["restart_after"] and (not self.b.score_objective or
+                                                              self.theory.waiting_loses):
                 self._plan_restart(frame)
             if self._plan is None or not self._plan.actions:
                 self._random_steps = int(self.c["random_steps_on_failure"])
@@ -459,6 +487,10 @@ class EMPAAgent(Agent):
             need = self.b.evidence_objects
             novelty = {t for t in present if t != th.avatar_type and t not in th.walls
                        and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
+            held = {r for r, n in frame.inventory.items() if n > 0}
+            if self.b.load_novelty and held:  # what might a resource in hand do here? (resources_good off)
+                novelty |= {t for t in present if t != th.avatar_type and t not in th.walls
+                            and t not in self._unreachable and th.untried_holding(th.avatar_type, t, held)}
         movable = {a for (a, b), r in th.rules.items()
                    if b == th.avatar_type and any(displaces(o.outcome) for o in r.seen)}
         # EMPA's relational novelty: bring things the avatar moves, herds or lures (or shoots) to types
@@ -482,8 +514,10 @@ class EMPAAgent(Agent):
 
     def _forget_unreachable(self, frame: Frame) -> None:
         """What was out of reach is tried again once the theory or the world changed (a new rule, a
-        type cleared or arrived): a door that was shut may be open now."""
-        since = (self.theory.version, frozenset(t for t, n in frame.counts().items() if n > 0))
+        type cleared or arrived, with ``load_novelty`` a resource now held or no longer): a door that was
+        shut may be open now."""
+        held = frozenset(r for r, n in frame.inventory.items() if n > 0) if self.b.load_novelty else frozenset()
+        since = (self.theory.version, frozenset(t for t, n in frame.counts().items() if n > 0), held)
         if since != self._unreachable_since:
             self._unreachable_since = since
             self._unreachable, self._unreachable_pairs = set(), set()
@@ -568,7 +602,8 @@ class EMPAAgent(Agent):
         """A level the theory says cannot be won from here (``restart_after`` decisions in a row found
         nothing to do: a crate stuck in a corner, the keys spent) is restarted by the quickest loss the
         theory knows, instead of waiting out its time limit. Only while wins are believed to come from
-        counts (prior ``objective_form``): waiting is then never the way to win."""
+        counts (prior ``objective_form``), or once an attempt was seen lost with the avatar alive and nothing
+        removed (``Theory.waiting_loses``): waiting is then no way to win."""
         start = time.process_time()
         _, game = self._mental(frame, seed=int(self.rng.integers(2**31)))
         actions = [a for a in self.action_names if a in game.actions] or list(game.actions)
@@ -603,8 +638,10 @@ class EMPAAgent(Agent):
                 info: dict[str, Any]) -> None:
         self._info = info
         prev = self._prev
-        nxt = self._perceive(next_observation, info)
         name = self.action_names[int(action)]
+        if name in MOVES:
+            self._facing = MOVES[name]
+        nxt = self._perceive(next_observation, info)
         if prev is not None:
             if not self.b.told_avatar or self.theory.avatar_type is None:
                 self.contingency.update(prev, name, nxt)

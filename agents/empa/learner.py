@@ -86,7 +86,8 @@ class MoveStats:
 class Learner:
     """Updates a :class:`Theory` from one transition at a time."""
 
-    def __init__(self, theory: Theory, behaviour: Behaviour, constants: dict[str, Any]) -> None:
+    def __init__(self, theory: Theory, behaviour: Behaviour, constants: dict[str, Any],
+                 remember_pickups: bool = False) -> None:
         self.theory = theory
         self.b = behaviour
         self.c = constants
@@ -106,9 +107,24 @@ class Learner:
         self.reward = 0.0
         self.changed = False
         self.unexplained: set[int] = set()  # last step: objects where the avatar died of no known cause
+        #: pixels without status bars show no inventory: what the avatar took this attempt (an object gone
+        #: from under it) is what it holds, by memory; the agent reads it into each frame's inventory
+        self.remember_pickups = remember_pickups
+        self.took: Counter[int] = Counter()
+        self.counted: set[int] = set()  # covered objects already counted as taken (known pick-ups)
+        #: remembering pick-ups: something went while the avatar was not yet found this attempt (it may have
+        #: been taken, uncounted), or went from under a mover then (hidden: ``unjudged``)
+        self.missed = False
+        self.unjudged: set[int] = set()
 
     # -------------------------------------------------------------------------------------------
     def start_episode(self, frame: Frame) -> None:
+        self.took.clear()
+        self.counted.clear()
+        self.missed = False
+        self.unjudged = set()
+        if self.remember_pickups:
+            frame.inventory = {}
         self.spawns.start_episode()
         self.last_dir.clear()
         self.last_move.clear()
@@ -144,7 +160,9 @@ class Learner:
         self.reward = reward
         self.unexplained = set()
         th = self.theory
-        self._uncovered(nxt)
+        self._uncovered(prev, nxt)
+        if self.remember_pickups:
+            self._missed(prev, nxt)
         new_types = set(nxt.counts()) - th.seen_types
         if new_types:
             th.seen_types |= new_types
@@ -195,6 +213,8 @@ class Learner:
     # -------------------------------------------------------------------------------------------
     def _record(self, a: int, b: int, outcome: str, inv: Inventory, arg: Any, obj: int,
                 partner: int | None = None) -> None:
+        if self.remember_pickups and self.missed and a == self.theory.avatar_type:
+            return  # what the avatar holds is unknown this attempt, so its contacts are no evidence
         rule = self.theory.rule(a, b)
         if partner is not None:
             rule.partners.add(partner)
@@ -257,7 +277,7 @@ class Learner:
                 changed = sorted((r, n) for r, n in delta.items() if n)
                 args[key] = changed[0] if len(changed) == 1 else None
             if effect == "collectResource":
-                self._collected(a, b, e["id1"] in nxt.objects, prev)
+                self._collected(a, b, e["id1"] in nxt.objects, prev.inventory.get(a, 0))
             if effect == "spawnIfHasMore":  # its argument: what appeared, and what it cost
                 args[key] = self._spawned(prev, nxt, e["id1"], self.theory.rules.get((a, b)))
                 if args[key] is None:  # its condition did not hold: no evidence of what it does (but the
@@ -271,13 +291,13 @@ class Learner:
                 fired.add((a, b))
         return fired
 
-    def _collected(self, resource: int, taker: int, stayed: bool, prev: Frame) -> None:
-        """A pick-up: the type is a resource; one left in place while the avatar holds some shows the limit."""
+    def _collected(self, resource: int, taker: int, stayed: bool, held: int) -> None:
+        """A pick-up: the type is a resource; one left in place while the avatar holds some (``held``) shows
+        the limit."""
         th = self.theory
         if resource not in th.resources:
             th.resources.add(resource)
             self.changed = True
-        held = prev.inventory.get(resource, 0)
         if stayed and taker == th.avatar_type and held > 0 and th.resource_limits.get(resource) != held:
             th.resource_limits[resource] = held
             self.changed = True
@@ -429,10 +449,18 @@ class Learner:
             if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
                 self.covered[oid] = (t, at, inv, self.reward)
                 self._record(at, t, "nothing", inv, None, av, oid)
+                rule = self.theory.rules.get((t, at))
+                if self.remember_pickups and rule is not None and rule.seen and \
+                        rule.outcome(inv, self.b.deterministic)[0] == "collect":
+                    self._take(t, (nxt,))  # a known pick-up: held at once (undone if it shows again)
+                    self.counted.add(oid)
                 continue
             if after is None:
                 gained = nxt.inventory.get(t, 0) > prev.inventory.get(t, 0)
                 replaced = nxt.types_at(target) - {at} - prev.types_at(target)
+                if self.remember_pickups and not replaced and t not in drained:
+                    gained = True  # seen to go as the avatar came: taken (see _uncovered)
+                    self._take(t, (nxt,))
                 if gained:
                     self.theory.resources.add(t)
                     outcome, arg = "collect", None
@@ -444,7 +472,7 @@ class Learner:
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
             elif t in self.theory.resources and prev.inventory.get(t, 0) > 0:
-                self._collected(t, at, True, prev)  # a pick-up left in place: the avatar holds its limit
+                self._collected(t, at, True, prev.inventory.get(t, 0))  # left in place: held its limit
             else:
                 self._record(t, at, "nothing", inv, None, oid)
             if t in drained:
@@ -453,15 +481,43 @@ class Learner:
                 self._record(at, t, "nothing", inv, None, av, oid)
             fired.add((t, at))
 
-    def _uncovered(self, nxt: Frame) -> None:
-        """Judge the covered contacts whose cell shows again: the object is there (nothing) or gone (kill)."""
+    def _uncovered(self, prev: Frame, nxt: Frame) -> None:
+        """Judge the covered contacts whose cell shows again: the object is there (nothing) or gone (kill;
+        taken, when pick-ups are remembered: held from the step that covered it, so ``prev`` holds it too)."""
         for oid in [o for o in self.covered if o not in nxt.hidden]:
             t, at, inv, reward = self.covered.pop(oid)
-            self._judge_covered(oid, t, at, inv, reward, gone=oid not in nxt.objects)
+            gone = oid not in nxt.objects
+            self._judge_covered(oid, t, at, inv, reward, gone=gone)
+            if oid in self.counted:  # counted when covered, as a known pick-up
+                self.counted.discard(oid)
+                if not gone:  # it stayed (the avatar held its limit): not taken after all
+                    self._take(t, (prev, nxt), -1)
+            elif gone and self.remember_pickups:
+                self._take(t, (prev, nxt))
+
+    def _missed(self, prev: Frame, nxt: Frame) -> None:
+        """Did something go, uncounted, while the avatar was not yet found (a key it took)?"""
+        if prev.avatar is None:
+            self.unjudged |= nxt.hidden
+            if any(o not in nxt.objects and o not in nxt.hidden for o in prev.objects):
+                self.missed = True
+        if self.unjudged:
+            if any(o not in nxt.objects and o not in nxt.hidden for o in self.unjudged):
+                self.missed = True
+            self.unjudged = {o for o in self.unjudged if o in nxt.hidden}
+
+    def _take(self, t: int, frames: tuple[Frame, ...], n: int = 1) -> None:
+        """Remembered pick-ups: ``n`` more of ``t`` held from now on (and in ``frames``, where it already was)."""
+        self.took[t] += n
+        for frame in frames:
+            frame.inventory[t] = max(0, frame.inventory.get(t, 0) + n)
 
     def _judge_covered(self, oid: int, t: int, at: int, inv: Inventory, reward: float, gone: bool) -> None:
-        """A covered contact's verdict, with the reward of the step that covered it."""
-        self._record(t, at, "kill" if gone else "nothing", inv, None, oid)
+        """A covered contact's verdict, with the reward of the step that covered it. Remembering pick-ups,
+        what went is taken (a resource); what stayed while some was held shows how much can be held."""
+        if self.remember_pickups and (gone or t in self.theory.resources):
+            self._collected(t, at, not gone, dict(inv).get(t, 0))
+        self._record(t, at, ("collect" if self.remember_pickups else "kill") if gone else "nothing", inv, None, oid)
         rule = self.theory.rules[(t, at)]
         if gone and reward and rule.score != reward:
             rule.score = reward  # the covering step's reward: the contact's own
@@ -488,7 +544,7 @@ class Learner:
         if not moved:
             return fired
         for oid, (t, x, y) in prev.objects.items():
-            if oid in nxt.objects or oid == prev.avatar or oid in prev.hidden:  # covered ones: _uncovered
+            if oid in nxt.objects or oid == prev.avatar or oid in prev.hidden or oid in nxt.hidden:  # _uncovered
                 continue
             near = {nxt.objects[o][0] for o in moved if abs(nxt.objects[o][1] - x) + abs(nxt.objects[o][2] - y) <= 1}
             near -= {t, th.avatar_type if th.avatar_type is not None else -1}
@@ -499,28 +555,33 @@ class Learner:
         return fired
 
     def _endings(self, fired: set[tuple[int, int]], lost: bool) -> None:
-        """Count, per pair whose outcome removed something, whether the game was lost on that step."""
+        """Count, per pair whose outcome removed something, whether the game was lost on that step. A loss
+        with the avatar alive and nothing removed is the clock's (or a drain's): waiting loses."""
         th = self.theory
         before = th.fatal()
+        counted = False
         for pair in fired:
             rule = th.rules.get(pair)
             if pair[0] == th.avatar_type or rule is None or not rule.seen or not removes(rule.seen[-1].outcome):
                 continue
             th.ending.setdefault(pair, [0, 0])[0 if lost else 1] += 1
+            counted = True
         if th.fatal() != before:
             self.changed = True
+        if lost and not counted:
+            th.waiting_loses = True  # (read when deciding to restart; nothing to re-plan for)
 
     def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
-        """With ``avatar_known`` off: what appears beside the avatar right after USE is its projectile.
-        A new shot flies the way the avatar faces (until it is seen to move)."""
+        """With ``avatar_known`` off (or on, on pixels): what appears beside the avatar right after USE is its
+        projectile. A new shot flies the way the avatar faces (until it is seen to move)."""
         th = self.theory
         facing = nxt.avatar_orientation
         if th.projectile is not None and action == "ACTION_USE" and any(facing):
             for oid, (t, _, _) in nxt.objects.items():
                 if t == th.projectile and oid not in prev.objects:
                     self.last_dir[oid] = (int(facing[0]), int(facing[1]))
-        if th.projectile is not None or action != "ACTION_USE" or self.b.told_avatar:
-            return
+        if th.projectile is not None or action != "ACTION_USE" or (self.b.told_avatar and self.b.perceive_objects):
+            return  # (told on pixels: the shot's look is not told, so it is learned the same way)
         pa = prev.avatar_cell()
         if pa is None:
             return

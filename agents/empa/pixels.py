@@ -120,7 +120,8 @@ class PixelPerceiver:
         self._next_id = 1
         #: cell (row, column) -> [(token, id)] of objects a mover hides there (see :meth:`_hide`)
         self._hidden: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        #: ids of the last table's hidden objects: in the table at their cell, under what shows there
+        #: ids of the last table's hidden objects: in the table at their cell, under what shows there (with
+        #: reclaim alone: remembered, not in the table)
         self.hidden_ids: frozenset[int] = frozenset()
 
     # -------------------------------------------------------------------------------------------
@@ -135,7 +136,9 @@ class PixelPerceiver:
             parts.append((ys, xs, tokens[ys, xs], ids[ys, xs], np.full(len(ys), layer, dtype=np.int64)))
         under = [(y, x, tok, oid, 0) for (y, x), stack in self._hidden.items() for tok, oid in stack] \
             if self.permanence else []  # (reclaim alone keeps them out of the table)
-        self.hidden_ids = frozenset(oid for _, _, _, oid, _ in under)
+        # (reclaim: remembered out of the table; a learner judges a covered contact when its cell shows again)
+        self.hidden_ids = frozenset(oid for _, _, _, oid, _ in under) if self.permanence else \
+            frozenset(oid for stack in self._hidden.values() for _, oid in stack)
         if under:
             parts.append(tuple(np.array(v, dtype=np.int64) for v in zip(*under, strict=True)))
         ys, xs, t, i, layer = (np.concatenate(v) for v in zip(*parts, strict=True))

@@ -351,10 +351,12 @@ class Planner:
         return self._value(g, t, goals, root_score) - bonus
 
     def _atoms(self, cell: tuple[int, int] | None, table: np.ndarray, count: int, game: Game) -> list[Any]:
-        """IW atoms: the avatar's cell, the target count, the object count, the inventory, movable objects."""
+        """IW atoms: the avatar's cell with what it holds, the target count, the object count, the inventory,
+        movable objects. (The cell goes with the inventory: a cell reached holding keys, where water drowns,
+        must not hide the same cell reached with none. Width 2 pairs every atom with the cell anyway.)"""
         state = game.avatar_state()
         inventory = tuple(sorted(state["resources"].items())) if state else ()
-        atoms: list[Any] = [("a", cell), ("n", count), ("m", len(table)), ("r", inventory)]
+        atoms: list[Any] = [("a", cell, inventory), ("n", count), ("m", len(table)), ("r", inventory)]
         mask = self._movable[table[:, TYPE].astype(np.intp)]
         if mask.any():
             for row in table[mask]:

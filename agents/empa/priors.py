@@ -32,6 +32,7 @@ class Behaviour:
     score_objective: bool        # objective_form off: score and survival are goals too
     deterministic: bool          # deterministic_rules: the last outcome is the rule
     resource_bonus: bool         # resources_good: the planner values resources
+    load_novelty: bool           # resources_good off: a contact never tried holding a resource now held is new
     rollout_shots: bool          # projectile_rollout
     evidence_objects: int        # color_is_type: objects that must show a type's interaction
     movement_per_object: bool    # color_is_type off: movement fitted per object
@@ -59,8 +60,10 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
     Prior("object_state", "The agent sees objects with positions and type tokens, and the avatar's inventory.", "P1",
           "Sees RGB pixels only: segments the frame into tiles, clusters tile appearances into types and "
           "tracks objects across frames (teleports included); a black tile inside the level is a thing "
-          "too (a pit drawn black); the inventory is unseen, unless the config's pixel_status_bars asks "
-          "the env for GVGAI's status bars and reads what the avatar holds from them (off by default).",
+          "too (a pit drawn black); the inventory is unseen: what the avatar took (an object gone from "
+          "under it) is held by memory until the attempt ends (config pixel_pickup_memory, on), unless the "
+          "config's pixel_status_bars asks the env for GVGAI's status bars and reads what the avatar holds "
+          "from them (off by default).",
           {"perceive_objects": (True, False)},
           privileged=("inventory",)),
     Prior("event_log", "The engine reports which effect fired between which two types each tick.", "P1",
@@ -81,7 +84,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           "projectile is whatever appears beside it after USE.", {"told_avatar": (True, False)},
           privileged=("avatar",)),
     Prior("objective_form", "Winning means the count of some type reaches 0.", "P5",
-          "Also considers surviving to the time limit and gaining score as objectives.",
+          "Also considers surviving to the time limit and gaining score as objectives (a level with "
+          "nothing left to do is restarted only once an attempt was lost with the avatar alive and "
+          "nothing removed: the clock).",
           {"score_objective": (False, True)}),
     Prior("deterministic_rules", "An interaction always has the same outcome: one contradicting observation "
           "replaces a rule.", "P6",
@@ -91,7 +96,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
     Prior("resources_good", "Collecting a resource is good: the planner seeks resources, and a new resource "
           "opens goals to test what it unlocks.", "P7",
           "Resources carry no built-in value: only score, wins and learned preconditions make them worth "
-          "fetching.", {"resource_bonus": (True, False)}, requires=("object_state",)),
+          "fetching; what one is for is explored: a type never met while holding a resource now held is new "
+          "again (a door that wanted a key).", {"resource_bonus": (True, False), "load_novelty": (False, True)},
+          requires=("object_state",)),
     Prior("projectile_rollout", "After a shot, the planner rolls the projectile forward to score the shot.", "P8",
           "Shots are scored only by what the search itself reaches.", {"rollout_shots": (True, False)}),
     Prior("color_is_type", "All objects of one appearance are one type: evidence pools across them.", "P9",

@@ -163,6 +163,8 @@ class Theory:
     # pair -> [losses, no loss]: how often the pair's removing outcome came with a lost game (a sheep
     # drowned in a bog) while the avatar lived
     ending: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    # an attempt was lost with the avatar alive and nothing removed (a time limit): waiting is no way to win
+    waiting_loses: bool = False
     version: int = 0
     precondition_tolerance: float = 0.1
 
@@ -180,6 +182,11 @@ class Theory:
         if a in self.singular or b in self.singular:
             min_objects = 1
         return r is not None and bool(r.seen) and max(len(r.objects), len(r.partners)) >= min_objects
+
+    def untried_holding(self, a: int, b: int, held: set[int]) -> bool:
+        """Were ``a`` and ``b`` seen to meet, but never while ``a`` held one of the resources in ``held``?"""
+        seen = [o for pair in ((a, b), (b, a)) if pair in self.rules for o in self.rules[pair].seen]
+        return bool(seen) and bool(held - {r for o in seen for r, _ in o.inventory})
 
     def fatal(self) -> set[tuple[int, int]]:
         """Pairs whose removing outcome has always lost the game (a loss condition on a count)."""

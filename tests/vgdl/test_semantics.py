@@ -52,6 +52,14 @@ def test_oriented_avatar_turns_in_place_before_moving() -> None:
     assert (av["gx"], av["gy"]) == (1, 2)
 
 
+def test_turns_in_place_names_the_avatar_classes_that_turn_before_they_move() -> None:
+    from vgdl.ontology.avatars import turns_in_place
+
+    assert turns_in_place("OrientedAvatar") and turns_in_place("ShootAvatar")  # inherited default
+    assert not turns_in_place("MovingAvatar") and not turns_in_place("FlakAvatar")
+    assert not turns_in_place("NoSuchAvatar")
+
+
 WALLED = """
     BasicGame square_size=10
         SpriteSet

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vgdl.ontology.registry import class_fields
 from vgdl.ontology.sprites import SPRITE_CLASSES, SpriteClass
 from vgdl.physics import MOVE, STILL, active_movement, passive_movement
 from vgdl.values import DOWN, LEFT, NONE, RIGHT, UP, Field
@@ -244,6 +245,16 @@ class ShootOnlyAvatar(ShootAvatar):
             if i < len(self.shots) and self.has_ammo(g, s, i):
                 self.shoot(g, s, i)
         return STILL
+
+
+def turns_in_place(class_name: str) -> bool:
+    """Does a press in a new direction only turn an avatar of this class (``rotateInPlace``)?
+
+    For agents that see no orientation (pixels): such an avatar faces the last direction pressed."""
+    if class_name not in SPRITE_CLASSES:
+        return False
+    cls = SPRITE_CLASSES.lookup(class_name, "<class name>", None, None)
+    return bool(class_fields(cls)[1].get("rotateInPlace", False))
 
 
 _CONTINUOUS = "it needs continuous physics (this engine implements GVGAI's grid physics)"

@@ -1246,3 +1246,130 @@ def test_pixels_only_a_pit_drawn_black_is_seen_and_learned_deadly() -> None:
     black = [t for t in range(agent.pixels.n_types) if not agent.pixels.appearance(t).any()]
     assert len(black) == 1
     assert believed(agent, agent.theory.avatar_type, black[0]) == "kill"
+
+
+TURNER = """BasicGame square_size=10
+    SpriteSet
+        floor   > Immovable color=DARKGRAY
+        crystal > Immovable color=BLUE
+        bolt    > Missile color=WHITE
+        avatar  > ShootAvatar stype=bolt color=PINK
+        wall    > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        c > floor crystal
+        A > floor avatar
+        w > wall
+    InteractionSet
+        avatar wall > stepBack
+        bolt wall > killSprite
+    TerminationSet
+        Timeout limit=100 win=False
+"""
+TURNER_LEVEL = "wwwwwww\nwA....w\nwc....w\nwwwwwww\n"
+
+
+@pytest.mark.parametrize("off", [["object_state"], ["all"]])
+def test_on_pixels_a_press_that_only_turns_the_avatar_is_not_a_block(off: list[str]) -> None:
+    """A ShootAvatar turns in place before it moves, and pixels show no facing. Walking right, back, then
+    pressing DOWN over a crystal only turns it; the next DOWN steps onto the crystal. Revision 29 read the
+    turn as the crystal blocking (on beam_breaker with every prior off: a deadly beam tied 'block' against
+    'kill', and level 0 took 12 attempts)."""
+    agent = EMPAAgent(EMPAConfig(priors_off=off))
+    env = make_env(agent, TURNER, [TURNER_LEVEL])
+    obs, info = env.reset(seed=0)
+    agent.reset(env.unwrapped.action_names, env.observation_space, obs, info)
+    names = env.unwrapped.action_names
+    game = env.unwrapped.game
+    for step, name in enumerate(["ACTION_RIGHT"] * 3 + ["ACTION_LEFT"] * 4 + ["ACTION_DOWN"] * 2):
+        agent.act(obs)  # the agent perceives; the test chooses the action
+        obs, reward, terminated, truncated, info = env.step(names.index(name))
+        agent.observe(names.index(name), reward, obs, terminated, truncated, info)
+        if step == 7:  # the first DOWN: turned, still above the crystal
+            avatar = game.avatar()
+            assert (avatar.x // game.block_size, avatar.y // game.block_size) == (1, 1)
+            frame = agent._prev
+            crystal = next(frame.objects[o][0] for o in frame.cells[(1, 2)])
+            assert "block" not in [o.outcome for o in agent.theory.rule(agent.theory.avatar_type, crystal).seen]
+    avatar = game.avatar()
+    assert (avatar.x // game.block_size, avatar.y // game.block_size) == (1, 2)
+    assert believed(agent, agent.theory.avatar_type, crystal) == "nothing"
+
+
+KEYS = """BasicGame square_size=10
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        key    > Resource limit=5 color=GOLD
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        k > floor key
+        A > floor avatar
+        w > wall
+    InteractionSet
+        avatar wall > stepBack
+        key avatar > collectResource
+    TerminationSet
+        Timeout limit=100 win=False
+"""
+KEYS_LEVEL = "wwwwwww\nwA.kk.w\nwwwwwww\n"
+
+
+def _walk_right(agent: EMPAAgent, steps: int) -> tuple[list[dict[int, int]], list[Frame]]:
+    """The inventories the agent perceives while the test walks its avatar right, and its frames."""
+    env = make_env(agent, KEYS, [KEYS_LEVEL])
+    obs, info = env.reset(seed=0)
+    agent.reset(env.unwrapped.action_names, env.observation_space, obs, info)
+    right = env.unwrapped.action_names.index("ACTION_RIGHT")
+    held, frames = [], []
+    for _ in range(steps):
+        agent.act(obs)
+        obs, reward, terminated, truncated, info = env.step(right)
+        agent.observe(right, reward, obs, terminated, truncated, info)
+        held.append(dict(agent._prev.inventory))
+        frames.append(agent._prev)
+    return held, frames
+
+
+def test_on_pixels_without_bars_what_the_avatar_took_is_held_by_memory() -> None:
+    """Pixels show no inventory: a key gone from under the avatar is held from the step it was covered
+    (judged when the cell shows again), the second key at once (a known pick-up), floors never. Revision
+    29 held nothing, so a door or water that depends on keys could not be learned."""
+    agent = EMPAAgent(EMPAConfig(priors_off=["object_state"]))
+    held, frames = _walk_right(agent, 4)  # onto the floor, the first key, the second key, the floor
+    key = agent.theory.resources
+    assert len(key) == 1, agent.theory.resources  # the key's look, not the floor's
+    (k,) = key
+    assert held == [{}, {}, {k: 2}, {k: 2}]  # as perceived: the first key is judged as the avatar leaves
+    assert [f.inventory for f in frames] == [{}, {k: 1}, {k: 2}, {k: 2}]  # ... and held from its step on
+    assert agent.learner.took == {k: 2}
+
+
+def test_pick_up_memory_is_a_switch_and_bars_replace_it() -> None:
+    held, _ = _walk_right(EMPAAgent(EMPAConfig(priors_off=["object_state"], pixel_pickup_memory=False)), 4)
+    assert held == [{}] * 4
+    assert not EMPAAgent(EMPAConfig(priors_off=["object_state"], pixel_status_bars=True,
+                                    pixel_tile_size=8)).learner.remember_pickups
+
+
+def test_with_resources_good_off_a_type_never_met_holding_a_resource_now_held_is_new_again() -> None:
+    """A door that blocked an empty-handed avatar may want the key it now holds: it is a novelty goal again
+    (resources_good off: nothing says what a resource is for), and no longer once met holding the key."""
+    door, key, avatar = 5, 3, 1
+    objects = {1: (avatar, 1, 1), 2: (door, 3, 1), 3: (0, 0, 0)}
+    for off, expect in ((["resources_good"], True), ([], False)):
+        agent = EMPAAgent(EMPAConfig(priors_off=off))
+        th = agent.theory
+        th.avatar_type, th.seen_types, th.resources = avatar, {0, avatar, door, key}, {key}
+        th.rule(avatar, 0).add("block", (), None, 3)
+        th.rule(avatar, door).add("block", (), None, 2)
+        empty, holding = Frame(dict(objects), 1), Frame(dict(objects), 1, {key: 1})
+        assert door not in agent._goals(empty).novelty
+        assert (door in agent._goals(holding).novelty) is expect, off
+        assert (0 in agent._goals(holding).novelty) is expect  # (as far as it knows, a door too)
+        th.walls = {0}
+        assert 0 not in agent._goals(holding).novelty  # a known wall is no door
+    th.rule(avatar, door).add("block", ((key, 1),), None, 2)
+    assert not th.untried_holding(avatar, door, {key})
+    assert th.untried_holding(avatar, door, {key, 7}) and not th.untried_holding(avatar, 9, {key})

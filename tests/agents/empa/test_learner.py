@@ -309,3 +309,58 @@ def test_one_move_in_a_still_life_is_not_a_mover_when_movement_is_fitted_per_obj
     assert learner.theory.movement.get(CAR) is None or learner.theory.movement[CAR].kind == "static"
     _drive(learner, [(3, 0), (4, 0), (5, 0), (6, 0)])
     assert learner.theory.movement[CAR].kind != "static"
+
+
+def test_a_loss_with_the_avatar_alive_and_nothing_removed_means_waiting_loses() -> None:
+    """The clock ran out (or something drained away): waiting is no way to win, so a stuck attempt may be
+    restarted even with objective_form off. A loss that came with a removal (a sheep drowned) is not it."""
+    learner = _learner()
+    still = _frame(None)
+    learner.start_episode(still)
+    learner.update(still, "ACTION_NIL", _frame(None), 0.0, False, None, None)
+    assert not learner.theory.waiting_loses
+    learner.update(still, "ACTION_NIL", _frame(None), 0.0, True, "LOSE", None)
+    assert learner.theory.waiting_loses
+
+    drowned = _learner()
+    drowned.theory.rule(CAR, FLOOR).add("kill", (), None, 100)  # the car's contact with the floor removes it
+    drowned._endings({(CAR, FLOOR)}, lost=True)
+    assert not drowned.theory.waiting_loses
+
+
+def test_remembering_pick_ups_what_went_before_the_avatar_was_found_voids_this_attempts_evidence() -> None:
+    """Pixels, every prior off: the avatar is found by contingency a few steps in, and what went before
+    (a key it took) was never counted, so a death then would be learned under too small a load
+    (sinking_key_ferry: water drowning one key held, when it was two)."""
+    behaviour = PriorSet(frozenset({"object_state"})).behaviour()
+    learner = Learner(Theory(), behaviour, EMPAConfig().constants(), remember_pickups=True)
+    unknown, key_gone = _frame((5, 0)), _frame(None)
+    unknown.avatar = key_gone.avatar = None
+    learner.start_episode(unknown)
+    learner.update(unknown, "ACTION_RIGHT", key_gone, 0.0, False, None, None)  # something went, unseen who took it
+    learner.theory.avatar_type = AVATAR  # found by contingency
+
+    def seen() -> int:
+        rule = learner.theory.rules.get((AVATAR, FLOOR))
+        return sum(o.count for o in rule.seen) if rule is not None else 0
+
+    before = seen()
+    learner.update(_frame(None, (0, 3)), "ACTION_RIGHT", _frame(None, (1, 3)), 0.0, False, None, None)
+    assert seen() == before
+    learner.start_episode(_frame(None, (0, 3)))  # the next attempt: tracked from its start
+    before = seen()
+    learner.update(_frame(None, (0, 3)), "ACTION_RIGHT", _frame(None, (1, 3)), 0.0, False, None, None)
+    assert seen() > before
+
+
+def test_remembering_pick_ups_a_thing_covered_before_the_avatar_was_found_and_then_gone_was_missed() -> None:
+    learner = Learner(Theory(), PriorSet(frozenset({"object_state"})).behaviour(), EMPAConfig().constants(),
+                      remember_pickups=True)
+    shown, covered, gone = _frame((5, 0)), _frame(None), _frame(None)
+    shown.avatar = covered.avatar = None
+    covered.hidden = frozenset({100})  # under the (not yet known) avatar
+    learner.start_episode(shown)
+    learner.update(shown, "ACTION_RIGHT", covered, 0.0, False, None, None)
+    assert not learner.missed
+    learner.update(covered, "ACTION_RIGHT", gone, 0.0, False, None, None)  # the avatar, found, moved on
+    assert learner.missed

@@ -99,3 +99,43 @@ def test_a_subgoal_state_marked_a_dead_end_is_not_a_goal_again() -> None:
     left_taken = state_signature(kinds, (1, 1), (), [(COIN, 6, 1)])
     other = plan([(kinds, left_taken)])
     assert other.reason == "subgoal" and other.predicted[-1] == (6, 1)
+
+
+#: Two keys on the straight way to the water, which drowns an avatar holding two; the door behind it is new.
+FERRY = ["########",
+         "#Akk.~D#",
+         "#....~.#",
+         "########"]
+KEY, WATER, DOOR = 6, 7, 8
+
+
+def test_a_cell_reached_holding_keys_does_not_hide_it_reached_without() -> None:
+    """Width 1 (the untuned planner), score valued: the search reaches the cells before the water first
+    with both keys (each is score), and the water drowns that avatar. The same cells with no key in hand
+    are new states, so the door behind the water is still found; with the cell alone as an atom they were
+    pruned and the search found no way to the door (sinking_key_ferry, every prior off)."""
+    from agents.empa.planner import Goals
+
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "k": [FLOOR, KEY], "~": [WATER], "D": [DOOR]}
+    objects = {}
+    for y, row in enumerate(FERRY):
+        for x, ch in enumerate(row):
+            for t in codes[ch]:
+                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
+    frame = Frame(objects, 999)
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, KEY, WATER, DOOR},
+                resources={KEY})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, KEY).add("nothing", (), None, 0)
+    th.rule(KEY, AVATAR).add("collect", (), None, 10)
+    th.rule(KEY, AVATAR).score = 1.0
+    th.rule(AVATAR, WATER).add("kill", ((KEY, 2),), None, 999)  # drowned once, holding two
+    compiled = compile_theory(th, frame, {})
+    assert "killIfHasMore" in compiled.game_text
+    tokens = channel_tokens(mental_game(compiled, frame, None, seed=0), compiled)
+    constants = EMPAConfig(priors_off=["tuned_planner"]).constants()
+    assert constants["width"] == 1
+    planner = Planner(constants, False, np.random.default_rng(0))
+    goals = Goals(novelty={DOOR}, avatar=AVATAR, value_score=True, resource_bonus=False)
+    plan = planner.plan(mental_game(compiled, frame, None, seed=0), tokens, ACTIONS, goals, 1000)
+    assert plan.reason == "novelty", plan
