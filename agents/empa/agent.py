@@ -191,7 +191,9 @@ class EMPAAgent(Agent):
     #: goes with its inventory. 34 (resources_good off): a type never met holding a resource now held is
     #: a novelty goal again; remembering pick-ups, an avatar found mid-attempt gives no evidence until the
     #: next attempt (its earlier pick-ups were missed). With object state and every prior on it plays as 29
-    REVISION = 34
+    #: 35 (remembering pick-ups): a door that opens for a held resource it once stood shut without takes
+    #: one of it (sinking_key_ferry, every prior off, levels 1-2 now won). With object state it plays as 34
+    REVISION = 35
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -322,7 +324,7 @@ class EMPAAgent(Agent):
             if self.pixels is None:
                 frame.avatar_orientation = avatar_orientation(obs, frame.avatar)
         if self.learner.remember_pickups and self._prev is not None:
-            frame.inventory = dict(self.learner.took)
+            frame.inventory = {r: n for r, n in self.learner.took.items() if n > 0}
         if self.bar_inventory is not None:
             frame.inventory = self.bar_inventory.held(frame.objects, frame.avatar,
                                                       self._prev.objects if self._prev is not None else None)

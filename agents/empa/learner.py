@@ -411,7 +411,7 @@ class Learner:
                             self._record(t, bt, "undo", inv, None, oid)
                             fired.add((t, bt))
                     elif oid not in nxt.objects:  # it went as the avatar stepped back: a door opening
-                        self._record(t, at, "kill", inv, _spent(prev, nxt), oid)
+                        self._record(t, at, "kill", inv, _spent(prev, nxt) or self._price(at, t, prev, nxt), oid)
                         fired.add((t, at))
                     elif not self._passable(at, t):
                         self._record(at, t, "block", inv, None, av, oid)
@@ -506,11 +506,26 @@ class Learner:
                 self.missed = True
             self.unjudged = {o for o in self.unjudged if o in nxt.hidden}
 
+    def _price(self, at: int, t: int, prev: Frame, nxt: Frame) -> tuple[int, int] | None:
+        """Remembering pick-ups (what is spent is not seen): a door that opened for a resource it once
+        stood shut without takes one of it, the least price (held by memory from then on)."""
+        if not self.remember_pickups:
+            return None
+        held = [r for r, n in prev.inventory.items() if n > 0]
+        shut = self.theory.rules.get((at, t))
+        if len(held) != 1 or shut is None or not any(o.outcome == "block" and held[0] not in dict(o.inventory)
+                                                     for o in shut.seen):
+            return None
+        self._take(held[0], (nxt,), -1)
+        return held[0], 1
+
     def _take(self, t: int, frames: tuple[Frame, ...], n: int = 1) -> None:
         """Remembered pick-ups: ``n`` more of ``t`` held from now on (and in ``frames``, where it already was)."""
-        self.took[t] += n
+        self.took[t] = max(0, self.took[t] + n)
         for frame in frames:
             frame.inventory[t] = max(0, frame.inventory.get(t, 0) + n)
+            if not frame.inventory[t]:
+                del frame.inventory[t]
 
     def _judge_covered(self, oid: int, t: int, at: int, inv: Inventory, reward: float, gone: bool) -> None:
         """A covered contact's verdict, with the reward of the step that covered it. Remembering pick-ups,

@@ -364,3 +364,24 @@ def test_remembering_pick_ups_a_thing_covered_before_the_avatar_was_found_and_th
     assert not learner.missed
     learner.update(covered, "ACTION_RIGHT", gone, 0.0, False, None, None)  # the avatar, found, moved on
     assert learner.missed
+
+
+def test_remembering_pick_ups_a_door_that_opened_for_a_key_it_stood_shut_without_takes_one() -> None:
+    """What a door spends is not seen on pixels: a door once shut to an empty-handed avatar that opens
+    for a held key is taken to cost one (sinking_key_ferry, every prior off: the memory kept the key,
+    the second door then stayed shut and level 1 was never won; now levels 0-2 are)."""
+    key_t, door = CAR, FLOOR
+    behaviour = PriorSet(frozenset({"object_state"})).behaviour()
+    for shut_before, price in ((True, (key_t, 1)), (False, None)):
+        learner = Learner(Theory(avatar_type=AVATAR), behaviour, EMPAConfig().constants(), remember_pickups=True)
+        start = Frame({999: (AVATAR, 1, 1), 5: (door, 2, 1)}, 999)
+        learner.start_episode(start)
+        if shut_before:
+            learner.update(start, "ACTION_RIGHT", Frame({999: (AVATAR, 1, 1), 5: (door, 2, 1)}, 999), 0.0, False,
+                           None, None)
+        learner.took[key_t] = 1  # taken earlier, by memory
+        before = Frame({999: (AVATAR, 1, 1), 5: (door, 2, 1)}, 999, {key_t: 1})
+        after = Frame({999: (AVATAR, 1, 1)}, 999, {key_t: 1})
+        learner.update(before, "ACTION_RIGHT", after, 1.0, False, None, None)
+        assert learner.theory.rules[(door, AVATAR)].seen[-1].arg == price
+        assert after.inventory == ({} if price else {key_t: 1}) and learner.took[key_t] == (0 if price else 1)
