@@ -64,6 +64,16 @@ def test_the_search_stops_at_its_work_cap() -> None:
     assert cap <= bounded.work <= cap + len(ACTIONS) * 3 * root_objects
 
 
+def _grid_frame(rows: list[str], codes: dict[str, list[int]]) -> Frame:
+    """A frame from a character grid: each character stands for the types listed (the avatar is id 999)."""
+    objects = {}
+    for y, row in enumerate(rows):
+        for x, ch in enumerate(row):
+            for t in codes[ch]:
+                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
+    return Frame(objects, 999)
+
+
 #: A corridor: a coin two cells to the left of the avatar and one three cells to the right.
 CORRIDOR = ["########",
             "#c.A..c#",
@@ -75,12 +85,7 @@ def test_a_subgoal_state_marked_a_dead_end_is_not_a_goal_again() -> None:
     from agents.empa.planner import state_signature
 
     codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "c": [FLOOR, COIN]}
-    objects = {}
-    for y, row in enumerate(CORRIDOR):
-        for x, ch in enumerate(row):
-            for t in codes[ch]:
-                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
-    frame = Frame(objects, 999)
+    frame = _grid_frame(CORRIDOR, codes)
     th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, COIN})
     th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
     th.rule(AVATAR, COIN).add("nothing", (), None, 0)
@@ -117,12 +122,7 @@ def test_a_cell_reached_holding_keys_does_not_hide_it_reached_without() -> None:
     from agents.empa.planner import Goals
 
     codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "k": [FLOOR, KEY], "~": [WATER], "D": [DOOR]}
-    objects = {}
-    for y, row in enumerate(FERRY):
-        for x, ch in enumerate(row):
-            for t in codes[ch]:
-                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
-    frame = Frame(objects, 999)
+    frame = _grid_frame(FERRY, codes)
     th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, KEY, WATER, DOOR},
                 resources={KEY})
     th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
