@@ -9,6 +9,7 @@ from agents.empa.perception import Frame
 from agents.empa.planner import Goals, Plan, Planner
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game
 from agents.empa.theory import Movement, Spawner, Theory
+from tests.agents.empa.grids import grid_frame
 
 WALL, FLOOR, AVATAR, GARAGE, CAR, COIN = 0, 1, 2, 3, 4, 5
 ACTIONS = ["ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"]
@@ -24,12 +25,7 @@ ROOM = ["##########",
 
 def _frame() -> Frame:
     codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "G": [FLOOR, GARAGE], "c": [WALL, COIN]}
-    objects = {}
-    for y, row in enumerate(ROOM):
-        for x, ch in enumerate(row):
-            for t in codes[ch]:
-                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
-    return Frame(objects, 999)
+    return grid_frame(ROOM, codes, AVATAR)
 
 
 def _search(work: float, budget: int = 3000) -> tuple[Plan, int]:
@@ -64,16 +60,6 @@ def test_the_search_stops_at_its_work_cap() -> None:
     assert cap <= bounded.work <= cap + len(ACTIONS) * 3 * root_objects
 
 
-def _grid_frame(rows: list[str], codes: dict[str, list[int]]) -> Frame:
-    """A frame from a character grid: each character stands for the types listed (the avatar is id 999)."""
-    objects = {}
-    for y, row in enumerate(rows):
-        for x, ch in enumerate(row):
-            for t in codes[ch]:
-                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
-    return Frame(objects, 999)
-
-
 #: A corridor: a coin two cells to the left of the avatar and one three cells to the right.
 CORRIDOR = ["########",
             "#c.A..c#",
@@ -85,7 +71,7 @@ def test_a_subgoal_state_marked_a_dead_end_is_not_a_goal_again() -> None:
     from agents.empa.planner import state_signature
 
     codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "c": [FLOOR, COIN]}
-    frame = _grid_frame(CORRIDOR, codes)
+    frame = grid_frame(CORRIDOR, codes, AVATAR)
     th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, COIN})
     th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
     th.rule(AVATAR, COIN).add("nothing", (), None, 0)
@@ -122,7 +108,7 @@ def test_a_cell_reached_holding_keys_does_not_hide_it_reached_without() -> None:
     from agents.empa.planner import Goals
 
     codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "k": [FLOOR, KEY], "~": [WATER], "D": [DOOR]}
-    frame = _grid_frame(FERRY, codes)
+    frame = grid_frame(FERRY, codes, AVATAR)
     th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, KEY, WATER, DOOR},
                 resources={KEY})
     th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)

@@ -11,6 +11,7 @@ from agents.empa.perception import Frame
 from agents.empa.planner import Goals, Planner
 from agents.empa.simulator import channel_tokens, compile_theory, mental_game, portal_exits
 from agents.empa.theory import Movement, Theory
+from tests.agents.empa.grids import grid_frame
 
 WALL, FLOOR, AVATAR, PORTAL, EXIT, COIN = 0, 1, 2, 3, 4, 5
 ACTIONS = ["ACTION_UP", "ACTION_DOWN", "ACTION_LEFT", "ACTION_RIGHT"]
@@ -27,12 +28,7 @@ def _frame(rows: list[str]) -> Frame:
     """One object per type in each cell; the avatar keeps id 999 in every frame."""
     codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "P": [FLOOR, PORTAL], "E": [FLOOR, EXIT],
              "c": [FLOOR, COIN], "X": [FLOOR, EXIT, AVATAR]}
-    objects = {}
-    for y, row in enumerate(rows):
-        for x, ch in enumerate(row):
-            for t in codes[ch]:
-                objects[999 if t == AVATAR else len(objects)] = (t, x, y)
-    return Frame(objects, 999)
+    return grid_frame(rows, codes, AVATAR)
 
 
 def _theory(teleport: bool) -> Theory:
