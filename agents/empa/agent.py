@@ -193,7 +193,11 @@ class EMPAAgent(Agent):
     #: next attempt (its earlier pick-ups were missed). With object state and every prior on it plays as 29
     #: 35 (remembering pick-ups): a door that opens for a held resource it once stood shut without takes
     #: one of it (sinking_key_ferry, every prior off, levels 1-2 now won). With object state it plays as 34
-    REVISION = 35
+    #: 36 (pixels): a mover may step into the cell another mover leaves when its own old cell was surely
+    #: left (empty, or showing what it hid) or its look was seen move before (``PixelPerceiver._track``);
+    #: before, a train following the avatar was taken for a new train and the rail under the avatar for
+    #: a pick-up (runaway_minecart, every prior off). With object state it plays as 35
+    REVISION = 36
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

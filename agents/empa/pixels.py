@@ -97,6 +97,7 @@ class PixelPerceiver:
         self._appearances: list[np.ndarray] = []
         self._read: dict[bytes, tuple[int, int]] = {}  # layers: tile bytes -> (ground token, top token), -1: none
         self._grounds: list[tuple[int, np.ndarray]] = []  # layers: (token, pixels as (tile * tile, 3))
+        self._movers: set[int] = set()  # tokens an object of which was tracked from one cell to another
         # per-tile fingerprint weights: fixed, so fingerprints are comparable between frames
         n_bytes = tile_size * tile_size * 3
         self._weights = np.random.default_rng(0x5EED).integers(1, 2**63, n_bytes, dtype=np.uint64) | np.uint64(1)
@@ -271,7 +272,10 @@ class PixelPerceiver:
         Matching, in order: a cell showing what it showed before keeps its object; a cell showing
         again what a mover hid there gets that object back; then nearest equal appearances within
         ``max_distance`` (rarer appearances first: the one avatar before the many floor tiles), never
-        claiming a cell a matched mover has just left (what shows there was under it); then an
+        claiming a cell a matched mover has just left (what shows there was under it) unless the
+        claimant's old cell was surely left too (it is empty, or shows what was hidden there: a train
+        stepping into the cell the avatar leaves, off the rail it covered) or its appearance was seen
+        move before (a train swapping cells with the avatar; a floor never moves); then an
         appearance that is unique in both frames follows its object any distance (a teleport).
         """
         ids = np.full(tokens.shape, -1, dtype=np.int64)
@@ -283,9 +287,11 @@ class PixelPerceiver:
             self._hidden = {}
         same = occupied & (tokens == prev_t)
         ids[same] = prev_i[same]
+        vacated = ~occupied  # cells a mover surely left: empty now, or showing again what it hid there
         for (y, x), stack in self._hidden.items():
             if ids[y, x] < 0 and tokens[y, x] >= 0:
                 ids[y, x] = next((i for t, i in stack if t == tokens[y, x]), -1)
+                vacated[y, x] = ids[y, x] >= 0
         revealed: set[tuple[int, int]] = set()  # cells a matched object left this frame
         cy, cx = np.nonzero(occupied & (ids < 0))
         py, px = np.nonzero((prev_t >= 0) & ~same)
@@ -297,6 +303,7 @@ class PixelPerceiver:
             taken_c[c] = taken_p[p] = True
             ids[cy[c], cx[c]] = prev_i[py[p], px[p]]
             revealed.add((int(py[p]), int(px[p])))
+            self._movers.add(int(cur_tok[c]))
 
         if len(cy) and len(py):
             n_tokens = int(max(tokens.max(), prev_t.max())) + 1
@@ -310,7 +317,9 @@ class PixelPerceiver:
                 order = np.lexsort((ci, old_ids, now[cur_tok[ci]], dist[ci, pi]))
                 for k in order.tolist():
                     c, p = int(ci[k]), int(pi[k])
-                    if not taken_c[c] and not taken_p[p] and (int(cy[c]), int(cx[c])) not in revealed:
+                    if not taken_c[c] and not taken_p[p] and ((int(cy[c]), int(cx[c])) not in revealed
+                                                              or vacated[py[p], px[p]]
+                                                              or int(cur_tok[c]) in self._movers):
                         take(c, p)
             # a teleport: an appearance shown once in each frame, its one object far from the last place
             left = np.unique(cur_tok[~taken_c])

@@ -513,3 +513,51 @@ def test_an_uncovered_floor_keeps_its_own_id_rather_than_a_covered_neighbours(re
         assert floor_ids[(3, 0)] == first[(3, 0)][1] and not moved
     else:
         assert floor_ids[(3, 0)] == first[(2, 0)][1]  # the defect reclaim removes
+
+
+def _rails(p: PixelPerceiver, cells: str) -> dict[tuple[int, int], int]:
+    """Cell -> id of what shows there, as ``p`` perceives a one-row frame of whole tiles: ``-`` rail,
+    ``A`` avatar, ``t`` a train."""
+    colours = {"-": (140, 90, 40), "A": (250, 250, 0), "t": (230, 0, 0)}
+    frame = np.concatenate([np.full((TS, TS, 3), colours[c], dtype=np.uint8) for c in cells], axis=1)
+    return {c: i for c, (_, i) in _shown(p, frame).items()}
+
+
+@pytest.mark.parametrize("reclaim", [False, True])
+def test_a_train_stepping_into_the_cell_the_avatar_leaves_keeps_its_id_and_the_rail_stays_covered(
+        reclaim: bool) -> None:
+    """A train follows the avatar along a rail, one cell behind: the cell the avatar leaves shows the
+    train, not what was under the avatar. Both keep their ids; the rail the train now covers is kept,
+    hidden (before, the train was taken for a new one and the rail for gone: a pick-up, remembering them)."""
+    p = PixelPerceiver(TS, permanence=not reclaim, reclaim=reclaim)
+    f0 = _rails(p, "--A-t")  # the avatar's id is the older: it is matched first
+    f1 = _rails(p, "--At-")
+    f2 = _rails(p, "-At--")  # the train's old cell shows the rail it hid: it surely left it
+    assert f2[(2, 0)] == f0[(4, 0)] and f2[(1, 0)] == f0[(2, 0)]  # the train and the avatar, tracked
+    f3 = _rails(p, "At---")  # its old cell shows a rail never seen before, but a train was seen move
+    assert f3[(1, 0)] == f0[(4, 0)] and f3[(0, 0)] == f0[(2, 0)]
+    assert f1[(1, 0)] in p.hidden_ids  # the rail under the train is the one seen at cell 1
+
+
+@pytest.mark.parametrize("reclaim", [False, True])
+def test_a_train_and_the_avatar_swapping_cells_both_keep_their_ids(reclaim: bool) -> None:
+    p = PixelPerceiver(TS, permanence=not reclaim, reclaim=reclaim)
+    f0 = _rails(p, "A---t")
+    _rails(p, "-A-t-")
+    f2 = _rails(p, "-At--")
+    f3 = _rails(p, "-tA--")  # they cross
+    assert f2[(1, 0)] == f0[(0, 0)]
+    assert f3[(1, 0)] == f0[(4, 0)] and f3[(2, 0)] == f0[(0, 0)]
+    assert p.hidden_ids == {f0[(1, 0)], f0[(2, 0)]}  # the rails under both
+
+
+def test_a_floor_shown_where_the_avatar_took_a_key_is_new_not_a_floor_that_moved() -> None:
+    """The avatar takes a key off a floor never seen and steps on: the floor shown at the key's cell is
+    new (no floor was ever seen move), and the floor the avatar now covers keeps its id, hidden."""
+    p = PixelPerceiver(TS, reclaim=True)
+    a = _shown(p, _strip("A.s.."))  # ``s``: a key lying on a floor
+    _shown(p, _strip(".As.."))
+    _shown(p, _strip("..A.."))  # the key is taken
+    c = _shown(p, _strip("...A."))
+    assert c[(2, 0)][1] not in {i for _, i in a.values()}
+    assert a[(3, 0)][1] in p.hidden_ids and c[(1, 0)] == a[(1, 0)]
