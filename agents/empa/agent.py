@@ -197,7 +197,13 @@ class EMPAAgent(Agent):
     #: left (empty, or showing what it hid) or its look was seen move before (``PixelPerceiver._track``);
     #: before, a train following the avatar was taken for a new train and the rail under the avatar for
     #: a pick-up (runaway_minecart, every prior off). With object state it plays as 35
-    REVISION = 36
+    #: 37: a mover is tracked across the level's edge (a wrap-around, pixels); movement_library off: a
+    #: mover whose heading held over ``heading_pairs`` pairs goes on as it went (was: random, always);
+    #: per object, the type follows its most mobile object seen move most, and each object's first
+    #: heading is known again on the next attempt; a death as a mover comes in blames the mover alone; a
+    #: mover that goes its own way as the avatar steps in was never met (no push, no harmless meeting);
+    #: avatar_known off: an avatar that goes on by itself is learned as an OngoingAvatar
+    REVISION = 37
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -358,7 +364,7 @@ class EMPAAgent(Agent):
         frame = self._perceive(observation, self._info) if self._prev is None else self._prev
         if self._prev is None:
             self._prev = frame
-            self.learner.start_episode(frame)
+            self.learner.start_episode(frame, self._info.get("level") if self._info else None)
         if self.config.exploration == "epsilon" and self.rng.random() < self.c["epsilon"]:
             return int(self.rng.integers(len(self.action_names)))
         if self._random_steps > 0 or self.theory.avatar_type is None or frame.avatar is None:
@@ -415,9 +421,10 @@ class EMPAAgent(Agent):
         if cell is not None and self.theory.avatar_type is not None:
             harmful = self.theory.harmful(self.b.deterministic, frame.inventory_key())
             arriving = set()  # cells a harmful mover reaches next if it goes on as it went
+            headings = self.learner.headings()
             for oid, (t, x, y) in frame.objects.items():
-                if t in harmful and oid in self.learner.last_dir:
-                    d = self.learner.last_dir[oid]
+                if t in harmful and oid in headings:
+                    d = headings[oid]
                     arriving.add((x + d[0], y + d[1]))
 
             def safe_at(c: tuple[int, int]) -> bool:
@@ -466,7 +473,7 @@ class EMPAAgent(Agent):
 
     def _mental(self, frame: Frame, seed: int) -> tuple[Any, Any]:
         """The theory compiled into a game holding the frame's objects."""
-        compiled = compile_theory(self.theory, frame, self.learner.last_dir, self.b.deterministic,
+        compiled = compile_theory(self.theory, frame, self.learner.headings(), self.b.deterministic,
                                   self.b.unknown_blocks, self._floors(), self.learner.moved,
                                   self.learner.spawns.next_spawns())
         return compiled, mental_game(compiled, frame, frame.avatar_orientation, seed=seed)
@@ -629,7 +636,7 @@ class EMPAAgent(Agent):
 
     def _safe_in_runner_up(self, frame: Frame, plan: Plan) -> bool:
         """Prior ``single_map_theory`` off: the plan must also survive the pessimistic theory."""
-        compiled = compile_theory(self.theory, frame, self.learner.last_dir, deterministic=False,
+        compiled = compile_theory(self.theory, frame, self.learner.headings(), deterministic=False,
                                   default_blocking=self.b.unknown_blocks, floors=self._floors(),
                                   moving=self.learner.moved, spawn_due=self.learner.spawns.next_spawns())
         game = mental_game(compiled, frame, None, seed=int(self.rng.integers(2**31)))

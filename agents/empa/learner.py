@@ -116,9 +116,20 @@ class Learner:
         #: been taken, uncounted), or went from under a mover then (hidden: ``unjudged``)
         self.missed = False
         self.unjudged: set[int] = set()
+        #: avatar_known off: steps with no direction pressed right after the avatar moved, as (it went on
+        #: the same way, it stopped); and the way it moved last step (None: it did not move one cell)
+        self.goes_on = [0, 0]
+        self._avatar_went: tuple[int, int] | None = None
+        #: movement per object: the way each object went first, by (level, type, start cell), so the next
+        #: attempt (the same layout) knows which way a train goes before it has moved
+        self.start_heading: dict[tuple[Any, int, int, int], tuple[int, int]] = {}
+        self._starts: dict[int, tuple[Any, int, int, int]] = {}  # this attempt: unmoved object -> its key
 
     # -------------------------------------------------------------------------------------------
-    def start_episode(self, frame: Frame) -> None:
+    def start_episode(self, frame: Frame, level: Any = None) -> None:
+        self._avatar_went = None
+        self._starts = {oid: (level, t, x, y) for oid, (t, x, y) in frame.objects.items()} \
+            if self.b.movement_per_object else {}
         self.took.clear()
         self.counted.clear()
         self.missed = False
@@ -169,6 +180,8 @@ class Learner:
             self.changed = True
         self.present |= set(nxt.counts())
         touched = self._movement(prev, nxt)
+        if not self.b.told_avatar:
+            self._goes_on(prev, action, nxt)
         if self.b.effect_names and events is not None:
             fired = self._from_events(prev, nxt, events)
             self._silent_contacts(prev, action, nxt, events)
@@ -390,8 +403,13 @@ class Learner:
                 cands |= prev.types_at(c, exclude=av) | nxt.types_at(c)
             cands = narrow(cands - {at})
             # Blame what the avatar has not safely stood on; if nothing is left, leave it unexplained
-            # (and say which objects were there: one may be a look-alike of a safe type).
+            # (and say which objects were there: one may be a look-alike of a safe type). What came into
+            # those cells this step is blamed alone (a train running onto the rail the avatar stands on,
+            # not the rail as well, which stays deadly in the record ever after)
             blamed = {t for t in cands if not self._passable(at, t)}
+            came = {nxt.objects[o][0] for c in cells for o in nxt.cells.get(c, ())
+                    if o != av and (o not in prev.objects or prev.objects[o][1:] != nxt.objects[o][1:])}
+            blamed = (blamed & came) or blamed
             for t in blamed:
                 self._record(at, t, "kill", inv, None, av)
                 fired.add((at, t))
@@ -424,6 +442,27 @@ class Learner:
                     self._record(at, prev.objects[oid][0], "teleport", inv, exit_type, av, oid)
                     fired.add((at, prev.objects[oid][0]))
         return fired
+
+    def _goes_on(self, prev: Frame, action: str, nxt: Frame) -> None:
+        """Does the avatar keep going by itself (an OngoingAvatar)? Learned from the steps right after it
+        moved with no direction pressed: it moved on the same way (at least ``goes_on_steps`` times, and
+        ``goes_on_share`` of them) or stopped. Plans that wait while it rolls on into a train die."""
+        th = self.theory
+        pa, na = prev.avatar_cell(), nxt.avatar_cell()
+        same = pa is not None and na is not None and prev.avatar == nxt.avatar
+        went = (na[0] - pa[0], na[1] - pa[1]) if same else None  # type: ignore[index]
+        went = went if went in MOVES.values() else None
+        if same and action not in MOVES and self._avatar_went is not None:
+            self.goes_on[0 if went == self._avatar_went else 1] += 1
+            on, off = self.goes_on
+            ongoing = on >= int(self.c["goes_on_steps"]) and on >= self.c["goes_on_share"] * (on + off)
+            pairs = {"MovingAvatar": "OngoingAvatar", "ShootAvatar": "OngoingShootAvatar"}
+            flip = {**pairs, **{v: k for k, v in pairs.items()}}
+            cls = th.avatar_class
+            if cls in flip and (cls in pairs) == ongoing and th.avatar_type is not None:
+                th.avatar_class = th.avatar_classes[th.avatar_type] = flip[cls]
+                self.changed = True
+        self._avatar_went = went
 
     def _passable(self, a: int, b: int) -> bool:
         """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall)?"""
@@ -469,6 +508,10 @@ class Learner:
                 else:  # (what the avatar lost is the door's price, unless its entering drained it)
                     outcome, arg = "kill", None if t in drained else _spent(prev, nxt)
                 self._record(t, at, outcome, inv, arg, oid)
+            elif (after[1], after[2]) != target and self.theory.movement.get(t, Movement()).kind != "static" \
+                    and (oid in self.moved and self.last_dir.get(oid) == d
+                         or (after[1], after[2]) != (target[0] + d[0], target[1] + d[1])):
+                continue  # a mover that went its own way as the avatar came in (on ahead of it): they never met
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
             elif t in self.theory.resources and prev.inventory.get(t, 0) > 0:
@@ -645,6 +688,9 @@ class Learner:
             if self.still.pop(oid, False):
                 s.starts += 1
             step = (_sign(dx), _sign(dy))
+            start = self._starts.pop(oid, None)
+            if start is not None:
+                self.start_heading[start] = step
             s.moves += 1
             s.speeds[round(max(abs(dx), abs(dy)), 3)] += 1
             if oid in self.last_move:
@@ -664,6 +710,13 @@ class Learner:
         self._fit()
         return touched
 
+    def headings(self) -> dict[int, tuple[int, int]]:
+        """Object -> the way it goes on: its last move, or (not moved yet this attempt) the way it first
+        went from the same start on an earlier attempt."""
+        known = {oid: self.start_heading[key] for oid, key in self._starts.items()
+                 if key in self.start_heading and oid not in self.last_dir}
+        return {**known, **self.last_dir} if known else self.last_dir
+
     def _edge(self, t: int, outcome: str) -> None:
         """What happens to a type at the edge of the screen: the commonest outcome seen (default: it stops)."""
         seen = self.edge_seen.setdefault(t, Counter())
@@ -682,8 +735,9 @@ class Learner:
             if isinstance(key, tuple) and 0 < s.moves < min_moves:
                 continue  # one displacement in a still life: pixels' tracking took it for a look-alike nearby
             agg = by_type.setdefault(t, MoveStats())
-            if isinstance(key, tuple):  # per object: a type is as mobile as its most mobile object
-                if s.moves * max(agg.seen, 1) >= agg.moves * max(s.seen, 1):
+            if isinstance(key, tuple):  # per object: a type is as mobile as its most mobile object (of
+                # those as mobile, the one seen move most: one that moved twice tells little of its heading)
+                if (s.moves * max(agg.seen, 1), s.pairs) >= (agg.moves * max(s.seen, 1), agg.pairs):
                     by_type[t] = s
             else:
                 by_type[t] = s
@@ -715,9 +769,13 @@ class Learner:
         cooldown = max(1, min(int(self.c["max_cooldown"]), cooldown))
         orientation = s.directions.most_common(1)[0][0]
         speed = _speed(s.speeds)
-        if not self.b.library_movement:
-            return Movement("random", cooldown, orientation, speed)
         c = self.c
+        if not self.b.library_movement:
+            # No library of movers: a random walker, unless many of its own moves kept their heading (or
+            # turned straight back): then it goes on as it last went (a train, a shot, a patrol)
+            if s.pairs >= int(c["heading_pairs"]) and s.straight >= c["missile_straight"] * s.pairs:
+                return Movement("missile", cooldown, orientation, speed)
+            return Movement("random", cooldown, orientation, speed)
         # Nearly every move toward the avatar: it chases, even if its moves are straight (in a corridor).
         # (Not so for moving away: a shot leaving the avatar moves straight away from it.)
         if s.moves >= 4 and s.toward >= c["herding_strong"] * s.moves:

@@ -271,7 +271,8 @@ class PixelPerceiver:
 
         Matching, in order: a cell showing what it showed before keeps its object; a cell showing
         again what a mover hid there gets that object back; then nearest equal appearances within
-        ``max_distance`` (rarer appearances first: the one avatar before the many floor tiles), never
+        ``max_distance`` (counted across the level's edges too: a wrap-around; rarer appearances
+        first: the one avatar before the many floor tiles), never
         claiming a cell a matched mover has just left (what shows there was under it) unless the
         claimant's old cell was surely left too (it is empty, or shows what was hidden there: a train
         stepping into the cell the avatar leaves, off the rail it covered) or its appearance was seen
@@ -308,7 +309,12 @@ class PixelPerceiver:
         if len(cy) and len(py):
             n_tokens = int(max(tokens.max(), prev_t.max())) + 1
             now = np.bincount(tokens[occupied], minlength=n_tokens)  # objects per appearance, this frame
-            dist = np.abs(cy[:, None] - py[None, :]) + np.abs(cx[:, None] - px[None, :])
+            # across the level's edge too (a mover that wraps around comes back on the other side); the
+            # level is the box of what is drawn (the frame may be padded right and below)
+            rows = int(max(cy.max(), py.max(), np.nonzero(occupied.any(axis=1))[0].max())) + 1
+            cols = int(max(cx.max(), px.max(), np.nonzero(occupied.any(axis=0))[0].max())) + 1
+            dy, dx = np.abs(cy[:, None] - py[None, :]), np.abs(cx[:, None] - px[None, :])
+            dist = np.minimum(dy, rows - dy) + np.minimum(dx, cols - dx)
             ok = (cur_tok[:, None] == old_tok[None, :]) & (dist <= self.max_distance)
             ci, pi = np.nonzero(ok)
             if len(ci):

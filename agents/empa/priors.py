@@ -81,7 +81,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           {"effect_names": (True, False)}, requires=("event_log",)),
     Prior("avatar_known", "The agent is told which type is the avatar, its class and what it shoots.", "P4",
           "The controllable object is found by contingency (which object moves with the actions); its "
-          "projectile is whatever appears beside it after USE.", {"told_avatar": (True, False)},
+          "projectile is whatever appears beside it after USE; whether it keeps going by itself "
+          "(OngoingAvatar) is learned from what it does right after a move with no direction pressed.",
+          {"told_avatar": (True, False)},
           privileged=("avatar",)),
     Prior("objective_form", "Winning means the count of some type reaches 0.", "P5",
           "Also considers surviving to the time limit and gaining score as objectives (a level with "
@@ -104,7 +106,8 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
     Prior("color_is_type", "All objects of one appearance are one type: evidence pools across them.", "P9",
           "Movement is learned per object, a type's interaction counts as known only after two "
           "different objects of it showed it, and an object that killed the avatar where its look-alikes "
-          "are safe becomes a kind of its own (known again by its start cell on the next attempt).",
+          "are safe becomes a kind of its own (known again by its start cell on the next attempt), as "
+          "does the way each object first went (a look-alike train going the other way).",
           {"evidence_objects": (1, 2), "movement_per_object": (False, True), "split_lookalikes": (False, True)}),
     Prior("default_blocking", "An unknown interaction blocks (stepBack) until seen otherwise, and the screen "
           "edge blocks.", "P10",
@@ -112,7 +115,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           {"unknown_blocks": (True, False)}),
     Prior("movement_library", "NPC movement is one of static, random, missile, chaser or fleer with a "
           "parameter grid.", "P11",
-          "Every moving type is modelled as a random walker with a learned move rate.",
+          "Every moving type is modelled as a random walker with a learned move rate, unless its own moves "
+          "kept their heading (or turned straight back) in 90% of at least 8 pairs of moves (planner.yml "
+          "heading_pairs): then each of its objects goes on as it last went (no chasers, fleers or grid).",
           {"library_movement": (True, False)}),
     Prior("single_map_theory", "The planner uses the single most probable theory.", "P13",
           "Plans are checked against the runner-up theory (unconfirmed harmful rules kept) and a plan "

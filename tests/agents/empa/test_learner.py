@@ -385,3 +385,105 @@ def test_remembering_pick_ups_a_door_that_opened_for_a_key_it_stood_shut_without
         learner.update(before, "ACTION_RIGHT", after, 1.0, False, None, None)
         assert learner.theory.rules[(door, AVATAR)].seen[-1].arg == price
         assert after.inventory == ({} if price else {key_t: 1}) and learner.took[key_t] == (0 if price else 1)
+
+
+def _learner_off(*priors: str) -> Learner:
+    return Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset(priors)).behaviour(), EMPAConfig().constants())
+
+
+def test_without_the_movement_library_a_mover_goes_on_as_it_went_only_once_its_heading_held() -> None:
+    """No library: three straight moves make no missile (the library's grid would), eight pairs kept do;
+    a chaser is never one (no chasers without the library), and a random walker stays random."""
+    learner = _learner_off("movement_library")
+    pairs = int(learner.c["heading_pairs"])
+    _drive(learner, [(1 + k, 0) for k in range(4)])
+    assert learner.theory.movement[CAR].kind == "random"
+    _drive(learner, [(1 + k, 0) for k in range(pairs + 2)])
+    assert learner.theory.movement[CAR].kind == "missile"
+    chaser = MoveStats(seen=40, moves=20, pairs=19, straight=10, toward=19, away=1,
+                       directions=Counter({(1, 0): 10, (0, 1): 10}), gaps=Counter({2: 19}))
+    assert learner._classify(chaser).kind == "random"
+
+
+def test_per_object_the_type_follows_its_most_mobile_object_seen_move_most() -> None:
+    """color_is_type off: of two cars that moved at every sighting, the one seen make many moves speaks
+    for the type (one seen twice tells nothing of its heading)."""
+    learner = _learner_off("color_is_type", "movement_library")
+    learner.stats[(CAR, 1)] = MoveStats(seen=2, moves=2, pairs=1, straight=0, directions=Counter({(1, 0): 1,
+                                                                                                   (0, 1): 1}))
+    learner.stats[(CAR, 2)] = MoveStats(seen=12, moves=12, pairs=11, straight=11, directions=Counter({(1, 0): 12}))
+    learner._fit()
+    assert learner.theory.movement[CAR].kind == "missile"
+    learner.stats[(CAR, 3)] = MoveStats(seen=2, moves=2, pairs=1, straight=0, directions=Counter({(0, 1): 2}))
+    learner._fit()  # the latest look-alike seen twice does not take over
+    assert learner.theory.movement[CAR].kind == "missile"
+
+
+def test_a_death_as_a_mover_comes_in_blames_the_mover_alone() -> None:
+    """The avatar steps onto a rail it never met as a train runs into the same cell, and dies: the train
+    is blamed, not the rail as well (which would stay deadly in the record: every route crosses rails)."""
+    rail, train = 5, CAR
+    learner = _learner()
+    th = learner.theory
+    before = Frame({999: (AVATAR, 1, 0), 2: (rail, 2, 0), 100: (train, 3, 0)}, 999)
+    learner.start_episode(before)
+    dead = Frame({2: (rail, 2, 0), 100: (train, 2, 0)}, None)
+    learner.update(before, "ACTION_RIGHT", dead, -1.0, True, "LOSE", None)
+    assert [o.outcome for o in th.rules[(AVATAR, train)].seen] == ["kill"]
+    assert (AVATAR, rail) not in th.rules
+
+
+def test_a_mover_that_goes_its_own_way_as_the_avatar_comes_in_was_never_met() -> None:
+    """A train known to move runs on ahead of the avatar, which steps into the cell it leaves: no push,
+    no harmless meeting."""
+    learner = _learner()
+    th = learner.theory
+    _drive(learner, [(3 + k, 0) for k in range(4)])  # the train is a known mover, going right
+    assert th.movement[CAR].kind == "missile"
+    behind = _frame((7, 0), avatar=(6, 0))
+    learner.update(_frame((6, 0), avatar=(5, 0)), "ACTION_RIGHT", behind, 0.0, False, None, None)
+    learner.update(behind, "ACTION_RIGHT", _frame((8, 0), avatar=(7, 0)), 0.0, False, None, None)
+    assert (CAR, AVATAR) not in th.rules and (AVATAR, CAR) not in th.rules
+
+
+def test_without_avatar_known_an_avatar_that_goes_on_by_itself_is_an_ongoing_one() -> None:
+    """Right after a move, with nothing pressed, it moved on the same way three times: OngoingAvatar (and
+    back to MovingAvatar once stops outweigh)."""
+    def step(learner: Learner, x: int, action: str, to: int) -> None:
+        learner.update(_frame(None, avatar=(x, 0)), action, _frame(None, avatar=(to, 0)), 0, False, None, None)
+
+    learner = _learner_off("avatar_known")
+    th = learner.theory
+    th.avatar_class = th.avatar_classes[AVATAR] = "MovingAvatar"
+    start = _frame(None, avatar=(0, 0))
+    learner.start_episode(start)
+    for x in (0, 2, 4):
+        step(learner, x, "ACTION_RIGHT", x + 1)
+        step(learner, x + 1, "ACTION_NIL", x + 2)  # it went on
+    assert th.avatar_class == th.avatar_classes[AVATAR] == "OngoingAvatar"
+    for x in (6, 7, 8):
+        step(learner, x, "ACTION_RIGHT", x + 1)
+        step(learner, x + 1, "ACTION_NIL", x + 1)  # it stopped
+    assert th.avatar_class == "MovingAvatar"
+    told = _learner()  # avatar_known on: the told class is never changed
+    told.theory.avatar_class = "MovingAvatar"
+    told.start_episode(start)
+    for x in (0, 2, 4, 6):
+        step(told, x, "ACTION_RIGHT", x + 1)
+        step(told, x + 1, "ACTION_NIL", x + 2)
+    assert told.theory.avatar_class == "MovingAvatar"
+
+
+def test_per_object_a_movers_first_heading_is_known_again_on_the_next_attempt() -> None:
+    """color_is_type off: before a car has moved this attempt, its heading is the one it first took from
+    the same start on the last attempt (the same level's layout)."""
+    learner = _learner_off("color_is_type")
+    frames = [_frame((5 - k, 0)) for k in range(4)]  # it goes left
+    learner.start_episode(frames[0], level=2)
+    assert 100 not in learner.headings()
+    for before, after in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_NIL", after, 0.0, False, None, None)
+    learner.start_episode(frames[0], level=2)
+    assert learner.headings()[100] == (-1, 0)
+    learner.start_episode(frames[0], level=3)  # another level: another layout
+    assert 100 not in learner.headings()

@@ -234,11 +234,26 @@ def test_tracking_prefers_the_nearest_object_of_the_same_appearance() -> None:
 
 def test_tracking_never_matches_across_appearances_or_beyond_max_distance() -> None:
     p = PixelPerceiver(TS, max_distance=2)
-    a = _ids(p, [(RED, 0, 0), (RED, 1, 2), (BLUE, 7, 2), (BLUE, 7, 1)])
-    b = _ids(p, [(BLUE, 0, 0), (BLUE, 0, 1), (RED, 5, 0), (RED, 6, 2)])  # blues took reds' places; reds jumped 4+
+    edge = (GREY, 15, 5)  # the level is 16 x 6 cells: no jump below is a step across its edges
+
+    def ids(objects: list[tuple[tuple[int, int, int], int, int]]) -> dict[tuple[int, int], int]:
+        return {c: i for c, (_, i) in _shown(p, _frame([*objects, edge], w=16, h=6)).items() if c != edge[1:]}
+
+    a = ids([(RED, 0, 0), (RED, 1, 2), (BLUE, 7, 2), (BLUE, 7, 1)])
+    b = ids([(BLUE, 0, 0), (BLUE, 0, 1), (RED, 5, 0), (RED, 6, 2)])  # blues took reds' places; reds jumped 4+
     assert not set(a.values()) & set(b.values())
-    c = _ids(p, [(BLUE, 2, 0), (BLUE, 0, 2), (RED, 7, 0), (RED, 6, 1)])  # 2 cells or fewer each: within reach
+    c = ids([(BLUE, 2, 0), (BLUE, 0, 2), (RED, 7, 0), (RED, 6, 1)])  # 2 cells or fewer each: within reach
     assert (c[(2, 0)], c[(0, 2)], c[(7, 0)], c[(6, 1)]) == (b[(0, 0)], b[(0, 1)], b[(5, 0)], b[(6, 2)])
+
+
+def test_a_mover_that_wraps_around_the_level_keeps_its_id() -> None:
+    """Two look-alike trains run right along a row; the first leaves the right edge and comes back at the
+    left: it is tracked across the edge, not taken for one that died and a new one born."""
+    p = PixelPerceiver(TS)
+    floor = [(GREY, x, 1) for x in range(8)]  # the level's extent: 8 cells
+    a = _ids(p, [(RED, 7, 0), (RED, 3, 0), *floor])
+    b = _ids(p, [(RED, 0, 0), (RED, 4, 0), *floor])
+    assert b[(0, 0)] == a[(7, 0)] and b[(4, 0)] == a[(3, 0)]
 
 
 def test_an_appearance_unique_in_both_frames_follows_its_object_any_distance() -> None:
