@@ -203,7 +203,10 @@ class EMPAAgent(Agent):
     #: heading is known again on the next attempt; a death as a mover comes in blames the mover alone; a
     #: mover that goes its own way as the avatar steps in was never met (no push, no harmless meeting);
     #: avatar_known off: an avatar that goes on by itself is learned as an OngoingAvatar
-    REVISION = 37
+    #: 38 (pixels): the shot is a kind not in the attempt's first frame (beam_breaker's was the floor, shown
+    #: where shot beams vanished); a look is a mover's (36) only once its objects were tracked moving in
+    #: 3 and 5% of their sightings (a floor mis-tracked once is not). With object state it plays as 37
+    REVISION = 38
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -630,8 +630,9 @@ class Learner:
             th.waiting_loses = True  # (read when deciding to restart; nothing to re-plan for)
 
     def _projectile(self, prev: Frame, action: str, nxt: Frame) -> None:
-        """With ``avatar_known`` off (or on, on pixels): what appears beside the avatar right after USE is its
-        projectile. A new shot flies the way the avatar faces (until it is seen to move)."""
+        """With ``avatar_known`` off (or on, on pixels): what appears beside the avatar right after USE, of a
+        kind not in the attempt's first frame, is its projectile (a floor shown where a shot beam vanished is
+        no shot). A new shot flies the way the avatar faces (until it is seen to move)."""
         th = self.theory
         facing = nxt.avatar_orientation
         if th.projectile is not None and action == "ACTION_USE" and any(facing):
@@ -644,7 +645,7 @@ class Learner:
         if pa is None:
             return
         for oid, (t, x, y) in nxt.objects.items():
-            if oid not in prev.objects and _dist((x, y), pa) <= 2 and t != th.avatar_type:
+            if oid not in prev.objects and _dist((x, y), pa) <= 2 and t != th.avatar_type and t not in self.initial:
                 th.projectile = t
                 self.changed = True
                 return

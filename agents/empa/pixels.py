@@ -43,6 +43,7 @@ flag are 0.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -97,7 +98,10 @@ class PixelPerceiver:
         self._appearances: list[np.ndarray] = []
         self._read: dict[bytes, tuple[int, int]] = {}  # layers: tile bytes -> (ground token, top token), -1: none
         self._grounds: list[tuple[int, np.ndarray]] = []  # layers: (token, pixels as (tile * tile, 3))
-        self._movers: set[int] = set()  # tokens an object of which was tracked from one cell to another
+        #: per appearance: objects tracked from one cell to another, and objects seen in frames where
+        #: something changed (a floor is sometimes mis-tracked when uncovered; a train moves every tick)
+        self._token_moves: Counter[int] = Counter()
+        self._token_seen: Counter[int] = Counter()
         # per-tile fingerprint weights: fixed, so fingerprints are comparable between frames
         n_bytes = tile_size * tile_size * 3
         self._weights = np.random.default_rng(0x5EED).integers(1, 2**63, n_bytes, dtype=np.uint64) | np.uint64(1)
@@ -304,11 +308,14 @@ class PixelPerceiver:
             taken_c[c] = taken_p[p] = True
             ids[cy[c], cx[c]] = prev_i[py[p], px[p]]
             revealed.add((int(py[p]), int(px[p])))
-            self._movers.add(int(cur_tok[c]))
+            self._token_moves[int(cur_tok[c])] += 1
 
         if len(cy) and len(py):
             n_tokens = int(max(tokens.max(), prev_t.max())) + 1
             now = np.bincount(tokens[occupied], minlength=n_tokens)  # objects per appearance, this frame
+            self._token_seen.update({t: int(n) for t, n in enumerate(now.tolist()) if n})
+            movers = {t for t, n in self._token_moves.items()
+                      if n >= MOVER_MIN_MOVES and n >= MOVER_SHARE * self._token_seen[t]}
             # across the level's edge too (a mover that wraps around comes back on the other side); the
             # level is the box of what is drawn (the frame may be padded right and below)
             rows = int(max(cy.max(), py.max(), np.nonzero(occupied.any(axis=1))[0].max())) + 1
@@ -325,7 +332,7 @@ class PixelPerceiver:
                     c, p = int(ci[k]), int(pi[k])
                     if not taken_c[c] and not taken_p[p] and ((int(cy[c]), int(cx[c])) not in revealed
                                                               or vacated[py[p], px[p]]
-                                                              or int(cur_tok[c]) in self._movers):
+                                                              or int(cur_tok[c]) in movers):
                         take(c, p)
             # a teleport: an appearance shown once in each frame, its one object far from the last place
             left = np.unique(cur_tok[~taken_c])
@@ -376,6 +383,11 @@ class PixelPerceiver:
                 hidden.setdefault(cell, []).append((int(prev_t[cell]), i))
         self._hidden = {c: s for c, s in hidden.items() if s}
 
+
+#: An appearance is a mover's (one whose object may step into a cell another mover leaves) once its
+#: objects were tracked moving this often, and in this share of their sightings where something changed
+MOVER_MIN_MOVES = 3
+MOVER_SHARE = 0.05
 
 #: One resource bar as read from pixels: its colour (None when nothing of it is held: all black), its
 #: filled width and its full width, in pixels.

@@ -81,8 +81,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           {"effect_names": (True, False)}, requires=("event_log",)),
     Prior("avatar_known", "The agent is told which type is the avatar, its class and what it shoots.", "P4",
           "The controllable object is found by contingency (which object moves with the actions); its "
-          "projectile is whatever appears beside it after USE; whether it keeps going by itself "
-          "(OngoingAvatar) is learned from what it does right after a move with no direction pressed.",
+          "projectile is whatever new kind (not in the attempt's first frame) appears beside it after USE; "
+          "whether it keeps going by itself (OngoingAvatar) is learned from what it does right after a "
+          "move with no direction pressed.",
           {"told_avatar": (True, False)},
           privileged=("avatar",)),
     Prior("objective_form", "Winning means the count of some type reaches 0.", "P5",

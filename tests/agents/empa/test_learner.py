@@ -487,3 +487,23 @@ def test_per_object_a_movers_first_heading_is_known_again_on_the_next_attempt() 
     assert learner.headings()[100] == (-1, 0)
     learner.start_episode(frames[0], level=3)  # another level: another layout
     assert 100 not in learner.headings()
+
+
+def test_without_avatar_known_the_shot_is_a_new_kind_beside_the_avatar_after_use_not_a_revealed_floor() -> None:
+    """USE: the shot hits an emitter at once and a beam beside the avatar vanishes, showing the floor under
+    it (a floor object never seen): the floor is no shot. The next USE shows a new kind there: the shot."""
+    learner = _learner_off("avatar_known")
+    beam, shot = 5, 6
+    start = _frame(None, avatar=(4, 2))
+    start.objects[300] = (beam, 5, 2)
+    del start.objects[25]  # the floor under the beam is not shown
+    learner.start_episode(start)
+    revealed = _frame(None, avatar=(4, 2))
+    revealed.objects[301] = revealed.objects.pop(25)  # a new floor object where the beam was
+    learner.update(start, "ACTION_USE", revealed, 0.0, False, None, None)
+    assert learner.theory.projectile is None
+    fired = _frame(None, avatar=(4, 2))
+    fired.objects[301] = fired.objects.pop(25)
+    fired.objects[400] = (shot, 5, 2)
+    learner.update(revealed, "ACTION_USE", fired, 0.0, False, None, None)
+    assert learner.theory.projectile == shot

@@ -545,24 +545,28 @@ def test_a_train_stepping_into_the_cell_the_avatar_leaves_keeps_its_id_and_the_r
     train, not what was under the avatar. Both keep their ids; the rail the train now covers is kept,
     hidden (before, the train was taken for a new one and the rail for gone: a pick-up, remembering them)."""
     p = PixelPerceiver(TS, permanence=not reclaim, reclaim=reclaim)
-    f0 = _rails(p, "--A-t")  # the avatar's id is the older: it is matched first
-    f1 = _rails(p, "--At-")
-    f2 = _rails(p, "-At--")  # the train's old cell shows the rail it hid: it surely left it
-    assert f2[(2, 0)] == f0[(4, 0)] and f2[(1, 0)] == f0[(2, 0)]  # the train and the avatar, tracked
-    f3 = _rails(p, "At---")  # its old cell shows a rail never seen before, but a train was seen move
-    assert f3[(1, 0)] == f0[(4, 0)] and f3[(0, 0)] == f0[(2, 0)]
-    assert f1[(1, 0)] in p.hidden_ids  # the rail under the train is the one seen at cell 1
+    f0 = _rails(p, "----A---t")  # the avatar's id is the older: it is matched first
+    for frame in ("----A--t-", "----A-t--", "----At---"):
+        _rails(p, frame)  # the train runs left up to the avatar
+    f4 = _rails(p, "---At----")  # the train's old cell shows the rail it hid: it surely left it
+    assert f4[(4, 0)] == f0[(8, 0)] and f4[(3, 0)] == f0[(4, 0)]  # the train and the avatar, tracked
+    f5 = _rails(p, "--At-----")  # its old cell shows a rail never seen before, but trains move
+    assert f5[(3, 0)] == f0[(8, 0)] and f5[(2, 0)] == f0[(4, 0)]
+    assert f0[(3, 0)] in p.hidden_ids  # the rail under the train is the one seen at cell 3
 
 
 @pytest.mark.parametrize("reclaim", [False, True])
 def test_a_train_and_the_avatar_swapping_cells_both_keep_their_ids(reclaim: bool) -> None:
+    """Once trains were seen move (not once, as a floor mis-tracked when uncovered may be), one may
+    take the cell the avatar leaves for its own: they crossed."""
     p = PixelPerceiver(TS, permanence=not reclaim, reclaim=reclaim)
-    f0 = _rails(p, "A---t")
-    _rails(p, "-A-t-")
-    f2 = _rails(p, "-At--")
-    f3 = _rails(p, "-tA--")  # they cross
-    assert f2[(1, 0)] == f0[(0, 0)]
-    assert f3[(1, 0)] == f0[(4, 0)] and f3[(2, 0)] == f0[(0, 0)]
+    f0 = _rails(p, "A-----t")
+    for frame in ("-A---t-", "-A--t--", "-A-t---"):
+        _rails(p, frame)
+    f4 = _rails(p, "-At----")
+    f5 = _rails(p, "-tA----")  # they cross
+    assert f4[(1, 0)] == f0[(0, 0)]
+    assert f5[(1, 0)] == f0[(6, 0)] and f5[(2, 0)] == f0[(0, 0)]
     assert p.hidden_ids == {f0[(1, 0)], f0[(2, 0)]}  # the rails under both
 
 
