@@ -69,6 +69,11 @@ def _speed(speeds: Counter[float]) -> float:
     return min(v for v, k in speeds.items() if k == n)
 
 
+#: avatar_known off: the class an avatar that is seen to go on by itself takes, and back
+_ONGOING = {"MovingAvatar": "OngoingAvatar", "ShootAvatar": "OngoingShootAvatar"}
+_ONGOING_FLIP = {**_ONGOING, **{v: k for k, v in _ONGOING.items()}}
+
+
 @dataclass
 class MoveStats:
     seen: int = 0
@@ -456,11 +461,9 @@ class Learner:
             self.goes_on[0 if went == self._avatar_went else 1] += 1
             on, off = self.goes_on
             ongoing = on >= int(self.c["goes_on_steps"]) and on >= self.c["goes_on_share"] * (on + off)
-            pairs = {"MovingAvatar": "OngoingAvatar", "ShootAvatar": "OngoingShootAvatar"}
-            flip = {**pairs, **{v: k for k, v in pairs.items()}}
             cls = th.avatar_class
-            if cls in flip and (cls in pairs) == ongoing and th.avatar_type is not None:
-                th.avatar_class = th.avatar_classes[th.avatar_type] = flip[cls]
+            if cls in _ONGOING_FLIP and (cls in _ONGOING) == ongoing and th.avatar_type is not None:
+                th.avatar_class = th.avatar_classes[th.avatar_type] = _ONGOING_FLIP[cls]
                 self.changed = True
         self._avatar_went = went
 

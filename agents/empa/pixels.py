@@ -276,11 +276,11 @@ class PixelPerceiver:
         Matching, in order: a cell showing what it showed before keeps its object; a cell showing
         again what a mover hid there gets that object back; then nearest equal appearances within
         ``max_distance`` (counted across the level's edges too: a wrap-around; rarer appearances
-        first: the one avatar before the many floor tiles), never
-        claiming a cell a matched mover has just left (what shows there was under it) unless the
-        claimant's old cell was surely left too (it is empty, or shows what was hidden there: a train
-        stepping into the cell the avatar leaves, off the rail it covered) or its appearance was seen
-        move before (a train swapping cells with the avatar; a floor never moves); then an
+        first: the one avatar before the many floor tiles), never claiming a cell a matched mover has
+        just left (what shows there was under it) unless the claimant's old cell was surely left too
+        (it is empty, or shows what was hidden there: a train stepping into the cell the avatar leaves,
+        off the rail it covered) or its appearance is a mover's (``MOVER_MIN_MOVES``, ``MOVER_SHARE``:
+        a train swapping cells with the avatar; a floor mis-tracked once is not); then an
         appearance that is unique in both frames follows its object any distance (a teleport).
         """
         ids = np.full(tokens.shape, -1, dtype=np.int64)
