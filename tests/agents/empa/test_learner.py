@@ -14,8 +14,8 @@ FLOOR, CAR, AVATAR = 0, 1, 2
 WIDTH = 10
 
 
-def _learner() -> Learner:
-    return Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset()).behaviour(), EMPAConfig().constants())
+def _learner(*priors_off: str) -> Learner:
+    return Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset(priors_off)).behaviour(), EMPAConfig().constants())
 
 
 def _frame(car: tuple[float, float] | None, avatar: tuple[int, int] = (0, 3)) -> Frame:
@@ -258,8 +258,7 @@ def _coins(avatar_x: int, coins: tuple[int, ...], alive: bool = True) -> Frame:
 def test_a_death_where_every_type_was_safe_names_the_objects_and_a_blamed_kind_kills() -> None:
     """The avatar collects a coin, then dies entering another coin's cell: the coin's type is safe, so
     nothing is blamed, but the objects there are named (a look-alike may have done it)."""
-    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"color_is_type"})).behaviour(),
-                      EMPAConfig().constants())
+    learner = _learner("color_is_type")
     th = learner.theory
     learner.start_episode(_coins(0, (1, 3)))
     learner.update(_coins(0, (1, 3)), "ACTION_RIGHT", _coins(1, (3,)), 1.0, False, None, None)
@@ -303,8 +302,7 @@ def test_what_the_avatar_loses_entering_a_cell_is_a_drain_by_what_it_met_there()
 def test_one_move_in_a_still_life_is_not_a_mover_when_movement_is_fitted_per_object() -> None:
     """color_is_type off fits movement per object: a car that moved once and then stood (pixels' tracking
     mistaking it for a look-alike) leaves its type static; one that moves on makes it a mover."""
-    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"color_is_type"})).behaviour(),
-                      EMPAConfig().constants())
+    learner = _learner("color_is_type")
     _drive(learner, [(2, 0), (3, 0)] + [(3, 0)] * 10)
     assert learner.theory.movement.get(CAR) is None or learner.theory.movement[CAR].kind == "static"
     _drive(learner, [(3, 0), (4, 0), (5, 0), (6, 0)])
@@ -387,14 +385,10 @@ def test_remembering_pick_ups_a_door_that_opened_for_a_key_it_stood_shut_without
         assert after.inventory == ({} if price else {key_t: 1}) and learner.took[key_t] == (0 if price else 1)
 
 
-def _learner_off(*priors: str) -> Learner:
-    return Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset(priors)).behaviour(), EMPAConfig().constants())
-
-
 def test_without_the_movement_library_a_mover_goes_on_as_it_went_only_once_its_heading_held() -> None:
     """No library: three straight moves make no missile (the library's grid would), eight pairs kept do;
     a chaser is never one (no chasers without the library), and a random walker stays random."""
-    learner = _learner_off("movement_library")
+    learner = _learner("movement_library")
     pairs = int(learner.c["heading_pairs"])
     _drive(learner, [(1 + k, 0) for k in range(4)])
     assert learner.theory.movement[CAR].kind == "random"
@@ -408,7 +402,7 @@ def test_without_the_movement_library_a_mover_goes_on_as_it_went_only_once_its_h
 def test_per_object_the_type_follows_its_most_mobile_object_seen_move_most() -> None:
     """color_is_type off: of two cars that moved at every sighting, the one seen make many moves speaks
     for the type (one seen twice tells nothing of its heading)."""
-    learner = _learner_off("color_is_type", "movement_library")
+    learner = _learner("color_is_type", "movement_library")
     learner.stats[(CAR, 1)] = MoveStats(seen=2, moves=2, pairs=1, straight=0, directions=Counter({(1, 0): 1,
                                                                                                    (0, 1): 1}))
     learner.stats[(CAR, 2)] = MoveStats(seen=12, moves=12, pairs=11, straight=11, directions=Counter({(1, 0): 12}))
@@ -452,7 +446,7 @@ def test_without_avatar_known_an_avatar_that_goes_on_by_itself_is_an_ongoing_one
     def step(learner: Learner, x: int, action: str, to: int) -> None:
         learner.update(_frame(None, avatar=(x, 0)), action, _frame(None, avatar=(to, 0)), 0, False, None, None)
 
-    learner = _learner_off("avatar_known")
+    learner = _learner("avatar_known")
     th = learner.theory
     th.avatar_class = th.avatar_classes[AVATAR] = "MovingAvatar"
     start = _frame(None, avatar=(0, 0))
@@ -477,7 +471,7 @@ def test_without_avatar_known_an_avatar_that_goes_on_by_itself_is_an_ongoing_one
 def test_per_object_a_movers_first_heading_is_known_again_on_the_next_attempt() -> None:
     """color_is_type off: before a car has moved this attempt, its heading is the one it first took from
     the same start on the last attempt (the same level's layout)."""
-    learner = _learner_off("color_is_type")
+    learner = _learner("color_is_type")
     frames = [_frame((5 - k, 0)) for k in range(4)]  # it goes left
     learner.start_episode(frames[0], level=2)
     assert 100 not in learner.headings()
@@ -492,7 +486,7 @@ def test_per_object_a_movers_first_heading_is_known_again_on_the_next_attempt() 
 def test_without_avatar_known_the_shot_is_a_new_kind_beside_the_avatar_after_use_not_a_revealed_floor() -> None:
     """USE: the shot hits an emitter at once and a beam beside the avatar vanishes, showing the floor under
     it (a floor object never seen): the floor is no shot. The next USE shows a new kind there: the shot."""
-    learner = _learner_off("avatar_known")
+    learner = _learner("avatar_known")
     beam, shot = 5, 6
     start = _frame(None, avatar=(4, 2))
     start.objects[300] = (beam, 5, 2)
