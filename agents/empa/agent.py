@@ -206,7 +206,13 @@ class EMPAAgent(Agent):
     #: 38 (pixels): the shot is a kind not in the attempt's first frame (beam_breaker's was the floor, shown
     #: where shot beams vanished); a look is a mover's (36) only once its objects were tracked moving in
     #: 3 and 5% of their sightings (a floor mis-tracked once is not). With object state it plays as 37
-    REVISION = 38
+    #: 39: without the event log a new object of a still kind is a reveal, not a killer (the floor shown
+    #: where a beam vanished "killed" it); projectile_rollout off: the shot's moves count from its first
+    #: tick, and (library off) a type's heading is judged on all its objects' pairs when its chosen one has
+    #: too few (a shot flies a few cells: it stayed a still thing in the mental game); pixels: a new object
+    #: of a mover's look hides what it appeared on; per object, a mover's moves are 2% of its sightings
+    #: too (a floor in a dart's lane). With object state and every prior on it plays as 38
+    REVISION = 39
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

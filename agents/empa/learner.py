@@ -594,14 +594,15 @@ class Learner:
                 self._judge_covered(oid, t, at, inv, reward, gone=True)
 
     def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
-        """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box)."""
+        """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box;
+        a new object of a still kind is what the vanished one showed, not what killed it)."""
         fired: set[tuple[int, int]] = set()
         if self.b.effect_names:
             return fired
         th = self.theory
         inv = prev.inventory_key()
-        moved = {o for o, (_, x, y) in nxt.objects.items()
-                 if o != nxt.avatar and (o not in prev.objects or prev.objects[o][1:] != (x, y))}
+        moved = {o for o, (t, x, y) in nxt.objects.items()
+                 if o != nxt.avatar and (prev.objects[o][1:] != (x, y) if o in prev.objects else not self._still(t))}
         if not moved:
             return fired
         for oid, (t, x, y) in prev.objects.items():
@@ -614,6 +615,12 @@ class Learner:
                 self._record(t, b, "kill", inv, None, oid)
                 fired.add((t, b))
         return fired
+
+    def _still(self, t: int) -> bool:
+        """A kind known not to move (a wall, or seen and never moving): a new one is a reveal (the floor
+        under something gone), not a mover that came in."""
+        model = self.theory.movement.get(t)
+        return t in self.theory.walls or (model is not None and model.kind == "static")
 
     def _endings(self, fired: set[tuple[int, int]], lost: bool) -> None:
         """Count, per pair whose outcome removed something, whether the game was lost on that step. A loss
@@ -673,7 +680,7 @@ class Learner:
                 d = self.last_dir[oid]
                 if not (0 <= x + d[0] < width and 0 <= y + d[1] < height):
                     self._edge(t, "killSprite")  # it went on over the edge and was gone
-            if after is None or near:
+            if after is None or (near and not (t == th.projectile and self.b.learn_shot_flight)):
                 self.last_move.pop(oid, None)  # unobserved moves would stretch the next gap
                 self.still.pop(oid, None)  # a move after a touch is not the object's own start
                 continue
@@ -733,11 +740,16 @@ class Learner:
     def _fit(self) -> None:
         th = self.theory
         by_type: dict[int, MoveStats] = {}
-        min_moves = int(self.c["min_object_moves"])
+        heading: dict[int, list[int]] = {}  # per object: type -> [pairs, straight] over all its objects
+        min_moves, min_share = int(self.c["min_object_moves"]), float(self.c["min_object_share"])
         for key, s in self.stats.items():
             t = key[0] if isinstance(key, tuple) else key
-            if isinstance(key, tuple) and 0 < s.moves < min_moves:
-                continue  # one displacement in a still life: pixels' tracking took it for a look-alike nearby
+            if isinstance(key, tuple) and 0 < s.moves and (s.moves < min_moves or s.moves < min_share * s.seen):
+                continue  # a few displacements in a still life: pixels' tracking took it for a look-alike nearby
+            if isinstance(key, tuple):
+                pooled = heading.setdefault(t, [0, 0])
+                pooled[0] += s.pairs
+                pooled[1] += s.straight
             agg = by_type.setdefault(t, MoveStats())
             if isinstance(key, tuple):  # per object: a type is as mobile as its most mobile object (of
                 # those as mobile, the one seen move most: one that moved twice tells little of its heading)
@@ -746,7 +758,7 @@ class Learner:
             else:
                 by_type[t] = s
         for t, s in by_type.items():
-            model = self._classify(s)
+            model = self._classify(s, *heading.get(t, (0, 0)))
             if model.kind in ("missile", "random") and self._slides(t, s):
                 model = Movement("slider", model.cooldown, model.orientation, model.speed)
             old = th.movement.get(t)
@@ -762,7 +774,10 @@ class Learner:
         pushed = rule is not None and any(displaces(o.outcome) for o in rule.seen)
         return pushed and s.starts == 0 and s.seen - s.moves >= int(self.c["slider_rests"])
 
-    def _classify(self, s: MoveStats) -> Movement:
+    def _classify(self, s: MoveStats, pooled_pairs: int = 0, pooled_straight: int = 0) -> Movement:
+        """A movement model from one object's (or one type's) move statistics; without the library, a type
+        whose chosen object has too few pairs to judge its heading is judged on all its objects' pairs (a
+        short-lived shot: each one flies a few cells)."""
         if s.moves == 0:
             return Movement("static")
         if s.gaps:
@@ -777,7 +792,9 @@ class Learner:
         if not self.b.library_movement:
             # No library of movers: a random walker, unless many of its own moves kept their heading (or
             # turned straight back): then it goes on as it last went (a train, a shot, a patrol)
-            if s.pairs >= int(c["heading_pairs"]) and s.straight >= c["missile_straight"] * s.pairs:
+            pairs, straight = (s.pairs, s.straight) if s.pairs >= int(c["heading_pairs"]) else \
+                (pooled_pairs, pooled_straight)
+            if pairs >= int(c["heading_pairs"]) and straight >= c["missile_straight"] * pairs:
                 return Movement("missile", cooldown, orientation, speed)
             return Movement("random", cooldown, orientation, speed)
         # Nearly every move toward the avatar: it chases, even if its moves are straight (in a corridor).

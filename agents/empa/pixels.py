@@ -314,8 +314,7 @@ class PixelPerceiver:
             n_tokens = int(max(tokens.max(), prev_t.max())) + 1
             now = np.bincount(tokens[occupied], minlength=n_tokens)  # objects per appearance, this frame
             self._token_seen.update({t: int(n) for t, n in enumerate(now.tolist()) if n})
-            movers = {t for t, n in self._token_moves.items()
-                      if n >= MOVER_MIN_MOVES and n >= MOVER_SHARE * self._token_seen[t]}
+            movers = self._mover_looks()
             # across the level's edge too (a mover that wraps around comes back on the other side); the
             # level is the box of what is drawn (the frame may be padded right and below)
             rows = int(max(cy.max(), py.max(), np.nonzero(occupied.any(axis=1))[0].max())) + 1
@@ -357,22 +356,32 @@ class PixelPerceiver:
         self._prev[layer] = tokens, ids
         return ids
 
+    def _mover_looks(self) -> set[int]:
+        """Appearances whose objects were tracked moving often enough to be a mover's."""
+        return {t for t, n in self._token_moves.items()
+                if n >= MOVER_MIN_MOVES and n >= MOVER_SHARE * self._token_seen[t]}
+
     def _hide(self, tokens: np.ndarray, ids: np.ndarray, prev_t: np.ndarray, prev_i: np.ndarray,
               same: np.ndarray) -> None:
         """Object permanence: what vanished where a mover now stands is kept, hidden, until the cell shows again.
 
         A sprite drawn over another (an avatar filling its tile) hides it; without this the thing
-        under it would seem to die when covered and to be born when uncovered. A hidden object is
+        under it would seem to die when covered and to be born when uncovered. A new object of a
+        mover's look (a shot just fired, a dart from a turret) hides what it appeared on, too; a new
+        one of another look may be what the old one turned into, so that one went. A hidden object is
         dropped when its cell shows something else with no mover on it: then it really went.
         """
         prev_at = {int(i): (int(y), int(x)) for y, x, i in
                    zip(*np.nonzero(prev_i >= 0), prev_i[prev_i >= 0], strict=True)}
         now = set(ids[ids >= 0].tolist())
+        movers = self._mover_looks()
 
         def covered(cell: tuple[int, int]) -> bool:
-            """The cell's object stayed there (a coverer standing still) or came from elsewhere (a mover)."""
+            """The cell's object stayed there (a coverer standing still), came from elsewhere (a mover)
+            or is a new one of a mover's look."""
             i = int(ids[cell])
-            return i >= 0 and (bool(same[cell]) or prev_at.get(i, cell) != cell)
+            return i >= 0 and (bool(same[cell]) or prev_at.get(i, cell) != cell
+                               or (i not in prev_at and int(tokens[cell]) in movers))
 
         hidden: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for cell, stack in self._hidden.items():

@@ -34,6 +34,7 @@ class Behaviour:
     resource_bonus: bool         # resources_good: the planner values resources
     load_novelty: bool           # resources_good off: a contact never tried holding a resource now held is new
     rollout_shots: bool          # projectile_rollout
+    learn_shot_flight: bool      # projectile_rollout off: the shot's moves count from its first tick
     evidence_objects: int        # color_is_type: objects that must show a type's interaction
     movement_per_object: bool    # color_is_type off: movement fitted per object
     split_lookalikes: bool       # color_is_type off: an object that kills where its look-alikes are safe is a kind
@@ -103,7 +104,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           "again (a door that wanted a key).", {"resource_bonus": (True, False), "load_novelty": (False, True)},
           requires=("object_state",)),
     Prior("projectile_rollout", "After a shot, the planner rolls the projectile forward to score the shot.", "P8",
-          "Shots are scored only by what the search itself reaches.", {"rollout_shots": (True, False)}),
+          "Shots are scored only by what the search itself reaches; so that the mental shot flies, its moves "
+          "count from its first tick (beside the avatar; other things' moves count only away from it).",
+          {"rollout_shots": (True, False), "learn_shot_flight": (False, True)}),
     Prior("color_is_type", "All objects of one appearance are one type: evidence pools across them.", "P9",
           "Movement is learned per object, a type's interaction counts as known only after two "
           "different objects of it showed it, and an object that killed the avatar where its look-alikes "

@@ -580,3 +580,20 @@ def test_a_floor_shown_where_the_avatar_took_a_key_is_new_not_a_floor_that_moved
     c = _shown(p, _strip("...A."))
     assert c[(2, 0)][1] not in {i for _, i in a.values()}
     assert a[(3, 0)][1] in p.hidden_ids and c[(1, 0)] == a[(1, 0)]
+
+
+@pytest.mark.parametrize("reclaim", [False, True])
+def test_a_new_object_of_a_movers_look_hides_the_floor_it_appeared_on(reclaim: bool) -> None:
+    """Once shots were seen fly, a shot fired onto a floor tile covers it: the tile keeps its id, hidden,
+    and shows again under that id when the shot flies on (before, it was a new floor, and the floors
+    beside it were matched to the wrong cells: floors that moved)."""
+    p = PixelPerceiver(TS, permanence=not reclaim, reclaim=reclaim)
+    first = {c: i for c, (_, i) in _shown(p, _strip("A.....")).items()}
+    for frame in ("As....", "A.s...", "A..s..", "A...s.", "A....."):  # the first shot: its look moves
+        _shown(p, _strip(frame))
+    floors = {c: i for c, (_, i) in _shown(p, _strip("A.....")).items()}
+    fired = _shown(p, _strip("As...."))
+    assert floors[(1, 0)] in p.hidden_ids and fired[(1, 0)][1] not in floors.values()
+    on = {c: i for c, (_, i) in _shown(p, _strip("A.s...")).items()}
+    assert on[(1, 0)] == floors[(1, 0)] and floors[(2, 0)] in p.hidden_ids
+    assert floors[(0, 0)] == first[(0, 0)]
