@@ -121,7 +121,8 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           "parameter grid.", "P11",
           "Every moving type is modelled as a random walker with a learned move rate, unless its own moves "
           "kept their heading (or turned straight back) in 90% of at least 8 pairs of moves (planner.yml "
-          "heading_pairs): then each of its objects goes on as it last went (no chasers, fleers or grid).",
+          "heading_pairs; per object, all its objects' pairs together when no one of them has 8: short-lived "
+          "shots): then each of its objects goes on as it last went (no chasers, fleers or grid).",
           {"library_movement": (True, False)}),
     Prior("single_map_theory", "The planner uses the single most probable theory.", "P13",
           "Plans are checked against the runner-up theory (unconfirmed harmful rules kept) and a plan "
