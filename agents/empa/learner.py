@@ -743,19 +743,19 @@ class Learner:
         heading: dict[int, list[int]] = {}  # per object: type -> [pairs, straight] over all its objects
         min_moves, min_share = int(self.c["min_object_moves"]), float(self.c["min_object_share"])
         for key, s in self.stats.items():
-            t = key[0] if isinstance(key, tuple) else key
-            if isinstance(key, tuple) and 0 < s.moves and (s.moves < min_moves or s.moves < min_share * s.seen):
+            if not isinstance(key, tuple):
+                by_type[key] = s
+                continue
+            t = key[0]
+            if 0 < s.moves and (s.moves < min_moves or s.moves < min_share * s.seen):
                 continue  # a few displacements in a still life: pixels' tracking took it for a look-alike nearby
-            if isinstance(key, tuple):
-                pooled = heading.setdefault(t, [0, 0])
-                pooled[0] += s.pairs
-                pooled[1] += s.straight
+            pooled = heading.setdefault(t, [0, 0])
+            pooled[0] += s.pairs
+            pooled[1] += s.straight
+            # per object: a type is as mobile as its most mobile object (of those as mobile, the one seen
+            # move most: one that moved twice tells little of its heading)
             agg = by_type.setdefault(t, MoveStats())
-            if isinstance(key, tuple):  # per object: a type is as mobile as its most mobile object (of
-                # those as mobile, the one seen move most: one that moved twice tells little of its heading)
-                if (s.moves * max(agg.seen, 1), s.pairs) >= (agg.moves * max(s.seen, 1), agg.pairs):
-                    by_type[t] = s
-            else:
+            if (s.moves * max(agg.seen, 1), s.pairs) >= (agg.moves * max(s.seen, 1), agg.pairs):
                 by_type[t] = s
         for t, s in by_type.items():
             model = self._classify(s, *heading.get(t, (0, 0)))
