@@ -212,7 +212,11 @@ class EMPAAgent(Agent):
     #: too few (a shot flies a few cells: it stayed a still thing in the mental game); pixels: a new object
     #: of a mover's look hides what it appeared on; per object, a mover's moves are 2% of its sightings
     #: too (a floor in a dart's lane). With object state and every prior on it plays as 38
-    REVISION = 39
+    #: 40: without effect names, a mover that vanished was killed by what lay ahead of it (by its last
+    #: move, whatever moved it), both ways when that went too (a shot and its target), and a type gone
+    #: wholly at that contact was cleared by it (a "clear" outcome: killAll); not by what it crossed
+    #: unharmed, nor, on pixels, by a floor a new look covered. With every prior on it plays as 39
+    REVISION = 40
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -104,6 +104,9 @@ class Learner:
         self.initial: set[int] = set()
         self.moved: set[int] = set()  # objects whose cell changed in the last step (sliding ones among them)
         self.still: dict[int, bool] = {}  # object -> seen still, untouched, last step
+        #: object -> the way its cell last changed, whatever moved it (where a vanished mover was heading)
+        self.went: dict[int, tuple[int, int]] = {}
+        self.crossed: dict[int, set[int]] = defaultdict(set)  # type -> types it moved onto unharmed
         self.spawns = SpawnTracker(theory)
         self.edge_seen: dict[int, Counter[str]] = {}  # type -> what was seen happen at the screen's edge
         #: contacts whose object the avatar covered (pixels): id -> (its type, the avatar's type, inventory,
@@ -143,6 +146,7 @@ class Learner:
             frame.inventory = {}
         self.spawns.start_episode()
         self.last_dir.clear()
+        self.went.clear()
         self.last_move.clear()
         self.still.clear()
         self.moved = set()
@@ -594,19 +598,40 @@ class Learner:
                 self._judge_covered(oid, t, at, inv, reward, gone=True)
 
     def _passive_contacts(self, prev: Frame, action: str, nxt: Frame, touched: set[int]) -> set[tuple[int, int]]:
-        """Non-avatar objects that vanished: killed by a moving thing that reached them (a shot, a pushed box;
-        a new object of a still kind is what the vanished one showed, not what killed it)."""
+        """Non-avatar objects that vanished, without the event log: a mover that vanished was killed by
+        what it ran into (both ways when that vanished too: a shot and its target); anything else by a
+        moving thing that reached it (a shot, a pushed box; a new object of a still kind is what the
+        vanished one showed, not what killed it)."""
         fired: set[tuple[int, int]] = set()
         if self.b.effect_names:
             return fired
         th = self.theory
         inv = prev.inventory_key()
+        reached = nxt.avatar_cell()
+        gone = [(oid, t, x, y) for oid, (t, x, y) in prev.objects.items()
+                if oid not in nxt.objects and oid != prev.avatar and oid not in prev.hidden and oid not in nxt.hidden]
+        done: set[int] = set()
+        for oid, t, x, y in gone:
+            if oid in done or not (oid in self.went or oid in self.last_dir) or self._still(t) or (x, y) == reached:
+                continue  # (the avatar's own contacts: see _from_state; a still kind's moves are mis-tracks)
+            hit = self._ran_into(prev, nxt, oid, t, (x, y))
+            if hit is None:
+                continue
+            other, b = hit
+            self._record(t, b, "kill", inv, None, oid)
+            fired.add((t, b))
+            done.add(oid)
+            if other is not None:  # it went too: what the mover did to it (and to a whole type at once)
+                cleared = self._cleared(prev, nxt, {t, b})
+                self._record(b, t, "kill+clear" if cleared is not None else "kill", inv, cleared, other)
+                fired.add((b, t))
+                done.add(other)
         moved = {o for o, (t, x, y) in nxt.objects.items()
                  if o != nxt.avatar and (prev.objects[o][1:] != (x, y) if o in prev.objects else not self._still(t))}
         if not moved:
             return fired
-        for oid, (t, x, y) in prev.objects.items():
-            if oid in nxt.objects or oid == prev.avatar or oid in prev.hidden or oid in nxt.hidden:  # _uncovered
+        for oid, t, x, y in gone:
+            if oid in done:
                 continue
             near = {nxt.objects[o][0] for o in moved if abs(nxt.objects[o][1] - x) + abs(nxt.objects[o][2] - y) <= 1}
             near -= {t, th.avatar_type if th.avatar_type is not None else -1}
@@ -615,6 +640,44 @@ class Learner:
                 self._record(t, b, "kill", inv, None, oid)
                 fired.add((t, b))
         return fired
+
+    def _ran_into(self, prev: Frame, nxt: Frame, oid: int, t: int,
+                  cell: tuple[int, int]) -> tuple[int | None, int] | None:
+        """What a vanished mover ran into: (the object if it vanished too, else None; its type), looked for in
+        the cell ahead (its heading), else beside it. Not what it was seen to cross unharmed (a floor), nor the
+        avatar; beside it (the heading is old), not what blocks the avatar either (a mover beside a wall and a
+        pen went into the pen). None: no single suspect."""
+        th = self.theory
+        x, y = cell
+        dx, dy = self.went.get(oid) or self.last_dir[oid]
+        blocks = {b for (a, b), r in th.rules.items()
+                  if a == th.avatar_type and r.seen and r.seen[-1].outcome == "block"}
+        for cells, skip in (([(x + dx, y + dy)], set()),
+                            ([(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)], blocks)):
+            there = [o for c in cells for o in prev.cells.get(c, ())
+                     if o != prev.avatar and o not in prev.hidden and prev.objects[o][0] not in (t, th.avatar_type)]
+            went = {prev.objects[o][0]: o for o in there if o not in nxt.objects and o not in nxt.hidden
+                    and not self._covered_by_mover(prev, nxt, prev.objects[o][1:])}
+            if len(went) == 1:
+                b, other = next(iter(went.items()))
+                return other, b
+            stayed = {prev.objects[o][0] for o in there if o in nxt.objects} - skip
+            stayed = {b for b in stayed if b not in self.crossed[t] and not self._passable(t, b)}
+            if len(stayed) == 1:
+                return None, next(iter(stayed))
+        return None
+
+    def _covered_by_mover(self, prev: Frame, nxt: Frame, cell: tuple[int, int]) -> bool:
+        """Pixels: something of a moving kind came onto ``cell`` (what vanished there is under it, not gone)."""
+        return any(o not in prev.objects or prev.objects[o][1:] != nxt.objects[o][1:]
+                   for o in nxt.cells.get(cell, ()) if not self._still(nxt.objects[o][0]))
+
+    def _cleared(self, prev: Frame, nxt: Frame, skip: set[int]) -> int | None:
+        """The one type (besides ``skip`` and the avatar) all of whose objects went in this step: what a
+        contact cleared at once (a switch that turns every beam off)."""
+        after = nxt.counts()
+        gone = {k for k, n in prev.counts().items() if n and not after.get(k)} - skip - {self.theory.avatar_type}
+        return min(gone) if len(gone) == 1 else None
 
     def _still(self, t: int) -> bool:
         """A kind known not to move (a wall, or seen and never moving): a new one is a reveal (the floor
@@ -676,6 +739,8 @@ class Learner:
             near = (pa is not None and _dist((x, y), pa) <= 1) or (na is not None and _dist((x, y), na) <= 1)
             if near:
                 touched.add(oid)
+            if after is not None and after[1:] != (x, y):
+                self.went[oid] = (_sign(after[1] - x), _sign(after[2] - y))
             if after is None and not near and oid in self.last_dir:
                 d = self.last_dir[oid]
                 if not (0 <= x + d[0] < width and 0 <= y + d[1] < height):
@@ -703,6 +768,7 @@ class Learner:
             if start is not None:
                 self.start_heading[start] = step
             s.moves += 1
+            self.crossed[t] |= prev.types_at((round(x1), round(y1)), exclude=oid)
             s.speeds[round(max(abs(dx), abs(dy)), 3)] += 1
             if oid in self.last_move:
                 s.gaps[self.steps - self.last_move[oid]] += 1

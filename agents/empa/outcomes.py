@@ -50,6 +50,7 @@ OUTCOMES: dict[str, OutcomeKind] = _table(
     OutcomeKind("reverse", "reverseDirection"),
     OutcomeKind("teleport", "teleportToExit", arg="type"),
     OutcomeKind("drain", "changeResource", arg="resource"),  # the avatar lost some of what it held
+    OutcomeKind("clear", "killAll", arg="type"),  # every object of another type went at that contact
     # named by the event log
     OutcomeKind("killSprite", "killSprite", removes=True, kills=True, harms_avatar=True),
     OutcomeKind("killBoth", "killBoth", removes=True, kills=True, harms_avatar=True),

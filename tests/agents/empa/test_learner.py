@@ -8,7 +8,7 @@ from agents.empa.agent import EMPAConfig
 from agents.empa.learner import Learner, MoveStats
 from agents.empa.perception import Frame
 from agents.empa.priors import PriorSet
-from agents.empa.theory import Theory
+from agents.empa.theory import Rule, Theory
 
 FLOOR, CAR, AVATAR = 0, 1, 2
 WIDTH = 10
@@ -548,3 +548,77 @@ def test_without_rollouts_and_the_library_short_lived_shots_are_missiles_on_all_
                 learner.update(before, "ACTION_NIL", after, 0.0, False, None, None)
     assert learners["no rollout"].theory.movement[shot].kind == "missile"
     assert learners["rollout"].theory.movement[shot].kind == "random"  # 3 pairs short: beside the avatar uncounted
+
+
+SHOT, TARGET, BEAM, PEN, WALL, NEW_LOOK = 5, 6, 7, 8, 9, 10
+
+
+def _room(extra: dict[int, tuple[int, int, int]], floors_under: bool = True, hiding: tuple[int, ...] = ()) -> Frame:
+    """A 9 x 5 room walled round, floor inside, the avatar (id 999) at (1, 3), and ``extra`` objects by id.
+    ``floors_under`` off, as pixels show it: no floor where something else is, except under the objects
+    ``hiding`` (known movers: the floor is kept there, perceived as covered)."""
+    taken = {(x, y) for oid, (_, x, y) in extra.items() if oid not in hiding} | {(1, 3)}
+    covered = {(x, y) for oid, (_, x, y) in extra.items() if oid in hiding}
+    objects: dict[int, tuple[int, int, int]] = {}
+    for y in range(5):
+        for x in range(9):
+            if x in (0, 8) or y in (0, 4):
+                objects[9 * y + x] = (WALL, x, y)
+            elif floors_under or (x, y) not in taken:
+                objects[9 * y + x] = (FLOOR, x, y)  # (a floor keeps its id while it shows)
+    hidden = frozenset(9 * y + x for x, y in covered) if not floors_under else frozenset()
+    return Frame({**objects, **extra, 999: (AVATAR, 1, 3)}, 999, hidden=hidden)
+
+
+def _shot_flies(learner: Learner, xs: list[int], still: dict[int, tuple[int, int, int]],
+                after: dict[int, tuple[int, int, int]]) -> None:
+    """A shot (id 500) flies right along row 1 through ``xs`` and is gone; ``still`` stands meanwhile,
+    ``after`` is what is left of it then."""
+    frames = [_room({**still, 500: (SHOT, x, 1)}) for x in xs] + [_room(after)]
+    learner.start_episode(frames[0])
+    for before, nxt in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_NIL", nxt, 0.0, False, None, None)
+
+
+def test_without_the_event_log_a_shot_and_its_target_gone_together_killed_each_other() -> None:
+    """The shot flew into the target and both went, and every beam went with them: each killed the other,
+    and that contact cleared the beams (a switch), which the simulator runs as killAll."""
+    learner = _learner("event_log", "interaction_library")
+    target_and_beams = {600: (TARGET, 7, 1), 700: (BEAM, 7, 2), 701: (BEAM, 7, 3)}
+    _shot_flies(learner, [3, 4, 5, 6], target_and_beams, {})
+    rules = learner.theory.rules
+    assert rules[(SHOT, TARGET)].seen[-1].outcome == "kill"
+    assert (rules[(TARGET, SHOT)].seen[-1].outcome, rules[(TARGET, SHOT)].seen[-1].arg) == ("kill+clear", BEAM)
+    assert not any(o.outcome == "kill" for o in rules[(SHOT, FLOOR)].seen)  # it crossed floors unharmed
+
+
+def test_without_the_event_log_a_shot_gone_at_a_wall_was_killed_by_the_wall() -> None:
+    learner = _learner("event_log", "interaction_library")
+    _shot_flies(learner, [3, 4, 5, 6, 7], {}, {})
+    assert learner.theory.rules[(SHOT, WALL)].seen[-1].outcome == "kill"
+    assert not any(o.outcome == "kill" for o in learner.theory.rules[(SHOT, FLOOR)].seen)
+
+
+def test_without_the_event_log_a_mover_gone_beside_a_wall_went_into_what_lay_ahead() -> None:
+    """A sheep walking left vanished beside the top wall, facing a pen: the pen took it, not the wall."""
+    learner = _learner("event_log", "interaction_library")
+    frames = [_room({400: (CAR, x, 1), 800: (PEN, 1, 1)}) for x in (5, 4, 3, 2)] + [_room({800: (PEN, 1, 1)})]
+    learner.start_episode(frames[0])
+    for before, nxt in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_NIL", nxt, 0.0, False, None, None)
+    assert learner.theory.rules[(CAR, PEN)].seen[-1].outcome == "kill"
+    assert (CAR, WALL) not in learner.theory.rules
+
+
+def test_on_pixels_a_floor_covered_by_a_new_look_was_not_killed_with_the_mover_that_vanished() -> None:
+    """A dart flying left over a beam takes a new look (a new object) on the next floor, which that look
+    covers: the floor did not go with the dart, so neither killed the other."""
+    learner = _learner("event_log", "interaction_library")
+    frames = [_room({500: (SHOT, x, 1)}, floors_under=False, hiding=(500,)) for x in (7, 6, 5)]
+    frames.append(_room({501: (NEW_LOOK, 4, 1)}, floors_under=False))
+    learner.start_episode(frames[0])
+    for before, nxt in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_NIL", nxt, 0.0, False, None, None)
+    rules = learner.theory.rules
+    assert (FLOOR, SHOT) not in rules
+    assert not any(o.outcome == "kill" for o in rules.get((SHOT, FLOOR), Rule()).seen)

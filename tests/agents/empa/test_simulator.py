@@ -478,3 +478,12 @@ def test_only_deaths_learned_from_state_differences_and_only_the_avatars_are_sus
     assert th.rule(AVATAR, PORTAL).precondition() is None and th.rule(PORTAL, AVATAR).precondition() is None
     text = compile_theory(th, _frame(["#####", "#AP..", "#####"]), {}).game_text
     assert f"t{AVATAR} t{PORTAL} > killSprite" in text and "killIfHasMore" not in text
+
+
+def test_a_contact_that_cleared_a_type_compiles_to_a_kill_and_a_kill_all() -> None:
+    """Learned from state differences (no effect names): the target went and so did every beam."""
+    target, shot, beam = 7, 8, 9
+    theory = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, target, shot, beam})
+    theory.rule(target, shot).add("kill+clear", (), beam, 0)
+    text = compile_theory(theory, _frame(ROOMS), {}).game_text
+    assert f"t{target} t{shot} > killSprite" in text and f"t{target} t{shot} > killAll stype=t{beam}" in text
