@@ -216,7 +216,9 @@ class EMPAAgent(Agent):
     #: move, whatever moved it), both ways when that went too (a shot and its target), and a type gone
     #: wholly at that contact was cleared by it (a "clear" outcome: killAll); not by what it crossed
     #: unharmed, nor, on pixels, by a floor a new look covered. With every prior on it plays as 39
-    REVISION = 40
+    #: 41: a gradient plan (no route to the objective) from a state decided from before is no progress:
+    #: the agent tries something untried instead, when it can (a switch to shoot before the beam it faces)
+    REVISION = 41
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -605,6 +607,15 @@ class EMPAAgent(Agent):
                     goals = explore
                     plan = search(goals, "long_node_budget")
                     nodes += work.spend(plan)
+        if plan.reason == "gradient" and here in self._decided_from:
+            # No route to the objective, and its gradient led back to a state decided from before: a step
+            # nearer it is no progress. Something untried (a switch not yet shot) may open the way.
+            explore = self._goals(frame, exploit=False)
+            if explore.novelty or explore.pair_novelty:
+                tried = search(explore, "node_budget")
+                nodes += work.spend(tried)
+                if tried.reason == "novelty" and tried.actions:
+                    plan, goals = tried, explore
         # (a novelty plan counts as a try once it has been followed to its end: see _novelty_tried)
         self._novelty_goal = (th.version, goals.novelty, goals.pair_novelty) if plan.reason == "novelty" else None
         if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):
