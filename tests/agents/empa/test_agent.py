@@ -890,6 +890,49 @@ def test_a_switch_that_clears_a_type_is_learned_with_that_type_and_used() -> Non
     assert run.levels[1].steps <= 12, run.levels  # the second time: switch, then exit, no detour
 
 
+#: The exit (learned on level 0) lies behind a beam; darts cross the lane before it, so a plan nearer the
+#: exit keeps coming back to where it was; the switch that clears the beam is out of the way.
+BEAM_SWITCH = """BasicGame
+    SpriteSet
+        floor  > Immovable color=DARKGRAY
+        exit   > Door color=GREEN
+        beam   > Immovable color=RED
+        switch > Immovable color=BLUE
+        turret > SpawnPoint stype=dart cooldown=4 orientation=RIGHT color=BROWN
+        dart   > Missile speed=1 color=ORANGE
+        avatar > MovingAvatar color=WHITE
+        wall   > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        e > floor exit
+        b > floor beam
+        s > floor switch
+        A > floor avatar
+        w > floor wall
+        t > floor turret
+    InteractionSet
+        avatar turret > stepBack
+        dart wall beam > killSprite
+        avatar dart > killSprite
+        avatar wall > stepBack
+        avatar beam > killSprite
+        switch avatar > killAll stype=beam
+        switch avatar > killSprite
+        exit avatar > killSprite
+    TerminationSet
+        SpriteCounter stype=exit limit=0 win=True
+        SpriteCounter stype=avatar limit=0 win=False
+"""
+BEAM_SWITCH_LEVELS = ["wwwwwww\nwA...ew\nwwwwwww\n",
+                      "wwwwwwwwwww\nws.....wbww\nw......wbew\nwt.......bw\nw....A.wwww\nwwwwwwwwwww\n"]
+
+
+def test_a_plan_nearer_an_unreachable_exit_that_circles_gives_way_to_something_untried() -> None:
+    """Revision 40 circled in front of the beam until the budget ran out; 41 tries the switch."""
+    run = play(EMPAAgent(EMPAConfig()), BEAM_SWITCH, BEAM_SWITCH_LEVELS, budget=300)
+    assert [lv.won for lv in run.levels] == [True, True], run.levels
+
+
 def test_random_steps_never_walk_into_known_harm() -> None:
     agent = EMPAAgent(EMPAConfig())
     agent.reset(["ACTION_LEFT", "ACTION_RIGHT", "ACTION_DOWN", "ACTION_UP", "ACTION_NIL"],
