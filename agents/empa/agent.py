@@ -218,7 +218,10 @@ class EMPAAgent(Agent):
     #: unharmed, nor, on pixels, by a floor a new look covered. With every prior on it plays as 39
     #: 41: a gradient plan (no route to the objective) from a state decided from before is no progress:
     #: the agent tries something untried instead, when it can (a switch to shoot before the beam it faces)
-    REVISION = 41
+    #: 42 (pixels, remembering pick-ups): a death on a kind stood on safely, only ever holding one resource,
+    #: for as many ticks as was held, is a hidden drain (lava burning fuel): those contacts spent one a tick,
+    #: and it kills with none left; the memory spends it a tick at a time. Object state plays as 41
+    REVISION = 42
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -119,6 +119,7 @@ class Learner:
         #: from under it) is what it holds, by memory; the agent reads it into each frame's inventory
         self.remember_pickups = remember_pickups
         self.took: Counter[int] = Counter()
+        self.stood: Counter[int] = Counter()  # this attempt: kind -> ticks the avatar stood on one
         self.counted: set[int] = set()  # covered objects already counted as taken (known pick-ups)
         #: remembering pick-ups: something went while the avatar was not yet found this attempt (it may have
         #: been taken, uncounted), or went from under a mover then (hidden: ``unjudged``)
@@ -139,6 +140,7 @@ class Learner:
         self._starts = {oid: (level, t, x, y) for oid, (t, x, y) in frame.objects.items()} \
             if self.b.movement_per_object else {}
         self.took.clear()
+        self.stood.clear()
         self.counted.clear()
         self.missed = False
         self.unjudged = set()
@@ -198,6 +200,8 @@ class Learner:
             partners = self._event_partners(events) if self.b.read_events and events is not None else None
             fired = self._from_state(prev, action, nxt, partners)
         fired |= self._passive_contacts(prev, action, nxt, touched)
+        if self.remember_pickups:
+            self._stand(nxt)
         self._projectile(prev, action, nxt)
         if self.spawns.update(prev, nxt):
             self.changed = True
@@ -423,7 +427,11 @@ class Learner:
                 self._record(at, t, "kill", inv, None, av)
                 fired.add((at, t))
             if not blamed:
-                self.unexplained = {o for c in cells for f in (prev, nxt) for o in f.cells.get(c, ()) if o != av}
+                spent = self._hidden_drain(prev, cands, at, av)
+                if spent is not None:
+                    fired.add((at, spent))
+                else:
+                    self.unexplained = {o for c in cells for f in (prev, nxt) for o in f.cells.get(c, ()) if o != av}
             return fired
         new_cell = (na[1], na[2])
         turned = prev.avatar_orientation != nxt.avatar_orientation
@@ -451,6 +459,56 @@ class Learner:
                     self._record(at, prev.objects[oid][0], "teleport", inv, exit_type, av, oid)
                     fired.add((at, prev.objects[oid][0]))
         return fired
+
+    def _hidden_drain(self, prev: Frame, cands: set[int], at: int, av: int) -> int | None:
+        """Remembering pick-ups (what is spent is not seen): the avatar died on a kind it stood on safely,
+        and only ever while holding one resource, for at least as many ticks this attempt as it held of it
+        (fuel burnt on lava, a tick at a time): each tick there spent one, and with none left it kills.
+        Its safe contacts become drains, this death a kill holding none; returns that kind (None: no single
+        such kind)."""
+        held = [(r, n) for r, n in prev.inventory.items() if n > 0]
+        if not self.remember_pickups or len(held) != 1:
+            return None
+        res, n = held[0]
+        th = self.theory
+        found = []
+        for x in cands - {at}:
+            rule = th.rules.get((at, x))
+            safe = [o for o in rule.seen if o.outcome == "nothing"] if rule is not None else []
+            if safe and all(dict(o.inventory).get(res, 0) > 0 for o in safe) and self.stood[x] >= n:
+                found.append(x)
+        if len(found) != 1:
+            return None
+        x = found[0]
+        rule = th.rules[(at, x)]
+        seen, rule.seen = rule.seen, []
+        for o in seen:  # (what was held then is not known: one is the least a tick there needs)
+            if o.outcome == "nothing":
+                o.outcome, o.arg, o.inventory = "drain", (res, -1), tuple(sorted({**dict(o.inventory), res: 1}.items()))
+            key = (o.outcome, o.inventory, o.arg)
+            same = next((m for m in rule.seen if (m.outcome, m.inventory, m.arg) == key), None)
+            if same is not None:
+                same.count += o.count
+            else:
+                rule.seen.append(o)
+        self._record(at, x, "kill", tuple(p for p in prev.inventory_key() if p[0] != res), None, av)
+        self.changed = True
+        return x
+
+    def _stand(self, nxt: Frame) -> None:
+        """Remembering pick-ups: count the ticks the avatar stands on each kind (under it: covered), and
+        spend what a kind it stands on is believed to drain each tick."""
+        at = nxt.objects[nxt.avatar][0] if nxt.avatar in nxt.objects else None
+        if at is None:
+            return
+        for x in {t for oid, (t, *_) in self.covered.items() if oid in nxt.hidden}:
+            self.stood[x] += 1
+            rule = self.theory.rules.get((at, x))
+            if rule is None or not rule.seen:
+                continue
+            outcome, arg, _ = rule.outcome(nxt.inventory_key(), self.b.deterministic)
+            if outcome == "drain" and isinstance(arg, tuple) and nxt.inventory.get(arg[0], 0) > 0:
+                self._take(arg[0], (nxt,), arg[1])
 
     def _goes_on(self, prev: Frame, action: str, nxt: Frame) -> None:
         """Does the avatar keep going by itself (an OngoingAvatar)? Learned from the steps right after it
@@ -494,7 +552,12 @@ class Learner:
             after = nxt.objects.get(oid)
             if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
                 self.covered[oid] = (t, at, inv, self.reward)
-                self._record(at, t, "nothing", inv, None, av, oid)
+                mine = self.theory.rules.get((at, t))
+                believed = mine.outcome(inv, self.b.deterministic) if mine is not None and mine.seen else ("",)
+                if believed[0] == "drain":  # (unseen on pixels: what it is believed to spend)
+                    self._record(at, t, "drain", inv, believed[1], av, oid)
+                else:
+                    self._record(at, t, "nothing", inv, None, av, oid)
                 rule = self.theory.rules.get((t, at))
                 if self.remember_pickups and rule is not None and rule.seen and \
                         rule.outcome(inv, self.b.deterministic)[0] == "collect":

@@ -8,6 +8,7 @@ from agents.empa.agent import EMPAConfig
 from agents.empa.learner import Learner, MoveStats
 from agents.empa.perception import Frame
 from agents.empa.priors import PriorSet
+from agents.empa.simulator import compile_theory
 from agents.empa.theory import Rule, Theory
 
 FLOOR, CAR, AVATAR = 0, 1, 2
@@ -622,3 +623,36 @@ def test_on_pixels_a_floor_covered_by_a_new_look_was_not_killed_with_the_mover_t
     rules = learner.theory.rules
     assert (FLOOR, SHOT) not in rules
     assert not any(o.outcome == "kill" for o in rules.get((SHOT, FLOOR), Rule()).seen)
+
+
+FUEL, LAVA = 11, 12
+
+
+def test_remembering_pick_ups_a_death_on_lava_crossed_safely_holding_fuel_is_a_hidden_drain() -> None:
+    """Pixels without bars: the avatar took one fuel, stood on lava unharmed (the fuel it burnt there is not
+    seen), and died stepping onto more lava. The lava spends a fuel each tick and kills with none left:
+    what the engine's killIfHasLess and changeResource do."""
+    learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"object_state", "event_log"})).behaviour(),
+                      EMPAConfig().constants(), remember_pickups=True)
+    ground = {9 * y + x: (FLOOR, x, y) for y in (2,) for x in range(1, 8)}
+    cells = {50: (FUEL, 2, 1), 60: (LAVA, 3, 1), 61: (LAVA, 4, 1)}
+
+    def frame(avatar_x: int | None, gone: tuple[int, ...] = (), hidden: tuple[int, ...] = ()) -> Frame:
+        objects = {**ground, **{o: v for o, v in cells.items() if o not in gone and o not in hidden}}
+        if avatar_x is not None:
+            objects[999] = (AVATAR, avatar_x, 1)
+        return Frame(objects, 999 if avatar_x is not None else None, hidden=frozenset(hidden))
+
+    frames = [frame(1), frame(2, gone=(50,)), frame(3, gone=(50,), hidden=(60,)), frame(None, gone=(50,))]
+    learner.start_episode(frames[0])
+    for before, nxt in zip(frames, frames[1:], strict=False):
+        nxt.inventory = {r: n for r, n in learner.took.items() if n > 0}  # (as the agent does)
+        learner.update(before, "ACTION_RIGHT", nxt, 0.0, nxt.avatar is None, "LOSE" if nxt.avatar is None else None,
+                       None)
+    rule = learner.theory.rules[(AVATAR, LAVA)]
+    assert {(o.outcome, o.arg) for o in rule.seen} == {("drain", (FUEL, -1)), ("kill", None)}
+    pre = rule.precondition()
+    assert pre is not None and (pre.with_resource, pre.without, pre.resource, pre.amount) == ("drain", "kill", FUEL, 1)
+    text = compile_theory(learner.theory, frames[0], {}).game_text
+    assert f"t{AVATAR} t{LAVA} > killIfHasLess resource=t{FUEL} limit=0" in text
+    assert f"t{AVATAR} t{LAVA} > changeResource resource=t{FUEL} value=-1" in text
