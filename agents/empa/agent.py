@@ -221,7 +221,10 @@ class EMPAAgent(Agent):
     #: 42 (pixels, remembering pick-ups): a death on a kind stood on safely, only ever holding one resource,
     #: for as many ticks as was held, is a hidden drain (lava burning fuel): those contacts spent one a tick,
     #: and it kills with none left; the memory spends it a tick at a time. Object state plays as 41
-    REVISION = 42
+    #: 43 (state differences): what the avatar moved on (pushed) never shared its cell, so it is no floor
+    #: when the avatar dies stepping into it (a hornet that flew on as the avatar came looked pushed, and
+    #: was never blamed for the deaths after); a known missile heading the avatar's way flew on by itself
+    REVISION = 43
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -530,10 +530,13 @@ class Learner:
         self._avatar_went = went
 
     def _passable(self, a: int, b: int) -> bool:
-        """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall)?"""
+        """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall)? Not if ``a`` moved it
+        on (a box pushed: they never shared a cell; a mover that only seemed pushed, met again, may kill)."""
         r = self.theory.rules.get((a, b))
+        moved_on = self.theory.rules.get((b, a))
         return r is not None and any(o.outcome == "nothing" for o in r.seen) and \
-            not any(o.outcome in ("kill", "block") for o in r.seen)
+            not any(o.outcome in ("kill", "block") for o in r.seen) and \
+            not (moved_on is not None and any(displaces(o.outcome) for o in moved_on.seen))
 
     def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
                          target: tuple[int, int], d: tuple[int, int], inv: Inventory,
@@ -579,9 +582,12 @@ class Learner:
                     outcome, arg = "kill", None if t in drained else _spent(prev, nxt)
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) != target and self.theory.movement.get(t, Movement()).kind != "static" \
-                    and (oid in self.moved and self.last_dir.get(oid) == d
+                    and ((oid in self.moved or self.theory.movement[t].kind == "missile")
+                         and self.last_dir.get(oid) == d
                          or (after[1], after[2]) != (target[0] + d[0], target[1] + d[1])):
-                continue  # a mover that went its own way as the avatar came in (on ahead of it): they never met
+                # a mover that went its own way as the avatar came in (on ahead of it: moving that way, or a
+                # missile heading that way between its moves): they never met
+                continue
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
             elif t in self.theory.resources and prev.inventory.get(t, 0) > 0:

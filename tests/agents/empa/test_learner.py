@@ -9,7 +9,7 @@ from agents.empa.learner import Learner, MoveStats
 from agents.empa.perception import Frame
 from agents.empa.priors import PriorSet
 from agents.empa.simulator import compile_theory
-from agents.empa.theory import Rule, Theory
+from agents.empa.theory import Movement, Rule, Theory
 
 FLOOR, CAR, AVATAR = 0, 1, 2
 WIDTH = 10
@@ -554,11 +554,13 @@ def test_without_rollouts_and_the_library_short_lived_shots_are_missiles_on_all_
 SHOT, TARGET, BEAM, PEN, WALL, NEW_LOOK = 5, 6, 7, 8, 9, 10
 
 
-def _room(extra: dict[int, tuple[int, int, int]], floors_under: bool = True, hiding: tuple[int, ...] = ()) -> Frame:
+def _room(extra: dict[int, tuple[int, int, int]], floors_under: bool = True, hiding: tuple[int, ...] = (),
+          avatar: tuple[int, int] | None = (1, 3)) -> Frame:
     """A 9 x 5 room walled round, floor inside, the avatar (id 999) at (1, 3), and ``extra`` objects by id.
     ``floors_under`` off, as pixels show it: no floor where something else is, except under the objects
-    ``hiding`` (known movers: the floor is kept there, perceived as covered)."""
-    taken = {(x, y) for oid, (_, x, y) in extra.items() if oid not in hiding} | {(1, 3)}
+    ``hiding`` (known movers: the floor is kept there, perceived as covered). ``avatar``: its cell (None:
+    dead)."""
+    taken = {(x, y) for oid, (_, x, y) in extra.items() if oid not in hiding} | ({avatar} if avatar else set())
     covered = {(x, y) for oid, (_, x, y) in extra.items() if oid in hiding}
     objects: dict[int, tuple[int, int, int]] = {}
     for y in range(5):
@@ -568,7 +570,9 @@ def _room(extra: dict[int, tuple[int, int, int]], floors_under: bool = True, hid
             elif floors_under or (x, y) not in taken:
                 objects[9 * y + x] = (FLOOR, x, y)  # (a floor keeps its id while it shows)
     hidden = frozenset(9 * y + x for x, y in covered) if not floors_under else frozenset()
-    return Frame({**objects, **extra, 999: (AVATAR, 1, 3)}, 999, hidden=hidden)
+    if avatar is None:
+        return Frame({**objects, **extra}, None, hidden=hidden)
+    return Frame({**objects, **extra, 999: (AVATAR, *avatar)}, 999, hidden=hidden)
 
 
 def _shot_flies(learner: Learner, xs: list[int], still: dict[int, tuple[int, int, int]],
@@ -656,3 +660,28 @@ def test_remembering_pick_ups_a_death_on_lava_crossed_safely_holding_fuel_is_a_h
     text = compile_theory(learner.theory, frames[0], {}).game_text
     assert f"t{AVATAR} t{LAVA} > killIfHasLess resource=t{FUEL} limit=0" in text
     assert f"t{AVATAR} t{LAVA} > changeResource resource=t{FUEL} value=-1" in text
+
+
+def test_without_the_event_log_what_only_seemed_pushed_is_blamed_when_the_avatar_dies_stepping_into_it() -> None:
+    """A hornet flew on as the avatar stepped into its cell (it looked pushed: they never shared a cell), then
+    the avatar stepped into it and died: the hornet killed it (it is no floor the avatar stood on safely)."""
+    learner = _learner("event_log", "interaction_library")
+    frames = [_room({600: (CAR, 3, 2)}, avatar=(2, 2)), _room({600: (CAR, 4, 2)}, avatar=(3, 2)),
+              _room({600: (CAR, 4, 2)}, avatar=None)]
+    learner.start_episode(frames[0])
+    learner.update(frames[0], "ACTION_RIGHT", frames[1], 0.0, False, None, None)
+    assert learner.theory.rules[(CAR, AVATAR)].seen[-1].outcome == "push"
+    learner.update(frames[1], "ACTION_RIGHT", frames[2], 0.0, True, "LOSE", None)
+    assert learner.theory.rules[(AVATAR, CAR)].seen[-1].outcome == "kill"
+
+
+def test_without_the_event_log_a_missile_flying_on_between_its_moves_was_not_pushed() -> None:
+    """A known missile heading right, still last tick (it moves every other tick), flies on as the avatar steps
+    into its cell from behind: it went its own way, nobody pushed it."""
+    learner = _learner("event_log", "interaction_library")
+    learner.theory.movement[CAR] = Movement("missile", cooldown=2, orientation=(1, 0))
+    frames = [_room({600: (CAR, 3, 2)}, avatar=(2, 2)), _room({600: (CAR, 4, 2)}, avatar=(3, 2))]
+    learner.start_episode(frames[0])
+    learner.last_dir[600] = (1, 0)
+    learner.update(frames[0], "ACTION_RIGHT", frames[1], 0.0, False, None, None)
+    assert (CAR, AVATAR) not in learner.theory.rules
