@@ -224,7 +224,10 @@ class EMPAAgent(Agent):
     #: 43 (state differences): what the avatar moved on (pushed) never shared its cell, so it is no floor
     #: when the avatar dies stepping into it (a hornet that flew on as the avatar came looked pushed, and
     #: was never blamed for the deaths after); a known missile heading the avatar's way flew on by itself
-    REVISION = 43
+    #: 44: 41's fallback only where the objective set novelty aside (searching the same novelty goals again
+    #: changed nothing but the random draws: sinking_key_ferry level 0 was lost); 42's drain only where the
+    #: avatar died on a kind it also stood on the tick before, and never a floor (a quarter of the level)
+    REVISION = 44
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -613,9 +616,10 @@ class EMPAAgent(Agent):
                     goals = explore
                     plan = search(goals, "long_node_budget")
                     nodes += work.spend(plan)
-        if plan.reason == "gradient" and here in self._decided_from:
+        if plan.reason == "gradient" and here in self._decided_from and not (goals.novelty or goals.pair_novelty):
             # No route to the objective, and its gradient led back to a state decided from before: a step
-            # nearer it is no progress. Something untried (a switch not yet shot) may open the way.
+            # nearer it is no progress. Something untried (a switch not yet shot) may open the way (what
+            # exploiting a known objective set aside: with novelty already sought, nothing new to try).
             explore = self._goals(frame, exploit=False)
             if explore.novelty or explore.pair_novelty:
                 tried = search(explore, "node_budget")

@@ -120,6 +120,7 @@ class Learner:
         self.remember_pickups = remember_pickups
         self.took: Counter[int] = Counter()
         self.stood: Counter[int] = Counter()  # this attempt: kind -> ticks the avatar stood on one
+        self.stood_on: set[int] = set()  # kinds the avatar covered before the step being learned from
         self.counted: set[int] = set()  # covered objects already counted as taken (known pick-ups)
         #: remembering pick-ups: something went while the avatar was not yet found this attempt (it may have
         #: been taken, uncounted), or went from under a mover then (hidden: ``unjudged``)
@@ -182,6 +183,7 @@ class Learner:
         self.reward = reward
         self.unexplained = set()
         th = self.theory
+        self.stood_on = {t for oid, (t, *_) in self.covered.items() if oid in prev.hidden}  # (before judged)
         self._uncovered(prev, nxt)
         if self.remember_pickups:
             self._missed(prev, nxt)
@@ -427,7 +429,7 @@ class Learner:
                 self._record(at, t, "kill", inv, None, av)
                 fired.add((at, t))
             if not blamed:
-                spent = self._hidden_drain(prev, cands, at, av)
+                spent = self._hidden_drain(prev, nxt, cells[-1], at, av)
                 if spent is not None:
                     fired.add((at, spent))
                 else:
@@ -460,19 +462,23 @@ class Learner:
                     fired.add((at, prev.objects[oid][0]))
         return fired
 
-    def _hidden_drain(self, prev: Frame, cands: set[int], at: int, av: int) -> int | None:
-        """Remembering pick-ups (what is spent is not seen): the avatar died on a kind it stood on safely,
-        and only ever while holding one resource, for at least as many ticks this attempt as it held of it
-        (fuel burnt on lava, a tick at a time): each tick there spent one, and with none left it kills.
-        Its safe contacts become drains, this death a kill holding none; returns that kind (None: no single
-        such kind)."""
+    def _hidden_drain(self, prev: Frame, nxt: Frame, cell: tuple[int, int], at: int, av: int) -> int | None:
+        """Remembering pick-ups (what is spent is not seen): the avatar died on a kind (at ``cell``, where it
+        went) it also stood on the tick before, safely, and only ever while holding one resource, for at
+        least as many ticks this attempt as it held of it (fuel burnt on lava, a tick at a time; not a floor,
+        a quarter of the level or more): each tick there spent one, and with none left it kills. Its safe
+        contacts become drains, this death a kill holding none; returns that kind (None: no single such)."""
         held = [(r, n) for r, n in prev.inventory.items() if n > 0]
         if not self.remember_pickups or len(held) != 1:
             return None
         res, n = held[0]
         th = self.theory
         found = []
-        for x in cands - {at}:
+        counts, (width, height) = prev.counts(), prev.size()
+        here = prev.types_at(cell, exclude=av) | nxt.types_at(cell)
+        for x in (here & self.stood_on) - {at}:
+            if (counts.get(x, 0) + 1) * 4 >= width * height:
+                continue  # a ground kind (a quarter of the level or more: a floor) is not what burns
             rule = th.rules.get((at, x))
             safe = [o for o in rule.seen if o.outcome == "nothing"] if rule is not None else []
             if safe and all(dict(o.inventory).get(res, 0) > 0 for o in safe) and self.stood[x] >= n:

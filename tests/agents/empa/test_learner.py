@@ -632,34 +632,56 @@ def test_on_pixels_a_floor_covered_by_a_new_look_was_not_killed_with_the_mover_t
 FUEL, LAVA = 11, 12
 
 
-def test_remembering_pick_ups_a_death_on_lava_crossed_safely_holding_fuel_is_a_hidden_drain() -> None:
-    """Pixels without bars: the avatar took one fuel, stood on lava unharmed (the fuel it burnt there is not
-    seen), and died stepping onto more lava. The lava spends a fuel each tick and kills with none left:
-    what the engine's killIfHasLess and changeResource do."""
+def _lava_strip(cells: dict[int, tuple[int, int, int]], steps: list[tuple[int | None, tuple[int, ...], tuple[int, ...]]]
+                ) -> tuple[Learner, Frame]:
+    """Pixels without bars, remembering pick-ups: the avatar walks right along row 1 over ``cells``; each
+    step is (its column or None: dead, the ids gone, the ids it covers)."""
     learner = Learner(Theory(avatar_type=AVATAR), PriorSet(frozenset({"object_state", "event_log"})).behaviour(),
                       EMPAConfig().constants(), remember_pickups=True)
     ground = {9 * y + x: (FLOOR, x, y) for y in (2,) for x in range(1, 8)}
-    cells = {50: (FUEL, 2, 1), 60: (LAVA, 3, 1), 61: (LAVA, 4, 1)}
 
-    def frame(avatar_x: int | None, gone: tuple[int, ...] = (), hidden: tuple[int, ...] = ()) -> Frame:
+    def frame(avatar_x: int | None, gone: tuple[int, ...], hidden: tuple[int, ...]) -> Frame:
         objects = {**ground, **{o: v for o, v in cells.items() if o not in gone and o not in hidden}}
         if avatar_x is not None:
             objects[999] = (AVATAR, avatar_x, 1)
         return Frame(objects, 999 if avatar_x is not None else None, hidden=frozenset(hidden))
 
-    frames = [frame(1), frame(2, gone=(50,)), frame(3, gone=(50,), hidden=(60,)), frame(None, gone=(50,))]
+    frames = [frame(*step) for step in steps]
     learner.start_episode(frames[0])
     for before, nxt in zip(frames, frames[1:], strict=False):
         nxt.inventory = {r: n for r, n in learner.took.items() if n > 0}  # (as the agent does)
         learner.update(before, "ACTION_RIGHT", nxt, 0.0, nxt.avatar is None, "LOSE" if nxt.avatar is None else None,
                        None)
+    return learner, frames[0]
+
+
+def test_remembering_pick_ups_a_death_on_lava_crossed_safely_holding_fuel_is_a_hidden_drain() -> None:
+    """Pixels without bars: the avatar took one fuel, stood on lava unharmed (the fuel it burnt there is not
+    seen), and died stepping onto more lava. The lava spends a fuel each tick and kills with none left:
+    what the engine's killIfHasLess and changeResource do."""
+    learner, first = _lava_strip({50: (FUEL, 2, 1), 60: (LAVA, 3, 1), 61: (LAVA, 4, 1)},
+                                 [(1, (), ()), (2, (50,), ()), (3, (50,), (60,)), (None, (50,), ())])
     rule = learner.theory.rules[(AVATAR, LAVA)]
     assert {(o.outcome, o.arg) for o in rule.seen} == {("drain", (FUEL, -1)), ("kill", None)}
     pre = rule.precondition()
     assert pre is not None and (pre.with_resource, pre.without, pre.resource, pre.amount) == ("drain", "kill", FUEL, 1)
-    text = compile_theory(learner.theory, frames[0], {}).game_text
+    text = compile_theory(learner.theory, first, {}).game_text
     assert f"t{AVATAR} t{LAVA} > killIfHasLess resource=t{FUEL} limit=0" in text
     assert f"t{AVATAR} t{LAVA} > changeResource resource=t{FUEL} value=-1" in text
+
+
+RUG = 13
+
+
+def test_remembering_pick_ups_a_death_on_lava_entered_from_a_rug_is_no_drain() -> None:
+    """Lava crossed safely holding fuel, then a rug, then a death stepping onto lava: the death did not come
+    after a tick on the lava, so nothing says the lava burnt what was held (a trap drawn like lava would die
+    the same way)."""
+    learner, _ = _lava_strip({80: (RUG, 2, 1), 50: (FUEL, 3, 1), 60: (LAVA, 4, 1), 81: (RUG, 5, 1), 61: (LAVA, 6, 1)},
+                             [(1, (), ()), (2, (), (80,)), (3, (50,), ()), (4, (50,), (60,)), (5, (50,), (81,)),
+                              (None, (50,), ())])
+    assert not any(o.outcome == "drain" for o in learner.theory.rules[(AVATAR, LAVA)].seen)
+    assert not any(o.outcome == "drain" for o in learner.theory.rules[(AVATAR, RUG)].seen)
 
 
 def test_without_the_event_log_what_only_seemed_pushed_is_blamed_when_the_avatar_dies_stepping_into_it() -> None:
