@@ -76,9 +76,10 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           {"told_walls": (True, False)}, privileged=("walls",)),
     Prior("interaction_library", "Interactions are VGDL effects from a fixed library, named by the event log "
           "when it is on.", "P3",
-          "Rules are outcome records (removed, blocked, pushed, replaced, relocated, drained) learned from "
-          "state changes, with resource thresholds (a death seen only while holding a resource is suspected "
-          "to need it until one with less refutes it); effect names in events are not used.",
+          "Rules are outcome records (removed, blocked, pushed, replaced, relocated, drained, a type cleared "
+          "at once) learned from state changes, a vanished mover killed by what lay ahead of it (both ways "
+          "when that went too), with resource thresholds (a death seen only while holding a resource is "
+          "suspected to need it until one with less refutes it); effect names in events are not used.",
           {"effect_names": (True, False)}, requires=("event_log",)),
     Prior("avatar_known", "The agent is told which type is the avatar, its class and what it shoots.", "P4",
           "The controllable object is found by contingency (which object moves with the actions); its "
