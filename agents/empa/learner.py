@@ -509,12 +509,17 @@ class Learner:
             return
         for x in {t for oid, (t, *_) in self.covered.items() if oid in nxt.hidden}:
             self.stood[x] += 1
-            rule = self.theory.rules.get((at, x))
-            if rule is None or not rule.seen:
-                continue
-            outcome, arg, _ = rule.outcome(nxt.inventory_key(), self.b.deterministic)
-            if outcome == "drain" and isinstance(arg, tuple) and nxt.inventory.get(arg[0], 0) > 0:
-                self._take(arg[0], (nxt,), arg[1])
+            spends = self._drain_of(at, x, nxt.inventory_key())
+            if spends is not None and nxt.inventory.get(spends[0], 0) > 0:
+                self._take(spends[0], (nxt,), spends[1])
+
+    def _drain_of(self, at: int, x: int, inv: Inventory) -> tuple[int, int] | None:
+        """What standing on ``x`` is believed to spend each tick, holding ``inv``: (resource, change), or None."""
+        rule = self.theory.rules.get((at, x))
+        if rule is None or not rule.seen:
+            return None
+        outcome, arg, _ = rule.outcome(inv, self.b.deterministic)
+        return arg if outcome == "drain" and isinstance(arg, tuple) else None
 
     def _goes_on(self, prev: Frame, action: str, nxt: Frame) -> None:
         """Does the avatar keep going by itself (an OngoingAvatar)? Learned from the steps right after it
@@ -561,10 +566,9 @@ class Learner:
             after = nxt.objects.get(oid)
             if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
                 self.covered[oid] = (t, at, inv, self.reward)
-                mine = self.theory.rules.get((at, t))
-                believed = mine.outcome(inv, self.b.deterministic) if mine is not None and mine.seen else ("",)
-                if believed[0] == "drain":  # (unseen on pixels: what it is believed to spend)
-                    self._record(at, t, "drain", inv, believed[1], av, oid)
+                spends = self._drain_of(at, t, inv)
+                if spends is not None:  # (unseen on pixels: what it is believed to spend)
+                    self._record(at, t, "drain", inv, spends, av, oid)
                 else:
                     self._record(at, t, "nothing", inv, None, av, oid)
                 rule = self.theory.rules.get((t, at))
