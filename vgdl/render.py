@@ -15,6 +15,7 @@ import hashlib
 import sys
 from bisect import insort
 from collections.abc import Collection
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -194,7 +195,7 @@ class FrameCache:
     """
 
     SNAPSHOTS = 8  # full frames kept per game lineage and tile size
-    BATCH = 10  # from this many cells to write, one indexed numpy copy beats a copy per cell
+    BATCH = 40  # from this many cells to write, one indexed numpy copy beats a copy per cell
 
     def __init__(self, game: Game, tile_size: int) -> None:
         self.tile_size = tile_size
@@ -307,19 +308,26 @@ class FrameCache:
 
         ``versions`` stays the stamps of the last diff by stamps: should the log be lost later, that
         diff also looks again at types the log covered since (harmless: ``drawn`` is current), and
-        the common case is spared building the stamp tuple every frame."""
+        the common case is spared building the stamp tuple every frame. (:meth:`_move` written out
+        here: this loop runs for every sprite that moved, on every frame.)"""
         ts, bs = self.tile_size, self.block_size
         rank_of = self.rank
         drawn = self.drawn
         own = self.own_drawn
         sprite = view.sprite
-        move = self._move
+        stacks = self.stacks
+        bank = self.bank
+        places_of = bank.places
+        place = bank.place
         dirty: set[tuple[int, int]] = set()
         done: set[int] = set()
         for itype, sid in entries:
-            if sid in done or itype not in rank_of:  # (not drawn: invisible)
+            if sid in done:
                 continue
             done.add(sid)
+            rank = rank_of.get(itype)
+            if rank is None:  # (not drawn: invisible)
+                continue
             positions = drawn[itype]
             a = positions.get(sid)
             s = sprite(itype, sid)
@@ -329,11 +337,31 @@ class FrameCache:
             if itype not in own:
                 positions = drawn[itype] = dict(positions)
                 own.add(itype)
-            move(itype, sid, a, b, dirty)
-            if b is None:
-                del positions[sid]
-            else:
-                positions[sid] = b
+            places = places_of[itype]
+            if a is not None:
+                for cell, part in places.get(a) or place(itype, a):
+                    stack = stacks[cell]
+                    if stack.__class__ is tuple:
+                        stack = stacks[cell] = list(stack)
+                    stack.remove((rank, sid, part))
+                    dirty.add(cell)
+                if b is None:
+                    del positions[sid]
+                    continue
+            positions[sid] = b
+            for cell, part in places.get(b) or place(itype, b):
+                entry = (rank, sid, part)
+                stack = stacks.get(cell)
+                if not stack:
+                    stacks[cell] = [entry]
+                else:
+                    if stack.__class__ is tuple:
+                        stack = stacks[cell] = list(stack)
+                    if entry > stack[-1]:  # (the usual case: drawn last)
+                        stack.append(entry)
+                    else:
+                        insort(stack, entry)
+                dirty.add(cell)
         if dirty:
             self._paint(dirty)
 
@@ -379,17 +407,19 @@ class FrameCache:
         todo: list[tuple[int, int, int]] = []  # (cell column, cell row, bank row)
         extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
         for cell in cells:
-            cx, cy = cell
-            if cx < 0 or cy < 0 or cx >= gw or cy >= gh:
-                continue
             stack = stacks.get(cell)
             if not stack:
                 key: tuple[int, ...] = ()
             elif len(stack) == 1:  # (many cells: one sprite over the background)
                 key = (stack[0][2],)
             else:
-                key = tuple([e[2] for e in stack])
+                key = tuple(map(_part, stack))
             row = known.get(key)
+            if row is not None and painted.get(cell) == row:
+                continue
+            cx, cy = cell
+            if cx < 0 or cy < 0 or cx >= gw or cy >= gh:  # (off the screen: never painted)
+                continue
             if row is None:
                 tile = self._composite(key)
                 if len(known) >= bank.LIMIT:
@@ -397,8 +427,6 @@ class FrameCache:
                     painted.pop(cell, None)
                     continue
                 row = bank.add(key, tile)
-            elif painted.get(cell) == row:
-                continue
             painted[cell] = row
             todo.append((cx, cy, row))
         if todo or extra:
@@ -444,6 +472,7 @@ class FrameCache:
 
 
 _EMPTY = object()
+_part = itemgetter(2)  # a stack entry's part id
 
 
 def _cells_at(x: int, y: int, size: int) -> tuple[tuple[int, int], ...]:
