@@ -227,7 +227,10 @@ class EMPAAgent(Agent):
     #: 44: 41's fallback only where the objective set novelty aside (searching the same novelty goals again
     #: changed nothing but the random draws: sinking_key_ferry level 0 was lost); 42's drain only where the
     #: avatar died on a kind it also stood on the tick before, and never a floor (a quarter of the level)
-    REVISION = 44
+    #: 45 (pixels, remembering pick-ups): a death on a kind met safely before, but only ever holding less
+    #: of a resource than now, is that load's (water that bears one key and sinks under two): the rule
+    #: learns the threshold; before, such deaths stayed unexplained. Object state plays as 44
+    REVISION = 45
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -432,7 +432,12 @@ class Learner:
                 spent = self._hidden_drain(prev, nxt, cells[-1], at, av)
                 if spent is not None:
                     fired.add((at, spent))
-                else:
+                    return fired
+                blamed = self._overloaded(prev, nxt, cells[-1], at, av)
+                for t in blamed:
+                    self._record(at, t, "kill", inv, None, av)
+                    fired.add((at, t))
+                if not blamed:
                     self.unexplained = {o for c in cells for f in (prev, nxt) for o in f.cells.get(c, ()) if o != av}
             return fired
         new_cell = (na[1], na[2])
@@ -500,6 +505,30 @@ class Learner:
         self._record(at, x, "kill", tuple(p for p in prev.inventory_key() if p[0] != res), None, av)
         self.changed = True
         return x
+
+    def _overloaded(self, prev: Frame, nxt: Frame, cell: tuple[int, int], at: int, av: int) -> set[int]:
+        """Remembering pick-ups: the kinds in ``cell`` (where the avatar died) it met safely before, but
+        only ever holding less of a resource than now (water that bears one key and sinks under two).
+        Their death is that load's: recorded with the inventory, the rule learns the threshold.
+
+        Not a kind taken on the fatal step (what is taken counts toward what the engine checks, and an
+        unseen reset may lie between: a fountain that lifts curses), nor a ground kind (a quarter of the
+        level or more: a floor)."""
+        held = {r: n for r, n in prev.inventory.items() if n > 0}
+        if not self.remember_pickups or not held:
+            return set()
+        th = self.theory
+        counts, (width, height) = prev.counts(), prev.size()
+        stayed = nxt.types_at(cell)
+        out = set()
+        for x in (prev.types_at(cell, exclude=av) & stayed) - {at}:
+            if x in th.resources or (counts.get(x, 0) + 1) * 4 >= width * height:
+                continue
+            rule = th.rules.get((at, x))
+            safe = [dict(o.inventory) for o in rule.seen if o.outcome == "nothing"] if rule is not None else []
+            if safe and any(all(h.get(r, 0) < n for h in safe) for r, n in held.items()):
+                out.add(x)
+        return out
 
     def _stand(self, nxt: Frame) -> None:
         """Remembering pick-ups: count the ticks the avatar stands on each kind (under it: covered), and

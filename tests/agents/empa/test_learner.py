@@ -684,6 +684,32 @@ def test_remembering_pick_ups_a_death_on_lava_entered_from_a_rug_is_no_drain() -
     assert not any(o.outcome == "drain" for o in learner.theory.rules[(AVATAR, RUG)].seen)
 
 
+def test_remembering_pick_ups_water_crossed_with_one_key_that_drowns_under_two_kills_from_two() -> None:
+    """Pixels without bars: water borne safely holding one key, then a second key taken, then a death
+    stepping into water. The water was only ever met holding less: it kills under that load (the
+    engine's killIfHasMore), and stays safe with one key."""
+    key, water = FUEL, LAVA
+    learner, first = _lava_strip({50: (key, 2, 1), 60: (water, 3, 1), 51: (key, 4, 1), 61: (water, 5, 1)},
+                                 [(1, (), ()), (2, (50,), ()), (3, (50,), (60,)), (4, (50, 51), ()),
+                                  (None, (50, 51), ())])
+    rule = learner.theory.rules[(AVATAR, water)]
+    pre = rule.precondition()
+    assert pre is not None and (pre.with_resource, pre.without, pre.resource, pre.amount) == ("kill", "nothing", key, 2)
+    assert rule.outcome(((key, 1),), True)[0] == "nothing"
+    text = compile_theory(learner.theory, first, {}).game_text
+    assert f"t{AVATAR} t{water} > killIfHasMore resource=t{key} limit=2" in text
+
+
+def test_remembering_pick_ups_a_death_where_the_avatar_held_what_it_held_there_before_blames_no_load() -> None:
+    """Water borne holding two keys, then a death in water holding two: the load is not what changed, so
+    the water is not blamed for it (it stays unexplained)."""
+    key, water = FUEL, LAVA
+    learner, _ = _lava_strip({50: (key, 2, 1), 51: (key, 3, 1), 60: (water, 4, 1), 61: (water, 6, 1)},
+                             [(1, (), ()), (2, (50,), ()), (3, (50, 51), ()), (4, (50, 51), (60,)),
+                              (5, (50, 51), ()), (None, (50, 51), ())])
+    assert not any(o.outcome == "kill" for o in learner.theory.rules[(AVATAR, water)].seen)
+
+
 def test_without_the_event_log_what_only_seemed_pushed_is_blamed_when_the_avatar_dies_stepping_into_it() -> None:
     """A hornet flew on as the avatar stepped into its cell (it looked pushed: they never shared a cell), then
     the avatar stepped into it and died: the hornet killed it (it is no floor the avatar stood on safely)."""
