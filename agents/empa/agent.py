@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +230,10 @@ class EMPAAgent(Agent):
     #: 45 (pixels, remembering pick-ups): a death on a kind met safely before, but only ever holding less
     #: of a resource than now, is that load's (water that bears one key and sinks under two): the rule
     #: learns the threshold; before, such deaths stayed unexplained. Object state plays as 44
-    REVISION = 45
+    #: 46 (look-alikes split by behaviour: color_is_type off): with the objective out of reach and no
+    #: new way toward it, the agent walks into the blocking objects at the edge of where it can go, each
+    #: once per level (one brick among bricks may be an illusion); before, only random steps found one
+    REVISION = 46
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -281,6 +284,8 @@ class EMPAAgent(Agent):
         #: per level, subgoal states from which an attempt found nothing left to do (planner skips them)
         self._dead_ends: dict[int | None, list[tuple[frozenset[int], frozenset[Any]]]] = {}
         self._subgoal_state: tuple[frozenset[int], frozenset[Any]] | None = None  # this attempt's latest
+        #: per level, cells the avatar walked into or tried to (look-alikes split by behaviour: probed)
+        self._probed: dict[int | None, set[tuple[int, int]]] = {}
 
     def env_kwargs(self, env_id: str | None = None) -> dict[str, Any]:
         """The env arguments this configuration needs: observation type and privileged channels."""
@@ -629,6 +634,17 @@ class EMPAAgent(Agent):
                 nodes += work.spend(tried)
                 if tried.reason == "novelty" and tried.actions:
                     plan, goals = tried, explore
+        if self.lookalikes is not None and goals.targets and (
+                not plan.actions or (plan.reason == "gradient" and here in self._decided_from)):
+            # The objective is out of reach and its gradient leads nowhere new: a blocker of a wall's look
+            # may be no wall (one brick among bricks an illusion). Walk into one not yet tried.
+            probe = self._probe_cells(frame)
+            if probe:
+                trial = replace(goals, probe=probe)
+                tried = search(trial, "node_budget")
+                nodes += work.spend(tried)
+                if tried.reason in ("win", "subgoal", "probe") and tried.actions:
+                    plan, goals = tried, trial
         # (a novelty plan counts as a try once it has been followed to its end: see _novelty_tried)
         self._novelty_goal = (th.version, goals.novelty, goals.pair_novelty) if plan.reason == "novelty" else None
         if plan.actions and self.b.check_runner_up and not self._safe_in_runner_up(frame, plan):
@@ -647,6 +663,54 @@ class EMPAAgent(Agent):
             self._dead_end = 0
         self.decisions.append(Decision(nodes, time.process_time() - start, plan.reason, len(frame.objects),
                                        self._level, frame.size()[0] * frame.size()[1]))
+
+    def _probe_cells(self, frame: Frame) -> set[tuple[int, int]]:
+        """Look-alikes split by behaviour (``color_is_type`` off): cells of blocking objects at the edge of
+        where the avatar can walk, not yet walked into on this level.
+
+        Why: a rule pools everything of one look, so it says a look "blocks" once most of its objects
+        did; only walking into each one says which of them let the avatar by."""
+        th = self.theory
+        start = frame.avatar_cell()
+        if start is None or frame.avatar not in frame.objects:
+            return set()
+        at = frame.objects[frame.avatar][0]
+        inv = frame.inventory_key()
+        harmful = th.harmful(self.b.deterministic, inv)
+
+        def blocks(t: int) -> bool:
+            rule = th.rules.get((at, t))
+            return rule is not None and bool(rule.seen) and rule.outcome(inv, self.b.deterministic)[0] == "block"
+
+        width, height = frame.size()
+        tried = self._probed.get(self._level, set())
+        seen, queue, edge = {start}, [start], set()
+        while queue:
+            x, y = queue.pop()
+            for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                c = (x + dx, y + dy)
+                if c in seen or not (0 <= c[0] < width and 0 <= c[1] < height):
+                    continue
+                seen.add(c)
+                types = frame.types_at(c, exclude=frame.avatar)
+                if types & th.walls:
+                    continue
+                if any(blocks(t) for t in types):  # (believed to block even if once blamed for a death)
+                    if c not in tried:
+                        edge.add(c)
+                elif not types & harmful:
+                    queue.append(c)
+        return edge
+
+    def _note_probed(self, prev: Frame, name: str, nxt: Frame, facing: tuple[int, int]) -> None:
+        """The cell the avatar walked into, or pushed against facing it, is probed on this level."""
+        d = MOVES.get(name)
+        cell = prev.avatar_cell()
+        if d is None or cell is None:
+            return
+        target = (cell[0] + d[0], cell[1] + d[1])
+        if nxt.avatar_cell() == target or (nxt.avatar_cell() == cell and facing == d):
+            self._probed.setdefault(self._level, set()).add(target)
 
     def _plan_restart(self, frame: Frame) -> None:
         """A level the theory says cannot be won from here (``restart_after`` decisions in a row found
@@ -689,6 +753,7 @@ class EMPAAgent(Agent):
         self._info = info
         prev = self._prev
         name = self.action_names[int(action)]
+        facing = self._facing
         if name in MOVES:
             self._facing = MOVES[name]
         nxt = self._perceive(next_observation, info)
@@ -699,6 +764,8 @@ class EMPAAgent(Agent):
             if self.learner.update(prev, name, nxt, reward, terminated, info.get("winner"), events):
                 self._replan = True
                 self._stale = 0
+            if self.lookalikes is not None:
+                self._note_probed(prev, name, nxt, facing)
             if self.lookalikes is not None and self.learner.unexplained:
                 taker = prev.objects[prev.avatar][0] if prev.avatar in prev.objects else None
                 kinds = self.lookalikes.split(prev, self.learner.unexplained, nxt,

@@ -39,6 +39,8 @@ class Goals:
     avatar: int | None = None
     resource_bonus: bool = True
     value_score: bool = False
+    #: cells of blocking objects to walk into once each (look-alikes of a wall may let the avatar through)
+    probe: set[tuple[int, int]] = field(default_factory=set)
     #: subgoal states an earlier attempt at this level reached and then found nothing left to do from
     #: (a crystal taken in the middle of the lava with no fuel left): (types, state_signature) each
     dead_ends: list[tuple[frozenset[int], frozenset[Any]]] = field(default_factory=list)
@@ -56,7 +58,7 @@ def state_signature(types: frozenset[int], avatar: tuple[int, int] | None, inven
 class Plan:
     actions: list[str]
     predicted: list[tuple[int, int] | None]  # avatar cell after each action
-    reason: str  # win | subgoal | novelty | gradient | none
+    reason: str  # win | subgoal | novelty | probe | gradient | none
     nodes: int = 0
     work: int = 0  # nodes x objects simulated (each node counted with its own objects, rollouts included)
     herded: list[frozenset[tuple[int, int, int]]] = field(default_factory=list)  # (type, x, y) after each action
@@ -101,6 +103,7 @@ class Planner:
         pairs = sorted(goals.pair_novelty)
         remote = goals.herded | ({goals.projectile} if goals.projectile is not None else set())
         self._meet_pairs = [masks for (m, _), masks in zip(pairs, self._pairs, strict=True) if m in remote]
+        self._probe = np.array(sorted(goals.probe), dtype=np.int64).reshape(-1, 2)
 
     def _meets(self, table: np.ndarray) -> bool:
         """A shot, or a thing the avatar herds, is next to a type it never met: a novelty goal reached.
@@ -141,6 +144,8 @@ class Planner:
             nmask = self._novel[ch]
             if nmask.any():
                 h += c["novelty_goal_weight"] * int(np.abs(xy[nmask] - av).sum(1).min())
+        if av is not None and len(self._probe):
+            h += c["novelty_goal_weight"] * int(np.abs(self._probe - av).sum(1).min())
         for mm_ch, tm_ch in self._pairs:
             mm, tm = mm_ch[ch], tm_ch[ch]
             if mm.any() and tm.any():
@@ -247,6 +252,8 @@ class Planner:
                 if self._touches_novelty(node, action, goals) or self._pushes_into(node, action, tokens, goals) \
                         or self._meets(ctable):
                     return Plan(child.actions, child.cells[1:], "novelty", nodes)
+                if goals.probe and self._probes(node, action, goals):
+                    return Plan(child.actions, child.cells[1:], "probe", nodes)
                 h = self._value(child_game, ctable, goals, root_score)
                 if action == "ACTION_USE" and self.rollout:
                     h = min(h, self._rollout_value(child_game, tokens, goals, root_score, root_count))
@@ -319,6 +326,13 @@ class Planner:
             return False
         tok = self._token_of
         return any((tok.get(e["type1"], -1), tok.get(e["type2"], -1)) in self._fatal_pairs for e in game.events())
+
+    @staticmethod
+    def _probes(parent: _Node, action: str, goals: Goals) -> bool:
+        """The move walks into a cell to probe (its blocker may be a look-alike that lets the avatar by)."""
+        d = DIRS.get(action)
+        cell = parent.cells[-1] if parent.cells else None
+        return d is not None and cell is not None and (cell[0] + d[0], cell[1] + d[1]) in goals.probe
 
     @staticmethod
     def _pushes_into(parent: _Node, action: str, tokens: np.ndarray, goals: Goals) -> bool:

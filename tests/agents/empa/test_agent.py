@@ -1417,3 +1417,38 @@ def test_with_resources_good_off_a_type_never_met_holding_a_resource_now_held_is
     th.rule(avatar, door).add("block", ((key, 1),), None, 2)
     assert not th.untried_holding(avatar, door, {key})
     assert th.untried_holding(avatar, door, {key, 7}) and not th.untried_holding(avatar, 9, {key})
+
+
+# A gem behind one brick that is no brick: an illusion drawn like the walls (look-alikes, color_is_type off).
+ILLUSION = """BasicGame
+    SpriteSet
+        floor    > Immovable color=DARKGRAY
+        gem      > Immovable color=LIGHTBLUE
+        illusion > Immovable color=GRAY
+        avatar   > MovingAvatar color=WHITE
+        wall     > Immovable color=GRAY
+    LevelMapping
+        . > floor
+        g > floor gem
+        i > floor illusion
+        A > floor avatar
+        w > floor wall
+    InteractionSet
+        avatar wall > stepBack
+        gem avatar > killSprite scoreChange=1
+    TerminationSet
+        SpriteCounter stype=gem limit=0 win=True
+        Timeout limit=300 win=False
+"""
+ILLUSION_LEVELS = ["wwwwwww\nwAw..gw\nw.....w\nwwwwwww\n",
+                   "wwwwwwwwwww\nwA.....i..w\nw......w..w\nw...g..w..w\nw......w.gw\nwwwwwwwwwww\n"]
+
+
+def test_every_prior_off_a_gem_behind_a_wall_is_sought_by_walking_into_the_bricks_on_the_way() -> None:
+    """Every prior off: after the near gem, the far one is out of reach behind bricks. Walking into the
+    bricks at the edge of the room, one each (not the room's every wall), finds the illusion among them;
+    revision 45 wandered until the budget ran out (400 steps)."""
+    agent = EMPAAgent(EMPAConfig(priors_off=sorted(PRIORS)))
+    run = play(agent, ILLUSION, ILLUSION_LEVELS, budget=400)
+    assert [lv.won for lv in run.levels] == [True, True], run.levels
+    assert any(d.reason == "probe" for d in agent.decisions if d.level == 1)
