@@ -57,7 +57,7 @@ phase() {
           || testbed import "leaderboards/results/${s##*:}.jsonl.gz" --db "runs/${s%%:*}.sqlite"
       done
       # runs stopped part-way (results/unfinished/), merged into the stores their phases continue
-      for s in dev-pixels:dev dev-dqn-pixels:dev; do
+      for s in dev-pixels:dev dev-dqn-pixels:dev gvgai-1000:gvgai-1000; do
         [ ! -f "leaderboards/results/unfinished/${s%%:*}.jsonl.gz" ] \
           || testbed import "leaderboards/results/unfinished/${s%%:*}.jsonl.gz" --db "runs/${s##*:}.sqlite"
       done

@@ -112,7 +112,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           "Movement is learned per object, a type's interaction counts as known only after two "
           "different objects of it showed it, and an object that killed the avatar where its look-alikes "
           "are safe becomes a kind of its own (known again by its start cell on the next attempt), as "
-          "does the way each object first went (a look-alike train going the other way).",
+          "does the way each object first went (a look-alike train going the other way). With the "
+          "objective out of reach, the agent walks into each blocking object at the edge of where it can "
+          "go, once per level (one brick among bricks may be an illusion).",
           {"evidence_objects": (1, 2), "movement_per_object": (False, True), "split_lookalikes": (False, True)}),
     Prior("default_blocking", "An unknown interaction blocks (stepBack) until seen otherwise, and the screen "
           "edge blocks.", "P10",
