@@ -308,26 +308,19 @@ class FrameCache:
 
         ``versions`` stays the stamps of the last diff by stamps: should the log be lost later, that
         diff also looks again at types the log covered since (harmless: ``drawn`` is current), and
-        the common case is spared building the stamp tuple every frame. (:meth:`_move` written out
-        here: this loop runs for every sprite that moved, on every frame.)"""
+        the common case is spared building the stamp tuple every frame."""
         ts, bs = self.tile_size, self.block_size
         rank_of = self.rank
         drawn = self.drawn
         own = self.own_drawn
         sprite = view.sprite
-        stacks = self.stacks
-        bank = self.bank
-        places_of = bank.places
-        place = bank.place
+        move = self._move
         dirty: set[tuple[int, int]] = set()
         done: set[int] = set()
         for itype, sid in entries:
-            if sid in done:
+            if sid in done or itype not in rank_of:  # (not drawn: invisible)
                 continue
             done.add(sid)
-            rank = rank_of.get(itype)
-            if rank is None:  # (not drawn: invisible)
-                continue
             positions = drawn[itype]
             a = positions.get(sid)
             s = sprite(itype, sid)
@@ -337,31 +330,11 @@ class FrameCache:
             if itype not in own:
                 positions = drawn[itype] = dict(positions)
                 own.add(itype)
-            places = places_of[itype]
-            if a is not None:
-                for cell, part in places.get(a) or place(itype, a):
-                    stack = stacks[cell]
-                    if stack.__class__ is tuple:
-                        stack = stacks[cell] = list(stack)
-                    stack.remove((rank, sid, part))
-                    dirty.add(cell)
-                if b is None:
-                    del positions[sid]
-                    continue
-            positions[sid] = b
-            for cell, part in places.get(b) or place(itype, b):
-                entry = (rank, sid, part)
-                stack = stacks.get(cell)
-                if not stack:
-                    stacks[cell] = [entry]
-                else:
-                    if stack.__class__ is tuple:
-                        stack = stacks[cell] = list(stack)
-                    if entry > stack[-1]:  # (the usual case: drawn last)
-                        stack.append(entry)
-                    else:
-                        insort(stack, entry)
-                dirty.add(cell)
+            move(itype, sid, a, b, dirty)
+            if b is None:
+                del positions[sid]
+            else:
+                positions[sid] = b
         if dirty:
             self._paint(dirty)
 
