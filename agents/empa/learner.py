@@ -61,6 +61,12 @@ def _spent(prev: Frame, nxt: Frame) -> tuple[int, int] | None:
     return fell[0] if len(fell) == 1 else None
 
 
+def _ground_kinds(frame: Frame) -> set[int]:
+    """Kinds covering a quarter of the level or more (counting one more, hidden under the avatar): floors."""
+    width, height = frame.size()
+    return {t for t, n in frame.counts().items() if (n + 1) * 4 >= width * height}
+
+
 def _speed(speeds: Counter[float]) -> float:
     """Cells per move: the commonest step length (a jump or a teleport is a rare, longer one)."""
     if not speeds:
@@ -479,11 +485,11 @@ class Learner:
         res, n = held[0]
         th = self.theory
         found = []
-        counts, (width, height) = prev.counts(), prev.size()
+        ground = _ground_kinds(prev)
         here = prev.types_at(cell, exclude=av) | nxt.types_at(cell)
         for x in (here & self.stood_on) - {at}:
-            if (counts.get(x, 0) + 1) * 4 >= width * height:
-                continue  # a ground kind (a quarter of the level or more: a floor) is not what burns
+            if x in ground:
+                continue  # a ground kind (a floor) is not what burns
             rule = th.rules.get((at, x))
             safe = [o for o in rule.seen if o.outcome == "nothing"] if rule is not None else []
             if safe and all(dict(o.inventory).get(res, 0) > 0 for o in safe) and self.stood[x] >= n:
@@ -518,11 +524,11 @@ class Learner:
         if not self.remember_pickups or not held:
             return set()
         th = self.theory
-        counts, (width, height) = prev.counts(), prev.size()
+        ground = _ground_kinds(prev)
         stayed = nxt.types_at(cell)
         out = set()
         for x in (prev.types_at(cell, exclude=av) & stayed) - {at}:
-            if x in th.resources or (counts.get(x, 0) + 1) * 4 >= width * height:
+            if x in th.resources or x in ground:
                 continue
             rule = th.rules.get((at, x))
             safe = [dict(o.inventory) for o in rule.seen if o.outcome == "nothing"] if rule is not None else []
