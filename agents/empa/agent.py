@@ -233,7 +233,10 @@ class EMPAAgent(Agent):
     #: 46 (look-alikes split by behaviour: color_is_type off): with the objective out of reach and no
     #: new way toward it, the agent walks into the blocking objects at the edge of where it can go, each
     #: once per level (one brick among bricks may be an illusion); before, only random steps found one
-    REVISION = 46
+    #: 47 (pixels): a known look drawn between two cells is read as itself or as what it partly covers
+    #: (``PixelPerceiver(transit=True)``); before, a guard of speed 0.5 became a new look at every half
+    #: step, so no movement was learned for it and the planner took it for a still killer
+    REVISION = 47
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -256,7 +259,7 @@ class EMPAAgent(Agent):
             from agents.empa.pixels import BarInventory, PixelPerceiver
 
             self.pixels = PixelPerceiver(self.config.pixel_tile_size, dark=True, layers=self.config.pixel_layers,
-                                         reclaim=True,
+                                         reclaim=True, transit=True,
                                          status_bars=self.config.pixel_status_bars)
             self.bar_inventory = BarInventory(self.pixels) if self.config.pixel_status_bars else None
         self.decisions: list[Decision] = []

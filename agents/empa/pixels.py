@@ -30,6 +30,15 @@ reasons over exactly that table. :class:`PixelPerceiver` rebuilds it from a fram
   layer), and in the table a cell's top comes after its ground. Without layers, several sprites in
   one cell make one composite appearance, hence one object.
 
+- movers between cells (``transit=True``): a sprite drawn part of the way from one cell to the next
+  (a guard of speed 0.5 half a cell on) shows in each of the two cells a strip of its own look and a
+  strip of what lies there. A tile never seen before that is a known appearance shifted along a row or
+  a column, with the rest of it matching another known appearance, is read as the one of the two that
+  covers more of it (the mover in the cell holding most of it, or its origin on an even split; the
+  ground in the other), so the mover keeps its token and stays one object, at its nearest cell, and
+  the ground stays in the table. Without it each strip is a new appearance and the mover seems to die
+  and be born at every half step. Each such tile is read once and kept.
+
 - status bars (``status_bars=True``; the env's ``status_bars`` option draws them as GVGAI's screen
   does): a tile that shows a known appearance with resource bars over its lower third is that
   appearance, and the bars are read (:attr:`PixelPerceiver.bars`: per cell, each bar's colour, filled
@@ -70,13 +79,16 @@ class PixelPerceiver:
         the id of a floor tile covered nearby at that moment, and floors look like movers to the learner.
         Not with layers (their ground stays in the table).
     :param status_bars: read resource bars over known appearances (see the module's docstring).
+    :param transit: read a known appearance drawn between two cells as itself or as what it partly
+        covers (see the module's docstring). Not with layers.
     """
 
     #: a tile is read as a known ground with a top over it when they agree on this share of its pixels
     GROUND_SHARE = 0.25
 
     def __init__(self, tile_size: int, max_distance: int = 3, permanence: bool = False, dark: bool = False,
-                 layers: bool = False, status_bars: bool = False, reclaim: bool = False) -> None:
+                 layers: bool = False, status_bars: bool = False, reclaim: bool = False,
+                 transit: bool = False) -> None:
         if tile_size < 1:
             raise ValueError("tile_size must be at least 1")
         if max_distance < 0:
@@ -90,6 +102,9 @@ class PixelPerceiver:
         self.dark = dark
         self.layers = layers
         self.status_bars = status_bars
+        self.transit = transit and not layers
+        #: transit: tile bytes -> the token it is read as (a known appearance between cells)
+        self._in_transit: dict[bytes, int] = {}
         #: status bars: tile bytes -> (the appearance's token, its bars), None: not a barred appearance
         self._barred: dict[bytes, tuple[int, tuple[Bar, ...]] | None] = {}
         #: the last frame's resource bars, per cell (row, column), in the order drawn (top first)
@@ -192,6 +207,8 @@ class PixelPerceiver:
                 group_token[g], group_top[g] = self._layered(tile)
             elif (barred := self._barred_read(tile) if self.status_bars else None) is not None:
                 group_token[g], group_bars[g] = barred
+            elif (moving := self._transit_read(tile) if self.transit else None) is not None:
+                group_token[g] = moving
             else:
                 group_token[g] = self._token(tile)
         tokens = group_token[inverse].reshape(h, w)
@@ -260,6 +277,47 @@ class PixelPerceiver:
                 (token, bars) for token, base in enumerate(self._appearances)
                 if (bars := read_resource_bars(shown, base)) is not None), None)
         return self._barred[key]
+
+    def _transit_read(self, tile: np.ndarray) -> int | None:
+        """The token a tile (flattened bytes) never seen as an appearance is read as when it shows a known
+        appearance shifted along a row or column over another (see the module's docstring); None if it
+        shows no such thing. Read once per tile."""
+        key = tile.tobytes()
+        if key in self._tokens:
+            return None
+        if key in self._in_transit:
+            return self._in_transit[key]
+        read = None
+        if len(self._appearances) >= 2:
+            ts = self.tile_size
+            shown = tile.reshape(1, ts, ts, 3)
+            known = np.stack(self._appearances)  # (appearances, ts, ts, 3)
+            for axis in (2, 1):  # a move along a row (columns shift), then along a column
+                for d in range(1, ts):
+                    for origin_here in (True, False):
+                        # origin here: the mover starts d pixels into this cell, its first ts - d shown
+                        # from there and the ground before; else its last ts - d from the cell's start
+                        cut_mover = slice(d, ts) if origin_here else slice(0, ts - d)
+                        cut_ground = slice(0, d) if origin_here else slice(ts - d, ts)
+                        cut_look = slice(0, ts - d) if origin_here else slice(d, ts)
+                        mover = _strip(shown, axis, cut_mover)
+                        movers = np.nonzero((_strip(known, axis, cut_look) == mover).all(axis=(1, 2, 3)))[0]
+                        if not len(movers):
+                            continue
+                        grounds = np.nonzero((_strip(known, axis, cut_ground) == _strip(shown, axis, cut_ground))
+                                             .all(axis=(1, 2, 3)))[0]
+                        pairs = [(int(m), int(g)) for m in movers for g in grounds if m != g]
+                        if pairs:
+                            m, g = pairs[0]
+                            covers = ts - d
+                            read = m if covers > d or (covers == d and origin_here) else g
+                            break
+                    if read is not None:
+                        break
+                if read is not None:
+                    break
+        self._in_transit[key] = read
+        return read
 
     def _token(self, tile: np.ndarray) -> int:
         """The token of a tile's appearance (flattened bytes), a new one on first sight."""
@@ -391,6 +449,11 @@ class PixelPerceiver:
             if i not in now and covered(cell):
                 hidden.setdefault(cell, []).append((int(prev_t[cell]), i))
         self._hidden = {c: s for c, s in hidden.items() if s}
+
+
+def _strip(tiles: np.ndarray, axis: int, cut: slice) -> np.ndarray:
+    """Columns (``axis`` 2) or rows (``axis`` 1) ``cut`` of ``(n, ts, ts, 3)`` tiles."""
+    return tiles[:, :, cut] if axis == 2 else tiles[:, cut]
 
 
 #: An appearance is a mover's (one whose object may step into a cell another mover leaves) once its

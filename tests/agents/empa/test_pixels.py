@@ -179,6 +179,42 @@ def test_random_play_with_objects_between_cells() -> None:
     assert between > 0  # the case the test is about did happen
 
 
+def test_transit_keeps_a_guard_between_cells_one_object_of_its_own_look() -> None:
+    """CoinDash's guard moves half a cell per step: with transit it keeps its look and its id at one of
+    the two cells it is drawn on, every frame; without, half a guard is a new look and the guard is lost."""
+    env = _env("CoinDash")
+
+    def guard_at() -> tuple[float, float]:  # (column, row) of the guard, from the engine
+        game = env.unwrapped.game
+        itype = next(k.itype for k in game.rules.kinds if k.name == "guard")
+        (s,) = game.view.live(itype)
+        return s.x / game.block_size, s.y / game.block_size
+
+    kept = {}
+    for transit in (False, True):
+        obs, _ = env.reset(seed=1, options={"level": 0})
+        p = PixelPerceiver(TS, transit=transit)
+        x0, y0 = (int(v) for v in guard_at())
+        token, guard_id = _shown(p, obs["pixels"])[(x0, y0)]
+        rng = np.random.default_rng(3)
+        between = frames = kept[transit] = 0
+        for _ in range(60):
+            obs, _, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
+            x, y = guard_at()
+            between += x % 1 > 0 or y % 1 > 0
+            guards = [(c, i) for c, (t, i) in _shown(p, obs["pixels"]).items() if t == token]
+            frames += 1
+            if len(guards) == 1 and guards[0][1] == guard_id:
+                (cx, cy), _ = guards[0]
+                assert cx in {math.floor(x), math.ceil(x)} and cy in {math.floor(y), math.ceil(y)}
+                kept[transit] += 1
+            if terminated or truncated:
+                break
+        assert between >= 10  # the case the test is about did happen
+    assert kept[True] == frames
+    assert kept[False] < frames
+
+
 def test_padding_is_empty() -> None:
     env = _env("ShortMaze")
     obs, _ = env.reset(seed=0, options={"level": 0})  # 7 x 5, padded to the largest level, 15 x 11
