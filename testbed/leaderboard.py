@@ -186,7 +186,7 @@ def render_markdown(rows: list[AgentRow], by_game: dict[str, dict[str, list[dict
     out += ["Aggregates over games and seeds: IQM with a 95% stratified bootstrap interval over seeds "
             "(Agarwal et al. 2021). P(> random): probability that a run beats a random run on a common game, "
             "in levels won.", ""]
-    names = [METRICS[m][0] for m in METRICS]
+    names = [f"{METRICS[m][0]}: IQM" for m in METRICS]  # (not the pooled figure: "levels won" is that)
     out.append("| agent | units | games | seeds | levels won | " + " | ".join(names) + " | P(> random) |")
     out.append("|---|---:|---:|---|---:|" + "---:|" * len(names) + "---:|")
     for r in rows:
