@@ -236,7 +236,11 @@ class EMPAAgent(Agent):
     #: 47 (pixels): a known look drawn between two cells is read as itself or as what it partly covers
     #: (``PixelPerceiver(transit=True)``); before, a guard of speed 0.5 became a new look at every half
     #: step, so no movement was learned for it and the planner took it for a still killer
-    REVISION = 47
+    #: 48 (look-alikes split: color_is_type off): a death where an object of a kind the avatar takes, met
+    #: unharmed before, stayed in place is not blamed on the kind but left to split that object off
+    #: (``Learner._odd_lookalikes``); before, once the kind had killed (a mimic met before any coin was
+    #: taken) every later mimic death was one more kill for all coins and no mimic was split again
+    REVISION = 48
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
