@@ -240,7 +240,10 @@ class EMPAAgent(Agent):
     #: unharmed before, stayed in place is not blamed on the kind but left to split that object off
     #: (``Learner._odd_lookalikes``); before, once the kind had killed (a mimic met before any coin was
     #: taken) every later mimic death was one more kill for all coins and no mimic was split again
-    REVISION = 48
+    #: 49 (event_log off): a missile that turns back where something lies ahead of it is stepped back and
+    #: reversed by that thing (``Learner._turned_back``); before, nothing learned it, and the mental spark ran
+    #: on through the wall and out of the room it guards (illusory_brick_vault level 3: 87 deaths)
+    REVISION = 49
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

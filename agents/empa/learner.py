@@ -909,6 +909,8 @@ class Learner:
                 s.pairs += 1
                 if step == last or step == (-last[0], -last[1]):
                     s.straight += 1
+                if step == (-last[0], -last[1]) and not self.b.read_events:
+                    self._turned_back(prev, oid, t, (round(x0), round(y0)), last)
             self.last_dir[oid] = step
             if pa is not None:
                 before_d, after_d = _dist((x0, y0), pa), _dist((x1, y1), pa)
@@ -916,6 +918,25 @@ class Learner:
                 s.away += after_d > before_d
         self._fit()
         return touched
+
+    def _turned_back(self, prev: Frame, oid: int, t: int, cell: tuple[int, int], was: tuple[int, int]) -> None:
+        """A missile that went back the way it came turned at what lies ahead of where it turned (a spark
+        at a wall): that meeting steps it back and reverses it. Without the event log nothing else names
+        it, and in the mental game the missile ran on through the wall and out of the room it guards. Not
+        what it crossed unharmed (a floor under the wall), nor the avatar or another mover."""
+        m = self.theory.movement.get(t)
+        if m is None or m.kind != "missile":
+            return  # (a random mover turns back by chance)
+        ahead = (cell[0] + was[0], cell[1] + was[1])
+        th = self.theory
+        types = {prev.objects[o][0] for o in prev.cells.get(ahead, ()) if o not in prev.hidden and o != prev.avatar}
+        types = {b for b in types if b != th.avatar_type
+                 and (th.movement.get(b) is None or th.movement[b].kind == "static")}
+        # (a look it crossed elsewhere is still blamed when nothing else lies there and it stops the avatar:
+        # a wall that looks like an illusion the missile passed through; a floor is not)
+        blocks = {b for b in types if any(o.outcome == "block" for o in self._seen(th.avatar_type, b))}
+        for b in sorted({b for b in types if b not in self.crossed[t]} or blocks):
+            self._record(t, b, "block+reverse", prev.inventory_key(), None, oid)
 
     def headings(self) -> dict[int, tuple[int, int]]:
         """Object -> the way it goes on: its last move, or (not moved yet this attempt) the way it first

@@ -166,7 +166,8 @@ MAZE_LEVELS = ["wwwwwww\nwA.w..w\nww...ww\nw..w.gw\nwwwwwww\n",
                "wwwwwww\nwA...ww\nw....wg\nw....ww\nwwwwwww\n"]
 
 ALL_CHANNELS = sorted({c for p in PRIORS.values() for c in p.privileged})
-LEARNER_OUTCOMES = {"kill", "block", "push", "collect", "transform", "nothing", "undo", "teleport", "drain"}
+LEARNER_OUTCOMES = {"kill", "block", "push", "collect", "transform", "nothing", "undo", "teleport", "drain",
+                    "block+reverse"}  # (the last: a missile turned back by what lay ahead, read off its turn)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -56,6 +56,34 @@ def test_a_chaser_that_moves_straight_is_still_a_chaser() -> None:
     assert learner._classify(stats).kind == "missile"
 
 
+def _walled_row(car_x: int) -> Frame:
+    """A 10 x 4 floor, a wall (id 200, type 3) at the row's right end, the car (id 100) on row 0, the avatar
+    far away."""
+    objects = {i: (FLOOR, i % WIDTH, i // WIDTH) for i in range(WIDTH * 4) if i != WIDTH - 1}
+    objects[200] = (3, WIDTH - 1, 0)
+    objects[100] = (CAR, car_x, 0)
+    objects[999] = (AVATAR, 0, 3)
+    return Frame(objects, 999)
+
+
+def test_without_the_event_log_a_missile_that_turns_back_at_a_wall_is_stepped_back_and_reversed_there() -> None:
+    """A car runs right to the wall, stands a tick where it was stepped back, and comes back: without the
+    event log that meeting is learned from the turn (before, the mental car ran on through the wall); the
+    floor it crossed is not blamed; with the event log the log names it and nothing is read off the turn."""
+    xs = [2, 3, 4, 5, 6, 7, 8, 8, 7, 6, 5, 4]
+    for priors_off, learned in ((("event_log",), True), ((), False)):
+        learner = _learner(*priors_off)
+        frames = [_walled_row(x) for x in xs]
+        learner.start_episode(frames[0])
+        for before, after in zip(frames, frames[1:], strict=False):
+            learner.update(before, "ACTION_NIL", after, 0.0, False, None, [] if "event_log" not in priors_off else None)
+        th = learner.theory
+        assert th.movement[CAR].kind == "missile"
+        seen = [o.outcome for o in th.rules[(CAR, 3)].seen] if (CAR, 3) in th.rules else []
+        assert seen == (["block+reverse"] if learned else []), priors_off
+        assert (CAR, FLOOR) not in th.rules or all(o.outcome == "nothing" for o in th.rules[(CAR, FLOOR)].seen)
+
+
 def test_a_mover_that_leaves_the_screen_vanishes_there() -> None:
     learner = _learner()
     _drive(learner, [(6, 0), (7, 0), (8, 0), (9, 0), None])
