@@ -103,8 +103,8 @@ class PixelPerceiver:
         self.layers = layers
         self.status_bars = status_bars
         self.transit = transit and not layers
-        #: transit: tile bytes -> the token it is read as (a known appearance between cells)
-        self._in_transit: dict[bytes, int] = {}
+        #: transit: tile bytes -> the token it is read as (a known appearance between cells; None: it is not)
+        self._in_transit: dict[bytes, int | None] = {}
         #: status bars: tile bytes -> (the appearance's token, its bars), None: not a barred appearance
         self._barred: dict[bytes, tuple[int, tuple[Bar, ...]] | None] = {}
         #: the last frame's resource bars, per cell (row, column), in the order drawn (top first)
@@ -287,35 +287,8 @@ class PixelPerceiver:
             return None
         if key in self._in_transit:
             return self._in_transit[key]
-        read = None
-        if len(self._appearances) >= 2:
-            ts = self.tile_size
-            shown = tile.reshape(1, ts, ts, 3)
-            known = np.stack(self._appearances)  # (appearances, ts, ts, 3)
-            for axis in (2, 1):  # a move along a row (columns shift), then along a column
-                for d in range(1, ts):
-                    for origin_here in (True, False):
-                        # origin here: the mover starts d pixels into this cell, its first ts - d shown
-                        # from there and the ground before; else its last ts - d from the cell's start
-                        cut_mover = slice(d, ts) if origin_here else slice(0, ts - d)
-                        cut_ground = slice(0, d) if origin_here else slice(ts - d, ts)
-                        cut_look = slice(0, ts - d) if origin_here else slice(d, ts)
-                        mover = _strip(shown, axis, cut_mover)
-                        movers = np.nonzero((_strip(known, axis, cut_look) == mover).all(axis=(1, 2, 3)))[0]
-                        if not len(movers):
-                            continue
-                        grounds = np.nonzero((_strip(known, axis, cut_ground) == _strip(shown, axis, cut_ground))
-                                             .all(axis=(1, 2, 3)))[0]
-                        pairs = [(int(m), int(g)) for m in movers for g in grounds if m != g]
-                        if pairs:
-                            m, g = pairs[0]
-                            covers = ts - d
-                            read = m if covers > d or (covers == d and origin_here) else g
-                            break
-                    if read is not None:
-                        break
-                if read is not None:
-                    break
+        read = _shifted_look(tile.reshape(1, self.tile_size, self.tile_size, 3), self._appearances) \
+            if len(self._appearances) >= 2 else None
         self._in_transit[key] = read
         return read
 
@@ -449,6 +422,34 @@ class PixelPerceiver:
             if i not in now and covered(cell):
                 hidden.setdefault(cell, []).append((int(prev_t[cell]), i))
         self._hidden = {c: s for c, s in hidden.items() if s}
+
+
+def _shifted_look(shown: np.ndarray, appearances: list[np.ndarray]) -> int | None:
+    """The token ``shown`` (one ``(1, ts, ts, 3)`` tile) is read as when it is one of ``appearances`` shifted
+    along a row or a column, the rest of it matching another (the one of the two covering more of it);
+    None if it is no such thing. See :class:`PixelPerceiver`'s ``transit``."""
+    ts = shown.shape[1]
+    known = np.stack(appearances)  # (appearances, ts, ts, 3)
+    for axis in (2, 1):  # a move along a row (columns shift), then along a column
+        for d in range(1, ts):
+            for origin_here in (True, False):
+                # origin here: the mover starts d pixels into this cell, its first ts - d shown from there
+                # and the ground before; else its last ts - d from the cell's start
+                cut_mover = slice(d, ts) if origin_here else slice(0, ts - d)
+                cut_ground = slice(0, d) if origin_here else slice(ts - d, ts)
+                cut_look = slice(0, ts - d) if origin_here else slice(d, ts)
+                movers = np.nonzero((_strip(known, axis, cut_look) == _strip(shown, axis, cut_mover))
+                                    .all(axis=(1, 2, 3)))[0]
+                if not len(movers):
+                    continue
+                grounds = np.nonzero((_strip(known, axis, cut_ground) == _strip(shown, axis, cut_ground))
+                                     .all(axis=(1, 2, 3)))[0]
+                pairs = [(int(m), int(g)) for m in movers for g in grounds if m != g]
+                if pairs:
+                    m, g = pairs[0]
+                    covers = ts - d  # (of this cell, by the mover)
+                    return m if covers > d or (covers == d and origin_here) else g
+    return None
 
 
 def _strip(tiles: np.ndarray, axis: int, cut: slice) -> np.ndarray:
