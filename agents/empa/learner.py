@@ -588,17 +588,17 @@ class Learner:
                 if at in self.theory.killers_of(t) and any(o.outcome == "nothing" for o in self._seen(at, t))}
 
     def _seen(self, a: int, b: int) -> list:
+        """What ``a`` was seen to get from ``b`` (none: never met)."""
         r = self.theory.rules.get((a, b))
         return r.seen if r is not None else []
 
     def _passable(self, a: int, b: int) -> bool:
         """Has ``a`` been seen sharing a cell with ``b`` unharmed (a floor, not a wall)? Not if ``a`` moved it
         on (a box pushed: they never shared a cell; a mover that only seemed pushed, met again, may kill)."""
-        r = self.theory.rules.get((a, b))
-        moved_on = self.theory.rules.get((b, a))
-        return r is not None and any(o.outcome == "nothing" for o in r.seen) and \
-            not any(o.outcome in ("kill", "block") for o in r.seen) and \
-            not (moved_on is not None and any(displaces(o.outcome) for o in moved_on.seen))
+        seen = self._seen(a, b)
+        return any(o.outcome == "nothing" for o in seen) and \
+            not any(o.outcome in ("kill", "block") for o in seen) and \
+            not any(displaces(o.outcome) for o in self._seen(b, a))
 
     def _record_contacts(self, prev: Frame, nxt: Frame, contact_ids: set[int], at: int, av: int,
                          target: tuple[int, int], d: tuple[int, int], inv: Inventory,
@@ -924,11 +924,11 @@ class Learner:
         at a wall): that meeting steps it back and reverses it. Without the event log nothing else names
         it, and in the mental game the missile ran on through the wall and out of the room it guards. Not
         what it crossed unharmed (a floor under the wall), nor the avatar or another mover."""
-        m = self.theory.movement.get(t)
+        th = self.theory
+        m = th.movement.get(t)
         if m is None or m.kind != "missile":
             return  # (a random mover turns back by chance)
         ahead = (cell[0] + was[0], cell[1] + was[1])
-        th = self.theory
         types = {prev.objects[o][0] for o in prev.cells.get(ahead, ()) if o not in prev.hidden and o != prev.avatar}
         types = {b for b in types if b != th.avatar_type
                  and (th.movement.get(b) is None or th.movement[b].kind == "static")}
