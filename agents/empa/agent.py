@@ -243,7 +243,10 @@ class EMPAAgent(Agent):
     #: 49 (event_log off): a missile that turns back where something lies ahead of it is stepped back and
     #: reversed by that thing (``Learner._turned_back``); before, nothing learned it, and the mental spark ran
     #: on through the wall and out of the room it guards (illusory_brick_vault level 3: 87 deaths)
-    REVISION = 49
+    #: 50 (movement_library off): a type whose moves (all its objects' together) went toward or away from
+    #: the avatar beyond what a random walker could, by a binomial test, approaches or avoids it; before,
+    #: without the library every mover that kept no heading was a random walker (a fleeing sheep, a boar)
+    REVISION = 50
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -8,8 +8,10 @@ per type (or per object with ``color_is_type`` off) from displacements away from
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from agents.empa.outcomes import displaces, kind, removes
@@ -21,6 +23,18 @@ from agents.empa.theory import Inventory, Movement, Theory
 
 def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
     return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+@lru_cache(maxsize=4096)
+def _beyond_chance(hits: int, trials: int, alpha: float) -> bool:
+    """Whether ``hits`` of ``trials`` is more than a fair coin gives, at significance ``alpha`` (one-sided
+    binomial tail; exact up to 64 trials, the normal approximation with continuity correction beyond)."""
+    if trials == 0 or 2 * hits <= trials:
+        return False
+    if trials <= 64:
+        return sum(math.comb(trials, i) for i in range(hits, trials + 1)) / 2 ** trials < alpha
+    z = (hits - 0.5 - trials / 2) / math.sqrt(trials / 4)
+    return 0.5 * math.erfc(z / math.sqrt(2)) < alpha
 
 
 def _wrapped(before: float, after: float, extent: int) -> bool:
@@ -957,7 +971,7 @@ class Learner:
     def _fit(self) -> None:
         th = self.theory
         by_type: dict[int, MoveStats] = {}
-        heading: dict[int, list[int]] = {}  # per object: type -> [pairs, straight] over all its objects
+        pooled: dict[int, MoveStats] = {}  # per object: type -> all its objects' moves, pairs, toward, away, gaps
         min_moves, min_share = int(self.c["min_object_moves"]), float(self.c["min_object_share"])
         for key, s in self.stats.items():
             if not isinstance(key, tuple):
@@ -966,16 +980,20 @@ class Learner:
             t = key[0]
             if 0 < s.moves and (s.moves < min_moves or s.moves < min_share * s.seen):
                 continue  # a few displacements in a still life: pixels' tracking took it for a look-alike nearby
-            pooled = heading.setdefault(t, [0, 0])
-            pooled[0] += s.pairs
-            pooled[1] += s.straight
+            total = pooled.setdefault(t, MoveStats())
+            total.pairs += s.pairs
+            total.straight += s.straight
+            total.moves += s.moves
+            total.toward += s.toward
+            total.away += s.away
+            total.gaps.update(s.gaps)
             # per object: a type is as mobile as its most mobile object (of those as mobile, the one seen
             # move most: one that moved twice tells little of its heading)
             agg = by_type.setdefault(t, MoveStats())
             if (s.moves * max(agg.seen, 1), s.pairs) >= (agg.moves * max(s.seen, 1), agg.pairs):
                 by_type[t] = s
         for t, s in by_type.items():
-            model = self._classify(s, *heading.get(t, (0, 0)))
+            model = self._classify(s, pooled.get(t))
             if model.kind in ("missile", "random") and self._slides(t, s):
                 model = Movement("slider", model.cooldown, model.orientation, model.speed)
             old = th.movement.get(t)
@@ -991,28 +1009,47 @@ class Learner:
         pushed = rule is not None and any(displaces(o.outcome) for o in rule.seen)
         return pushed and s.starts == 0 and s.seen - s.moves >= int(self.c["slider_rests"])
 
-    def _classify(self, s: MoveStats, pooled_pairs: int = 0, pooled_straight: int = 0) -> Movement:
-        """A movement model from one object's (or one type's) move statistics; without the library, a type
-        whose chosen object has too few pairs to judge its heading is judged on all its objects' pairs (a
-        short-lived shot: each one flies a few cells)."""
-        if s.moves == 0:
-            return Movement("static")
+    def _cooldown(self, s: MoveStats) -> int:
+        """Ticks between moves: the commonest gap between moves (blocked attempts, a fleer in a corner,
+        only add longer gaps), else sightings per move."""
         if s.gaps:
-            # The commonest gap between moves: blocked attempts (a fleer in a corner) only add longer gaps.
             cooldown = min(g for g, n in s.gaps.items() if n == max(s.gaps.values()))
         else:
             cooldown = round(s.seen / s.moves)
-        cooldown = max(1, min(int(self.c["max_cooldown"]), cooldown))
+        return max(1, min(int(self.c["max_cooldown"]), cooldown))
+
+    def _classify(self, s: MoveStats, pooled: MoveStats | None = None) -> Movement:
+        """A movement model from one object's (or one type's) move statistics. Without the library, per
+        object, a type is judged on all its objects' moves: toward or away from the avatar always (on pixels
+        an object's track is often cut short), its heading when the chosen object has too few pairs (a
+        short-lived shot: each one flies a few cells)."""
+        if s.moves == 0:
+            return Movement("static")
+        cooldown = self._cooldown(s)
         orientation = s.directions.most_common(1)[0][0]
         speed = _speed(s.speeds)
         c = self.c
         if not self.b.library_movement:
-            # No library of movers: a random walker, unless many of its own moves kept their heading (or
-            # turned straight back): then it goes on as it last went (a train, a shot, a patrol)
+            # No library of movers: a random walker, unless its moves show a pattern a random walker's would
+            # not. A random step shortens the distance to the avatar in at most two of its four ways, so
+            # moves toward (away from) it in clearly more than half of them, by a binomial test, say it
+            # approaches (avoids) the avatar; many moves that kept their heading (or turned straight
+            # back) say it goes on as it last went (a train, a shot, a patrol).
+            alpha = float(c["herding_alpha"])
+            all_of = pooled or s
+            toward = _beyond_chance(all_of.toward, all_of.moves, alpha)
+            # (its pace from all its objects' gaps too: a short piece of track moved at every sighting)
+            pace = self._cooldown(all_of) if all_of.gaps else cooldown
+            if toward and all_of.toward >= c["herding_strong"] * all_of.moves:  # (straight, as in a corridor)
+                return Movement("chaser", pace, orientation, speed)
             pairs, straight = (s.pairs, s.straight) if s.pairs >= int(c["heading_pairs"]) else \
-                (pooled_pairs, pooled_straight)
+                (all_of.pairs, all_of.straight)
             if pairs >= int(c["heading_pairs"]) and straight >= c["missile_straight"] * pairs:
                 return Movement("missile", cooldown, orientation, speed)
+            if toward:
+                return Movement("chaser", pace, orientation, speed)
+            if _beyond_chance(all_of.away, all_of.moves, alpha):
+                return Movement("fleer", pace, orientation, speed)
             return Movement("random", cooldown, orientation, speed)
         # Nearly every move toward the avatar: it chases, even if its moves are straight (in a corridor).
         # (Not so for moving away: a shot leaving the avatar moves straight away from it.)

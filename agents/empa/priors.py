@@ -123,9 +123,12 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
     Prior("movement_library", "NPC movement is one of static, random, missile, chaser or fleer with a "
           "parameter grid.", "P11",
           "Every moving type is modelled as a random walker with a learned move rate, unless its own moves "
-          "kept their heading (or turned straight back) in 90% of at least 8 pairs of moves (planner.yml "
-          "heading_pairs; per object, all its objects' pairs together when no one of them has 8: short-lived "
-          "shots): then each of its objects goes on as it last went (no chasers, fleers or grid).",
+          "show a pattern: it approaches (avoids) the avatar when more of its moves went toward (away from) "
+          "the avatar than the half a random walker's could at most, by a one-sided binomial test at "
+          "planner.yml herding_alpha (0.001: ten moves of ten at least; the library takes four); each of "
+          "its objects goes on as it last went when they kept their heading (or turned straight back) in "
+          "90% of at least 8 pairs of moves (planner.yml heading_pairs; per object, all its objects' pairs "
+          "together when no one of them has 8: short-lived shots). No parameter grid.",
           {"library_movement": (True, False)}),
     Prior("single_map_theory", "The planner uses the single most probable theory.", "P13",
           "Plans are checked against the runner-up theory (unconfirmed harmful rules kept) and a plan "

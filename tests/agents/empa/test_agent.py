@@ -442,7 +442,7 @@ def test_prior_off_runs_and_behaves_as_declared(prior: str) -> None:
     assert agent.planner.rollout is (prior != "projectile_rollout")
     per_object = [isinstance(k, tuple) for k in agent.learner.stats]
     assert per_object and all(per_object) if prior == "color_is_type" else not any(per_object)
-    if prior == "movement_library":  # no chasers or grid: random, or on as it went once its heading held
+    if prior == "movement_library":  # no grid: random, or on as it went once its heading held
         held = agent.learner.stats[bat].pairs >= agent.c["heading_pairs"]
         assert th.movement[bat].kind == ("missile" if held else "random")
     else:

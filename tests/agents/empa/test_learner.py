@@ -441,16 +441,32 @@ def test_remembering_pick_ups_a_door_that_opened_for_a_key_it_stood_shut_without
 
 def test_without_the_movement_library_a_mover_goes_on_as_it_went_only_once_its_heading_held() -> None:
     """No library: three straight moves make no missile (the library's grid would), eight pairs kept do;
-    a chaser is never one (no chasers without the library), and a random walker stays random."""
+    a random walker stays random."""
     learner = _learner("movement_library")
     pairs = int(learner.c["heading_pairs"])
     _drive(learner, [(1 + k, 0) for k in range(4)])
     assert learner.theory.movement[CAR].kind == "random"
     _drive(learner, [(1 + k, 0) for k in range(pairs + 2)])
     assert learner.theory.movement[CAR].kind == "missile"
-    chaser = MoveStats(seen=40, moves=20, pairs=19, straight=10, toward=19, away=1,
+    walker = MoveStats(seen=40, moves=20, pairs=19, straight=10, toward=11, away=9,
                        directions=Counter({(1, 0): 10, (0, 1): 10}), gaps=Counter({2: 19}))
-    assert learner._classify(chaser).kind == "random"
+    assert learner._classify(walker).kind == "random"
+
+
+def test_without_the_movement_library_only_clear_evidence_makes_a_mover_approach_or_avoid_the_avatar() -> None:
+    """No library: a mover is taken to approach (avoid) the avatar only once more of its moves went toward
+    (away from) it than a random walker's could at most (half) by a binomial test; the library takes four
+    such moves as enough. Six moves of six toward (1 in 64 by chance) are not, nor fifteen of twenty (1 in 50);
+    nineteen of twenty are, and so are 32 of 40."""
+    learner, library = _learner("movement_library"), _learner()
+    for toward, away, moves, kind in ((6, 0, 6, "random"), (19, 1, 20, "chaser"), (32, 8, 40, "chaser"),
+                                      (15, 5, 20, "random"), (1, 19, 20, "fleer"), (12, 8, 20, "random")):
+        stats = MoveStats(seen=40, moves=moves, pairs=moves - 1, straight=moves // 2, toward=toward, away=away,
+                          directions=Counter({(1, 0): moves // 2, (0, 1): moves - moves // 2}), gaps=Counter({2: 19}))
+        assert learner._classify(stats).kind == kind, (toward, away, moves)
+    few = MoveStats(seen=12, moves=6, pairs=5, straight=3, toward=6, directions=Counter({(1, 0): 3, (0, 1): 3}),
+                    gaps=Counter({2: 5}))
+    assert library._classify(few).kind == "chaser"
 
 
 def test_per_object_the_type_follows_its_most_mobile_object_seen_move_most() -> None:
@@ -779,3 +795,19 @@ def test_without_the_event_log_a_missile_flying_on_between_its_moves_was_not_pus
     learner.last_dir[600] = (1, 0)
     learner.update(frames[0], "ACTION_RIGHT", frames[1], 0.0, False, None, None)
     assert (CAR, AVATAR) not in learner.theory.rules
+
+
+def test_without_the_movement_library_per_object_a_type_approaches_on_all_its_objects_moves() -> None:
+    """color_is_type off, on pixels: a goat's track is cut into pieces, and the piece that speaks for the
+    type (the most mobile: four moves in five sightings) is too short to show anything; all the goat's
+    pieces together went toward the avatar in 99 moves of 99, so the type approaches it, at the pace of all
+    its pieces (a move every second tick; the short piece moved at four of five sightings)."""
+    learner = _learner("color_is_type", "movement_library")
+    learner.stats[(CAR, 1)] = MoveStats(seen=5, moves=4, pairs=3, straight=1, toward=4,
+                                        directions=Counter({(1, 0): 2, (0, 1): 2}))
+    learner._fit()
+    assert learner.theory.movement[CAR].kind == "random"
+    learner.stats[(CAR, 2)] = MoveStats(seen=190, moves=95, pairs=74, straight=51, toward=95,
+                                        directions=Counter({(1, 0): 50, (0, 1): 45}), gaps=Counter({2: 66}))
+    learner._fit()
+    assert (learner.theory.movement[CAR].kind, learner.theory.movement[CAR].cooldown) == ("chaser", 2)
