@@ -246,7 +246,11 @@ class EMPAAgent(Agent):
     #: 50 (movement_library off): a type whose moves (all its objects' together) went toward or away from
     #: the avatar beyond what a random walker could, by a binomial test, approaches or avoids it; before,
     #: without the library every mover that kept no heading was a random walker (a fleeing sheep, a boar)
-    REVISION = 50
+    #: 51 (movement_library off): such a chaser whose moves shortened its walkable route to the avatar (round
+    #: what blocks the avatar) more often than the straight-line distance follows routes (a PathChaser
+    #: round the game's ``obs`` types in the mental game); before, a hunter that goes round walls was a
+    #: greedy chaser stuck at them in the mental game, so the planner waited where it was caught
+    REVISION = 51
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

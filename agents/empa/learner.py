@@ -102,6 +102,7 @@ class MoveStats:
     pairs: int = 0
     toward: int = 0
     away: int = 0
+    route_toward: int = 0  # moves that shortened the walkable route to the avatar (movement_library off)
     directions: Counter[tuple[int, int]] = field(default_factory=Counter)
     gaps: Counter[int] = field(default_factory=Counter)  # ticks between consecutive moves of one object
     starts: int = 0  # moves right after being seen still with nothing near (a mover's own start)
@@ -876,6 +877,7 @@ class Learner:
         per_object = self.b.movement_per_object
         self.steps += 1
         width, height = prev.size()
+        routes: dict[tuple[int, int], int] | None = None  # cell -> steps to the avatar round blockers (when needed)
         for oid, (t, x, y) in prev.objects.items():
             if oid == prev.avatar or t == th.avatar_type or t in th.walls:
                 continue
@@ -930,6 +932,11 @@ class Learner:
                 before_d, after_d = _dist((x0, y0), pa), _dist((x1, y1), pa)
                 s.toward += after_d < before_d
                 s.away += after_d > before_d
+                if not self.b.library_movement:
+                    if routes is None:
+                        routes = self._routes_to(prev, pa)
+                    r0, r1 = routes.get((round(x0), round(y0))), routes.get((round(x1), round(y1)))
+                    s.route_toward += r0 is not None and r1 is not None and r1 < r0
         self._fit()
         return touched
 
@@ -986,6 +993,7 @@ class Learner:
             total.moves += s.moves
             total.toward += s.toward
             total.away += s.away
+            total.route_toward += s.route_toward
             total.gaps.update(s.gaps)
             # per object: a type is as mobile as its most mobile object (of those as mobile, the one seen
             # move most: one that moved twice tells little of its heading)
@@ -997,7 +1005,8 @@ class Learner:
             if model.kind in ("missile", "random") and self._slides(t, s):
                 model = Movement("slider", model.cooldown, model.orientation, model.speed)
             old = th.movement.get(t)
-            if old is None or (old.kind, old.cooldown, old.speed) != (model.kind, model.cooldown, model.speed):
+            if old is None or (old.kind, old.cooldown, old.speed, old.routes) != \
+                    (model.kind, model.cooldown, model.speed, model.routes):
                 th.movement[t] = model
                 self.changed = True
             else:
@@ -1008,6 +1017,22 @@ class Learner:
         rule = self.theory.rules.get((t, self.theory.avatar_type)) if self.theory.avatar_type is not None else None
         pushed = rule is not None and any(displaces(o.outcome) for o in rule.seen)
         return pushed and s.starts == 0 and s.seen - s.moves >= int(self.c["slider_rests"])
+
+    def _routes_to(self, frame: Frame, goal: tuple[int, int]) -> dict[tuple[int, int], int]:
+        """Steps from each cell to ``goal`` along cells free of what blocks the avatar (breadth first)."""
+        blockers = self.theory.still_blockers()
+        width, height = frame.size()
+        blocked = {(x, y) for t, x, y in frame.objects.values() if t in blockers}
+        dist = {goal: 0}
+        todo = [goal]
+        for cell in todo:
+            d = dist[cell] + 1
+            for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                n = (cell[0] + dx, cell[1] + dy)
+                if n not in dist and n not in blocked and 0 <= n[0] < width and 0 <= n[1] < height:
+                    dist[n] = d
+                    todo.append(n)
+        return dist
 
     def _cooldown(self, s: MoveStats) -> int:
         """Ticks between moves: the commonest gap between moves (blocked attempts, a fleer in a corner,
@@ -1037,17 +1062,21 @@ class Learner:
             # back) say it goes on as it last went (a train, a shot, a patrol).
             alpha = float(c["herding_alpha"])
             all_of = pooled or s
-            toward = _beyond_chance(all_of.toward, all_of.moves, alpha)
+            # toward it along the walkable route (round walls) in more moves than in a straight line: it
+            # follows routes
+            routes = all_of.route_toward > all_of.toward and _beyond_chance(all_of.route_toward, all_of.moves, alpha)
+            closer = max(all_of.toward, all_of.route_toward)
+            toward = routes or _beyond_chance(all_of.toward, all_of.moves, alpha)
             # (its pace from all its objects' gaps too: a short piece of track moved at every sighting)
             pace = self._cooldown(all_of) if all_of.gaps else cooldown
-            if toward and all_of.toward >= c["herding_strong"] * all_of.moves:  # (straight, as in a corridor)
-                return Movement("chaser", pace, orientation, speed)
+            if toward and closer >= c["herding_strong"] * all_of.moves:  # (straight, as in a corridor)
+                return Movement("chaser", pace, orientation, speed, routes)
             pairs, straight = (s.pairs, s.straight) if s.pairs >= int(c["heading_pairs"]) else \
                 (all_of.pairs, all_of.straight)
             if pairs >= int(c["heading_pairs"]) and straight >= c["missile_straight"] * pairs:
                 return Movement("missile", cooldown, orientation, speed)
             if toward:
-                return Movement("chaser", pace, orientation, speed)
+                return Movement("chaser", pace, orientation, speed, routes)
             if _beyond_chance(all_of.away, all_of.moves, alpha):
                 return Movement("fleer", pace, orientation, speed)
             return Movement("random", cooldown, orientation, speed)

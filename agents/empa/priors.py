@@ -125,7 +125,9 @@ PRIORS: dict[str, Prior] = {p.name: p for p in (
           "Every moving type is modelled as a random walker with a learned move rate, unless its own moves "
           "show a pattern: it approaches (avoids) the avatar when more of its moves went toward (away from) "
           "the avatar than the half a random walker's could at most, by a one-sided binomial test at "
-          "planner.yml herding_alpha (0.001: ten moves of ten at least; the library takes four); each of "
+          "planner.yml herding_alpha (0.001: ten moves of ten at least; the library takes four), along the "
+          "walkable route round what blocks the avatar when its moves shortened that route more often than "
+          "the straight-line distance (a PathChaser), else in a straight line; each of "
           "its objects goes on as it last went when they kept their heading (or turned straight back) in "
           "90% of at least 8 pairs of moves (planner.yml heading_pairs; per object, all its objects' pairs "
           "together when no one of them has 8: short-lived shots). No parameter grid.",

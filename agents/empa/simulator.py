@@ -117,6 +117,8 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             for d in DIRECTIONS:
                 lines.append(f"            {name(t, d, True)} > Missile cooldown={m.cooldown}{_speed(m)} "
                              f"orientation={DIRECTIONS[d]}")
+        elif m.kind == "chaser" and m.routes and av is not None:  # (round what blocks: the game's obs types)
+            lines.append(f"        {name(t)} > PathChaser stype={name(av)} cooldown={m.cooldown}{_speed(m)}")
         elif m.kind in ("chaser", "fleer") and av is not None:
             cls = "Chaser" if m.kind == "chaser" else "Fleeing"
             lines.append(f"        {name(t)} > {cls} stype={name(av)} cooldown={m.cooldown}{_speed(m)}")
@@ -128,6 +130,15 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
             and theory.projectile is None:
         lines.append("        tshot > Missile")
     return lines
+
+
+def _route_obstacles(theory: Theory, tokens: list[int]) -> str:
+    """The game's ``obs`` parameter (what route followers go round): the still types that block the avatar."""
+    if not any(m.routes for m in theory.movement.values()):
+        return ""
+    blockers = theory.still_blockers()
+    walls = [t for t in tokens if t in blockers]
+    return f" obs={','.join(name(t) for t in walls)}" if walls else ""
 
 
 def _spawned_name(theory: Theory, t: int) -> str:
@@ -326,7 +337,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     else:  # any form of the avatar left keeps the game going
         counted = " ".join(f"stype{i + 1}={name(t)}" for i, t in enumerate(forms[:4]))
         terminations = [f"        MultiSpriteCounter {counted} limit=0 win=False"] if forms else []
-    text = "\n".join([f"BasicGame square_size={CELL_PIXELS}", "    SpriteSet", *sprites, "    LevelMapping",
+    text = "\n".join([f"BasicGame square_size={CELL_PIXELS}{_route_obstacles(theory, tokens)}", "    SpriteSet",
+                      *sprites, "    LevelMapping",
                       *mapping, "    InteractionSet", *interactions, "    TerminationSet", *terminations]) + "\n"
     level = "\n".join("".join(row) for row in grid) + "\n"
     token_of = {name(t): t for t in tokens}

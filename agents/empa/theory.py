@@ -127,6 +127,7 @@ class Movement:
     cooldown: int = 1
     orientation: tuple[int, int] = (0, 1)
     speed: float = 1.0  # cells per move (GVGAI's speed: fractions of a cell, or more than one)
+    routes: bool = False  # a chaser that follows the walkable route round what blocks (movement_library off)
 
 
 @dataclass
@@ -187,6 +188,15 @@ class Theory:
         """Were ``a`` and ``b`` seen to meet, but never while ``a`` held one of the resources in ``held``?"""
         seen = [o for pair in ((a, b), (b, a)) if pair in self.rules for o in self.rules[pair].seen]
         return bool(seen) and bool(held - {r for o in seen for r, _ in o.inventory})
+
+    def still_blockers(self) -> set[int]:
+        """Types that do not move and stop the avatar (walls, or seen to block it): what routes go round."""
+        av = self.avatar_type
+        out = set(self.walls)
+        for (a, b), r in self.rules.items():
+            if a == av and any(o.outcome == "block" for o in r.seen):
+                out.add(b)
+        return {t for t in out if self.movement.get(t) is None or self.movement[t].kind == "static"}
 
     def fatal(self) -> set[tuple[int, int]]:
         """Pairs whose removing outcome has always lost the game (a loss condition on a count)."""

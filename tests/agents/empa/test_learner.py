@@ -811,3 +811,21 @@ def test_without_the_movement_library_per_object_a_type_approaches_on_all_its_ob
                                         directions=Counter({(1, 0): 50, (0, 1): 45}), gaps=Counter({2: 66}))
     learner._fit()
     assert (learner.theory.movement[CAR].kind, learner.theory.movement[CAR].cooldown) == ("chaser", 2)
+
+
+def test_without_the_movement_library_a_mover_that_shortens_its_route_round_walls_follows_routes() -> None:
+    """A hunter behind a wall goes round it: its moves shorten the walkable route to the avatar (counted
+    round what blocks the avatar) more often than the straight-line distance. Nineteen moves of twenty
+    along the route, twelve straight toward: it follows routes; as many one way as the other: it does not."""
+    learner = _learner("movement_library")
+    learner.theory.walls = {3}
+    floor = {i: (FLOOR, i % 5, i // 5) for i in range(5 * 4)}  # 5 x 4
+    wall = {100 + y: (3, 2, y) for y in range(3)}  # a wall from the top down to row 2, at x = 2
+    frame = Frame({**floor, **wall, 999: (AVATAR, 4, 0)}, 999)
+    routes = learner._routes_to(frame, (4, 0))
+    assert routes[(1, 0)] == 3 + 3 + 3 and (2, 0) not in routes  # down to row 3, across, and back up
+    for toward, route_toward, follows in ((12, 19, True), (19, 19, False)):
+        stats = MoveStats(seen=40, moves=20, pairs=19, straight=10, toward=toward, route_toward=route_toward,
+                          directions=Counter({(1, 0): 10, (0, 1): 10}), gaps=Counter({2: 19}))
+        model = learner._classify(stats)
+        assert (model.kind, model.routes) == ("chaser", follows)

@@ -487,3 +487,39 @@ def test_a_contact_that_cleared_a_type_compiles_to_a_kill_and_a_kill_all() -> No
     theory.rule(target, shot).add("kill+clear", (), beam, 0)
     text = compile_theory(theory, _frame(ROOMS), {}).game_text
     assert f"t{target} t{shot} > killSprite" in text and f"t{target} t{shot} > killAll stype=t{beam}" in text
+
+
+HUNTER = 6
+#: A hunter (h) behind a wall from the avatar: straight toward it is into the wall; round it is the way.
+WALLED = ["#######",
+          "#.h...#",
+          "#.###.#",
+          "#..A..#",
+          "#######"]
+
+
+def _hunter_cells(routes: bool) -> list[tuple[int, int]]:
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "h": [FLOOR, HUNTER]}
+    frame = grid_frame(WALLED, codes, AVATAR)
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, HUNTER})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(AVATAR, WALL).add("block", (), None, 0)
+    th.rule(HUNTER, FLOOR).add("nothing", (), None, 0)
+    th.movement[HUNTER] = Movement("chaser", 1, routes=routes)
+    compiled = compile_theory(th, frame, {})
+    assert ("PathChaser" in compiled.game_text and f"obs=t{WALL}" in compiled.game_text) is routes
+    game = mental_game(compiled, frame, None, seed=0)
+    names = game.type_names
+    cells = []
+    for _ in range(4):
+        game.step("ACTION_NIL")
+        cells += [(int(r[1]), int(r[2])) for r in game.object_table() if names[int(r[0])] == f"t{HUNTER}"]
+    return cells
+
+
+def test_a_chaser_that_follows_routes_goes_round_the_wall_in_the_mental_game() -> None:
+    """movement_library off: a hunter learned to follow the walkable route is a PathChaser going round
+    what blocks the avatar (the game's obs types) and is beside the avatar in four ticks; a straight-line
+    chaser steps over to above the avatar and stays there, stuck at the wall."""
+    assert _hunter_cells(routes=True) == [(1, 1), (1, 2), (1, 3), (2, 3)]
+    assert _hunter_cells(routes=False) == [(3, 1)] * 4
