@@ -337,8 +337,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     else:  # any form of the avatar left keeps the game going
         counted = " ".join(f"stype{i + 1}={name(t)}" for i, t in enumerate(forms[:4]))
         terminations = [f"        MultiSpriteCounter {counted} limit=0 win=False"] if forms else []
-    text = "\n".join([f"BasicGame square_size={CELL_PIXELS}{_route_obstacles(theory, tokens)}", "    SpriteSet",
-                      *sprites, "    LevelMapping",
+    header = f"BasicGame square_size={CELL_PIXELS}{_route_obstacles(theory, tokens)}"
+    text = "\n".join([header, "    SpriteSet", *sprites, "    LevelMapping",
                       *mapping, "    InteractionSet", *interactions, "    TerminationSet", *terminations]) + "\n"
     level = "\n".join("".join(row) for row in grid) + "\n"
     token_of = {name(t): t for t in tokens}
