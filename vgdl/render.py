@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from bisect import insort
 from collections.abc import Collection
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -122,311 +120,102 @@ def atlas_for(rules: GameRules, tile_size: int) -> TileAtlas:
 
 
 class _TileBank:
-    """Composited cells of one atlas, as rows of one array (shared by every game drawn with it).
+    """What cells can show at one atlas, shared by every game drawn with it.
 
-    A cell's pixels depend only on its stack of sprites, each a *part*: a type drawn (dx, dy) frame
-    pixels off the cell. Parts get small integer ids, a stack is the tuple of its part ids, and each
-    distinct stack is composited once and given a row; a frame update then copies rows into cells.
-    Where a sprite drawn at (x, y) lands (its cells and its part in each) is also kept here.
+    A cell's pixels depend only on the sprites over it, each a *part*: a type drawn (dx, dy) frame
+    pixels off the cell. A cell holds a *stack*: the sorted tuple of its entries, an entry being
+    ``rank << PART_BITS | part`` (so sorting is drawing order; two parts of one type are one colour,
+    so their order within a rank does not matter). Every distinct stack gets an integer id (0: the
+    empty cell), and the stack reached by adding or removing one entry is memoised, so a sprite that
+    moves changes a cell with one dict lookup. Stacks drawn alike (an opaque top hides the rest)
+    share a pixel id, and a cell is written only when its pixel id changes. Past ``limit`` stacks the
+    bank starts over (a new ``generation``), and every frame cache redraws.
     """
 
-    LIMIT = 8192  # distinct stacks kept; beyond, new stacks are composited each time
-    PLACES = 1 << 16  # placements kept per type before that memo starts over
+    STEPS = 1 << 18  # memoised stack steps kept before that memo starts over
 
-    def __init__(self, tile_size: int, n_types: int) -> None:
-        self.tile_size = tile_size
-        self.rows: dict[tuple[int, ...], int] = {}
-        self.pixels = np.zeros((64, tile_size, tile_size, 3), dtype=np.uint8)
-        self.tiles = list(self.pixels)  # each row as its own view (writing one cell is cheaper from it)
+    def __init__(self, atlas: TileAtlas) -> None:
+        self.atlas = atlas
+        self.tile_size = ts = atlas.tile_size
+        self.limit = max(4096, (1 << 25) // (ts * ts * 3))  # stacks (and pixel tiles) kept: about 32 MB
         self.part_ids: dict[tuple[int, int, int], int] = {}
         self.parts: list[tuple[int, int, int]] = []  # part id -> (type, dx, dy)
         self.shifted: dict[int, tuple[np.ndarray, np.ndarray] | object] = {}  # part id -> its pixels
-        # type -> drawn (x, y) -> ((cell, part id), ...): the 1, 2 or 4 cells a sprite there covers
-        self.places: list[dict[tuple[int, int], tuple[tuple[tuple[int, int], int], ...]]] = [
-            {} for _ in range(n_types)]
+        self.generation = 0
+        self._start_over()
 
-    def add(self, key: tuple[int, ...], tile: np.ndarray) -> int:
-        n = len(self.rows)
-        if n == len(self.pixels):
-            self.pixels = np.concatenate([self.pixels, np.zeros_like(self.pixels)])
-            self.tiles = list(self.pixels)
-        self.pixels[n] = tile
-        self.rows[key] = n
-        return n
+    def _start_over(self) -> None:
+        self.stack_ids: dict[tuple[int, ...], int] = {(): 0}
+        self.stacks: list[tuple[int, ...]] = [()]  # stack id -> its entries
+        blank = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
+        blank[:] = BACKGROUND
+        self.tiles: list[np.ndarray] = [blank]  # pixel id -> the cell's pixels
+        self.pixel_ids: dict[bytes, int] = {blank.tobytes(): 0}
+        self.looks: list[int] = [0]  # stack id -> pixel id (-1: not composited yet)
+        # stack id << STEP_SHIFT | entry << 1 | (1 to remove, 0 to add) -> the stack id it leads to
+        self.steps: dict[int, int] = {}
 
-    def place(self, itype: int, at: tuple[int, int]) -> tuple[tuple[tuple[int, int], int], ...]:
-        """The cells a sprite of ``itype`` drawn at pixel ``at`` covers, each with its part there."""
-        memo = self.places[itype]
-        if len(memo) >= self.PLACES:
-            memo.clear()
-        ts = self.tile_size
-        x, y = at
-        out = []
-        for cx, cy in _cells_at(x, y, ts):
-            layer = (itype, x - cx * ts, y - cy * ts)
-            part = self.part_ids.get(layer)
-            if part is None:
-                part = self.part_ids[layer] = len(self.parts)
-                self.parts.append(layer)
-            out.append(((cx, cy), part))
-        placed = memo[at] = tuple(out)
-        return placed
+    def tidy(self) -> None:
+        """Between frames: start over when the bank holds too many stacks."""
+        if len(self.stacks) > self.limit:
+            self.generation += 1
+            self._start_over()
 
+    def part(self, itype: int, dx: int, dy: int) -> int:
+        layer = (itype, dx, dy)
+        part = self.part_ids.get(layer)
+        if part is None:
+            part = self.part_ids[layer] = len(self.parts)
+            self.parts.append(layer)
+        return part
 
-class FrameCache:
-    """The last frame drawn for one game at one tile size, repainted cell by cell.
+    def intern(self, stack: tuple[int, ...]) -> int:
+        sid = self.stack_ids.get(stack)
+        if sid is None:
+            sid = self.stack_ids[stack] = len(self.stacks)
+            self.stacks.append(stack)
+            self.looks.append(-1)
+        return sid
 
-    Why: a tick usually moves a few sprites, so repainting only the cells they left
-    or entered costs far less than redrawing hundreds of static sprites. Everything here is
-    in frame pixels: a sprite is kept at the pixel it is drawn at (``x * tile // block``),
-    so a move too small to show (a slow car creeping one physics pixel) costs nothing, and
-    the cells are those the drawn tile covers. The cache keeps, per cell, the stack of sprites
-    overlapping it (in draw order) and the bank row last painted there; a type's version
-    (bumped by the engine whenever one of its sprites appears, moves, dies or is disabled) says
-    which types to diff when the engine's change log cannot. A cell's pixels depend only on
-    its stack, so composited cells are kept by stack (:class:`_TileBank`). The frame handed out
-    is one read-only view of the cache's own array, so rendering copies nothing; should a caller still
-    hold a frame (or any view of it) when the next one is drawn, the cache first moves to a copy,
-    so a frame once returned never changes (copy on write, found by reference count). A full
-    redraw is kept too, with the version stamps of every type: since a stamp names one
-    state of a type in the whole game lineage, any game of the lineage (a copy, a new
-    episode started from a copy of the level) can start from that frame and diff only
-    the types whose stamps differ, instead of drawing every sprite again.
-    """
+    def step(self, sid: int, code: int) -> int:
+        """The stack id after adding (``code`` even) or removing (odd) entry ``code >> 1`` (memoised)."""
+        stack = self.stacks[sid]
+        entry = code >> 1
+        if code & 1:
+            entries = list(stack)
+            entries.remove(entry)
+            after = tuple(entries)
+        else:
+            after = tuple(sorted((*stack, entry)))
+        new = self.intern(after)
+        if len(self.steps) >= self.STEPS:
+            self.steps.clear()
+        self.steps[sid << STEP_SHIFT | code] = new
+        return new
 
-    SNAPSHOTS = 8  # full frames kept per game lineage and tile size
-    BATCH = 40  # from this many cells to write, one indexed numpy copy beats a copy per cell
+    def look(self, sid: int) -> int:
+        """The pixel id of a stack, compositing it the first time."""
+        pid = self.looks[sid]
+        if pid < 0:
+            tile = self._composite(self.stacks[sid])
+            key = tile.tobytes()
+            pid = self.pixel_ids.get(key, -1)
+            if pid < 0:
+                pid = self.pixel_ids[key] = len(self.tiles)
+                self.tiles.append(tile)
+            self.looks[sid] = pid
+        return pid
 
-    def __init__(self, game: Game, tile_size: int) -> None:
-        self.tile_size = tile_size
-        self.block_size = game.block_size
-        self.atlas = atlas_for(game.rules, tile_size)
-        kinds = game.rules.kinds
-        self.draw_types = tuple(i for i in _draw_order(game) if not kinds[i].invisible)
-        self.rank = {t: r for r, t in enumerate(self.draw_types)}
-        self.grid_height, self.grid_width = game.height, game.width
-        self._own_frame(np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8))
-        self.view = game.view  # (a game keeps its store, and a copy gets caches of its own)
-        self.versions: tuple[int, ...] = ()
-        self.mark: tuple | None = None  # where this cache stands in the game's change log
-        self.drawn: dict[int, dict[int, tuple[int, int]]] = {}  # type -> sid -> drawn pixel (x, y)
-        self.own_drawn: set[int] = set()  # types whose ``drawn`` dict is this cache's (others are shared)
-        # cell -> the entries (rank, sid, part id) over it, in draw order (a tuple while shared with
-        # a snapshot)
-        self.stacks: dict[tuple[int, int], list[tuple[int, int, int]] | tuple] = {}
-        self.painted: dict[tuple[int, int], int] = {}  # cell -> bank row shown there (none: background)
-        # depends only on the rules and tile size: shared by every game drawn with this atlas
-        self.bank: _TileBank = self.atlas.__dict__.setdefault("_bank", _TileBank(tile_size, len(kinds)))
-        self.snapshots = self.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
-
-    def _own_frame(self, frame: np.ndarray) -> None:
-        """Draw into ``frame`` from now on (with the views of it the painting uses)."""
-        self.frame = frame
-        # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
-        self.cells_view = frame.reshape(self.grid_height, self.tile_size, self.grid_width, self.tile_size, 3)
-        self.cell_views: dict[tuple[int, int], np.ndarray] = {}  # cell -> its block of the frame
-        self.shown = frame.view()  # the frame as handed out: read-only (one object, made once)
-        self.shown.flags.writeable = False
-
-    def _writable(self) -> None:
-        """Before writing pixels: if anything beyond the cache itself still refers to the frame (the
-        read-only frame handed out, or a view of it: numpy's views name the array that owns the
-        memory as their base), draw into a copy from now on, leaving theirs as it was."""
-        # the cache's own references: ``self.frame``, ``shown``, ``cells_view`` and each cell view;
-        # and getrefcount's argument, each time
-        if sys.getrefcount(self.shown) > 2 or sys.getrefcount(self.frame) > 4 + len(self.cell_views):
-            self._own_frame(self.frame.copy())
-
-    def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
-        """Physics positions -> the frame pixels they are drawn at."""
-        ts, bs = self.tile_size, self.block_size
-        return {sid: (x * ts // bs, y * ts // bs) for sid, (x, y) in positions.items()}
-
-    def full(self) -> None:
-        if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
-            versions, (frame, stacks, drawn, painted) = next(reversed(self.snapshots.items()))
-            self._writable()
-            self.frame[:] = frame
-            self.stacks = dict(stacks)  # (its tuples are the snapshot's: _move turns one into a list to write it)
-            self.drawn = dict(drawn)  # (shared with the snapshot until written: see own_drawn)
-            self.painted = dict(painted)
-            self.own_drawn = set()
-            self.versions = versions
-            return
-        versions = self.view.versions()
-        self._writable()
-        self.frame[:] = BACKGROUND
-        self.drawn = {}
-        self.painted = {}
-        bank = self.bank
-        stacks: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-        for rank, itype in enumerate(self.draw_types):
-            positions = self.drawn[itype] = self._drawn_at(self.view.positions(itype))
-            places = bank.places[itype]
-            for sid, at in positions.items():
-                for cell, part in places.get(at) or bank.place(itype, at):
-                    stacks.setdefault(cell, []).append((rank, sid, part))
-        self.stacks = stacks
-        self._paint(stacks)  # (every cell with a sprite)
-        self.versions = versions
-        self.own_drawn = set()
-        if len(self.snapshots) >= self.SNAPSHOTS:
-            self.snapshots.clear()
-        self.snapshots[versions] = (self.frame.copy(), {cell: tuple(stack) for cell, stack in stacks.items()},
-                                    dict(self.drawn), dict(self.painted))
-
-    def update(self) -> None:
-        if not self.versions:
-            self.full()
-        view = self.view
-        entries, self.mark = view.changes_since(self.mark)
-        if entries is not None:
-            if entries:
-                self._update_from_log(view, entries)
-            return
-        versions = view.versions()
-        if versions == self.versions:
-            return
-        dirty: set[tuple[int, int]] = set()
-        last = self.versions
-        for itype in self.draw_types:
-            if versions[itype] == last[itype]:
-                continue
-            old = self.drawn.get(itype, {})
-            new = self._drawn_at(view.positions(itype))
-            for sid in old.keys() | new.keys():
-                a, b = old.get(sid), new.get(sid)
-                if a != b:
-                    self._move(itype, sid, a, b, dirty)
-            self.drawn[itype] = new
-            self.own_drawn.add(itype)
-        self.versions = versions
-        self._paint(dirty)
-
-    def _update_from_log(self, view: SpriteView, entries: list[tuple[int, int]]) -> None:
-        """Repaint the cells of the sprites the change log names (the common, cheap case).
-
-        ``versions`` stays the stamps of the last diff by stamps: should the log be lost later, that
-        diff also looks again at types the log covered since (harmless: ``drawn`` is current), and
-        the common case is spared building the stamp tuple every frame."""
-        ts, bs = self.tile_size, self.block_size
-        rank_of = self.rank
-        drawn = self.drawn
-        own = self.own_drawn
-        sprite = view.sprite
-        move = self._move
-        dirty: set[tuple[int, int]] = set()
-        done: set[int] = set()
-        for itype, sid in entries:
-            if sid in done or itype not in rank_of:  # (not drawn: invisible)
-                continue
-            done.add(sid)
-            positions = drawn[itype]
-            a = positions.get(sid)
-            s = sprite(itype, sid)
-            b = (s.x * ts // bs, s.y * ts // bs) if s is not None and not s.disabled else None
-            if a == b:
-                continue
-            if itype not in own:
-                positions = drawn[itype] = dict(positions)
-                own.add(itype)
-            move(itype, sid, a, b, dirty)
-            if b is None:
-                del positions[sid]
-            else:
-                positions[sid] = b
-        if dirty:
-            self._paint(dirty)
-
-    def _move(self, itype: int, sid: int, a: tuple[int, int] | None, b: tuple[int, int] | None,
-              dirty: set[tuple[int, int]]) -> None:
-        """Move one sprite's entry in the cell stacks from drawn pixel ``a`` to ``b`` (None: absent)."""
-        stacks = self.stacks
-        rank = self.rank[itype]
-        bank = self.bank
-        places = bank.places[itype]
-        if a is not None:
-            for cell, part in places.get(a) or bank.place(itype, a):
-                stack = stacks[cell]
-                if stack.__class__ is tuple:
-                    stack = stacks[cell] = list(stack)
-                stack.remove((rank, sid, part))
-                dirty.add(cell)
-        if b is not None:
-            for cell, part in places.get(b) or bank.place(itype, b):
-                entry = (rank, sid, part)
-                stack = stacks.get(cell)
-                if not stack:
-                    stacks[cell] = [entry]
-                else:
-                    if stack.__class__ is tuple:
-                        stack = stacks[cell] = list(stack)
-                    if entry > stack[-1]:  # (the usual case: drawn last)
-                        stack.append(entry)
-                    else:
-                        insort(stack, entry)
-                dirty.add(cell)
-
-    def _paint(self, cells: Collection[tuple[int, int]]) -> None:
-        """Write the pixels of these cells (from their stacks) into the frame.
-
-        A cell whose stack shows what is already painted there (a sprite left and another of its
-        type came, or the stack only reordered) is not written."""
-        gh, gw = self.grid_height, self.grid_width
-        bank = self.bank
-        known = bank.rows
-        painted = self.painted
-        stacks = self.stacks
-        todo: list[tuple[int, int, int]] = []  # (cell column, cell row, bank row)
-        extra: list[tuple[int, int, np.ndarray]] = []  # cells whose stacks the full bank cannot hold
-        for cell in cells:
-            stack = stacks.get(cell)
-            if not stack:
-                key: tuple[int, ...] = ()
-            elif len(stack) == 1:  # (many cells: one sprite over the background)
-                key = (stack[0][2],)
-            else:
-                key = tuple(map(_part, stack))
-            row = known.get(key)
-            if row is not None and painted.get(cell) == row:
-                continue
-            cx, cy = cell
-            if cx < 0 or cy < 0 or cx >= gw or cy >= gh:  # (off the screen: never painted)
-                continue
-            if row is None:
-                tile = self._composite(key)
-                if len(known) >= bank.LIMIT:
-                    extra.append((cx, cy, tile))
-                    painted.pop(cell, None)
-                    continue
-                row = bank.add(key, tile)
-            painted[cell] = row
-            todo.append((cx, cy, row))
-        if todo or extra:
-            self._writable()
-        if len(todo) >= self.BATCH:
-            cols, rows, ids = zip(*todo, strict=True)
-            self.cells_view[rows, :, cols] = bank.pixels.take(ids, axis=0)
-        elif todo:
-            views = self.cell_views
-            tiles = bank.tiles
-            for cx, cy, row in todo:
-                v = views.get((cx, cy))
-                if v is None:
-                    v = views[cx, cy] = self.cells_view[cy, :, cx]
-                v[...] = tiles[row]
-        for cx, cy, tile in extra:
-            self.cells_view[cy, :, cx] = tile
-
-    def _composite(self, key: tuple[int, ...]) -> np.ndarray:
-        """One cell's pixels for a stack of parts, drawn in order."""
+    def _composite(self, stack: tuple[int, ...]) -> np.ndarray:
+        """One cell's pixels for a stack of entries, drawn in order."""
         tile = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
         tile[:] = BACKGROUND
-        shifted_tiles = self.bank.shifted
-        for part in key:
+        shifted_tiles = self.shifted
+        for entry in stack:
+            part = entry & PART_MASK
             shifted = shifted_tiles.get(part)
             if shifted is None:
-                shifted = shifted_tiles[part] = self._shift(*self.bank.parts[part])
+                shifted = shifted_tiles[part] = self._shift(*self.parts[part])
             if shifted is not _EMPTY:
                 np.copyto(tile, shifted[0], where=shifted[1])
         return tile
@@ -444,8 +233,288 @@ class FrameCache:
         return rgb, mask
 
 
+class _Layout:
+    """Where a sprite drawn at a frame pixel lands on one grid in one drawing order: the cells it
+    covers on screen (as ``row * width + column``), each with the code of its entry there."""
+
+    PLACES = 1 << 16  # placements kept per type before that memo starts over
+
+    def __init__(self, bank: _TileBank, width: int, height: int, draw_types: tuple[int, ...]) -> None:
+        self.bank = bank
+        self.width, self.height = width, height
+        self.draw_types = draw_types
+        self.rank = {t: r for r, t in enumerate(draw_types)}
+        # type -> drawn (x, y) -> ((cell, entry << 1), ...)
+        self.places: list[dict[tuple[int, int], tuple[tuple[int, int], ...]]] = [
+            {} for _ in range(len(bank.atlas.rgb))]
+
+    def place(self, itype: int, at: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+        memo = self.places[itype]
+        if len(memo) >= self.PLACES:
+            memo.clear()
+        ts, w, h = self.bank.tile_size, self.width, self.height
+        x, y = at
+        rank = self.rank[itype] << PART_BITS
+        placed = memo[at] = tuple(
+            (cy * w + cx, (rank | self.bank.part(itype, x - cx * ts, y - cy * ts)) << 1)
+            for cx, cy in _cells_at(x, y, ts) if 0 <= cx < w and 0 <= cy < h)
+        return placed
+
+
+class FrameCache:
+    """The last frame drawn for one game at one tile size, repainted cell by cell.
+
+    Why: a tick usually moves a few sprites, so repainting only the cells they left
+    or entered costs far less than redrawing hundreds of static sprites. Everything here is
+    in frame pixels: a sprite is kept at the pixel it is drawn at (``x * tile // block``),
+    so a move too small to show (a slow car creeping one physics pixel) costs nothing, and
+    the cells are those the drawn tile covers. The cache keeps, per cell, the id of the stack
+    of sprites over it and the pixel id last painted there (:class:`_TileBank`); a type's version
+    (bumped by the engine whenever one of its sprites appears, moves, dies or is disabled) says
+    which types to diff when the engine's change log cannot. The frame handed out
+    is one read-only view of the cache's own array, so rendering copies nothing; should a caller still
+    hold a frame (or any view of it) when the next one is drawn, the cache first moves to a copy,
+    so a frame once returned never changes (copy on write, found by reference count). A full
+    redraw is kept too, with the version stamps of every type: since a stamp names one
+    state of a type in the whole game lineage, any game of the lineage (a copy, a new
+    episode started from a copy of the level) can start from that frame and diff only
+    the types whose stamps differ, instead of drawing every sprite again.
+    """
+
+    SNAPSHOTS = 8  # full frames kept per game lineage and tile size
+
+    def __init__(self, game: Game, tile_size: int) -> None:
+        self.tile_size = tile_size
+        self.block_size = game.block_size
+        self.layout = layout = _layout_for(game, tile_size)
+        self.bank = layout.bank  # (shared by every game drawn with the same atlas)
+        self.draw_types = layout.draw_types
+        self.grid_height, self.grid_width = game.height, game.width
+        self._own_frame(np.zeros((game.height * tile_size, game.width * tile_size, 3), dtype=np.uint8))
+        self.view = game.view  # (a game keeps its store, and a copy gets caches of its own)
+        self.versions: tuple[int, ...] = ()
+        self.mark: tuple | None = None  # where this cache stands in the game's change log
+        self.generation = -1  # the bank's generation the ids below belong to
+        self.drawn: dict[int, dict[int, tuple[int, int]]] = {}  # type -> sid -> drawn pixel (x, y)
+        self.own_drawn: set[int] = set()  # types whose ``drawn`` dict is this cache's (others are shared)
+        self.state: list[int] = []  # cell -> stack id
+        self.painted: list[int] = []  # cell -> pixel id shown there
+        self.snapshots = self.view.cache.setdefault(("frames", tile_size, self.draw_types), {})
+
+    def _own_frame(self, frame: np.ndarray) -> None:
+        """Draw into ``frame`` from now on (with the views of it the painting uses)."""
+        self.frame = frame
+        # the same memory seen as (row, y in tile, column, x in tile, rgb): cells as whole blocks
+        self.cells_view = frame.reshape(self.grid_height, self.tile_size, self.grid_width, self.tile_size, 3)
+        self.cell_views: list[np.ndarray | None] = [None] * (self.grid_height * self.grid_width)
+        self.n_views = 0  # cell views made (each refers to the frame)
+        self.shown = frame.view()  # the frame as handed out: read-only (one object, made once)
+        self.shown.flags.writeable = False
+
+    def _writable(self) -> None:
+        """Before writing pixels: if anything beyond the cache itself still refers to the frame (the
+        read-only frame handed out, or a view of it: numpy's views name the array that owns the
+        memory as their base), draw into a copy from now on, leaving theirs as it was."""
+        # the cache's own references: ``self.frame``, ``shown``, ``cells_view`` and each cell view;
+        # and getrefcount's argument, each time
+        if sys.getrefcount(self.shown) > 2 or sys.getrefcount(self.frame) > 4 + self.n_views:
+            self._own_frame(self.frame.copy())
+
+    def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+        """Physics positions -> the frame pixels they are drawn at."""
+        ts, bs = self.tile_size, self.block_size
+        return {sid: (x * ts // bs, y * ts // bs) for sid, (x, y) in positions.items()}
+
+    def full(self) -> None:
+        bank = self.bank
+        if self.snapshots:  # start from a frame of this lineage; update() diffs the changed types
+            versions, (frame, state, drawn, painted, generation) = next(reversed(self.snapshots.items()))
+            if generation == bank.generation:
+                self._writable()
+                self.frame[:] = frame
+                self.state = list(state)
+                self.painted = list(painted)
+                self.drawn = dict(drawn)  # (shared with the snapshot until written: see own_drawn)
+                self.own_drawn = set()
+                self.versions = versions
+                self.generation = generation
+                return
+            self.snapshots.clear()  # (their ids are from before the bank started over)
+        versions = self.view.versions()
+        self._writable()
+        self.frame[:] = BACKGROUND
+        layout = self.layout
+        cells: dict[int, list[int]] = {}
+        self.drawn = {}
+        for itype in self.draw_types:
+            positions = self.drawn[itype] = self._drawn_at(self.view.positions(itype))
+            places = layout.places[itype]
+            for at in positions.values():
+                placed = places.get(at)
+                if placed is None:
+                    placed = layout.place(itype, at)
+                for cell, code in placed:
+                    cells.setdefault(cell, []).append(code >> 1)
+        n = self.grid_height * self.grid_width
+        self.state = [0] * n
+        self.painted = [0] * n
+        for cell, entries in cells.items():
+            entries.sort()
+            self.state[cell] = bank.intern(tuple(entries))
+        self.generation = bank.generation
+        self._paint(cells)  # (every cell with a sprite)
+        self.versions = versions
+        self.own_drawn = set()
+        if len(self.snapshots) >= self.SNAPSHOTS:
+            self.snapshots.clear()
+        self.snapshots[versions] = (self.frame.copy(), tuple(self.state), dict(self.drawn), tuple(self.painted),
+                                    self.generation)
+
+    def update(self) -> None:
+        bank = self.bank
+        bank.tidy()
+        if self.generation != bank.generation:  # a first frame, or the bank started over
+            self.mark = None  # (then the stamps, not the log, say what changed since the frame full() drew)
+            self.full()
+        view = self.view
+        entries, self.mark = view.changes_since(self.mark)
+        if entries is not None:
+            if entries:
+                self._update_from_log(view, entries)
+            return
+        versions = view.versions()
+        if versions == self.versions:
+            return
+        dirty: set[int] = set()
+        last = self.versions
+        for itype in self.draw_types:
+            if versions[itype] == last[itype]:
+                continue
+            old = self.drawn.get(itype, {})
+            new = self._drawn_at(view.positions(itype))
+            for sid in old.keys() | new.keys():
+                a, b = old.get(sid), new.get(sid)
+                if a != b:
+                    self._move(itype, a, b, dirty)
+            self.drawn[itype] = new
+            self.own_drawn.add(itype)
+        self.versions = versions
+        self._paint(dirty)
+
+    def _update_from_log(self, view: SpriteView, entries: list[tuple[int, int]]) -> None:
+        """Repaint the cells of the sprites the change log names (the common, cheap case).
+
+        ``versions`` stays the stamps of the last diff by stamps: should the log be lost later, that
+        diff also looks again at types the log covered since (harmless: ``drawn`` is current), and
+        the common case is spared building the stamp tuple every frame. (This is :meth:`_move` written
+        out in the loop: it runs for every sprite that moves on screen.)"""
+        ts, bs = self.tile_size, self.block_size
+        layout = self.layout
+        rank_of = layout.rank
+        places_of = layout.places
+        bank = self.bank
+        steps = bank.steps
+        state = self.state
+        drawn = self.drawn
+        own = self.own_drawn
+        sprite = view.sprite
+        dirty: set[int] = set()
+        done: set[int] = set()
+        for itype, sid in entries:
+            if sid in done or itype not in rank_of:  # (not drawn: invisible)
+                continue
+            done.add(sid)
+            positions = drawn[itype]
+            a = positions.get(sid)
+            s = sprite(itype, sid)
+            b = (s.x * ts // bs, s.y * ts // bs) if s is not None and not s.disabled else None
+            if a == b:
+                continue
+            if itype not in own:
+                positions = drawn[itype] = dict(positions)
+                own.add(itype)
+            places = places_of[itype]
+            if a is not None:
+                placed = places.get(a)
+                if placed is None:
+                    placed = layout.place(itype, a)
+                for cell, code in placed:
+                    stack = state[cell]
+                    new = steps.get(stack << STEP_SHIFT | code | 1)
+                    state[cell] = bank.step(stack, code | 1) if new is None else new
+                    dirty.add(cell)
+            if b is None:
+                del positions[sid]
+            else:
+                positions[sid] = b
+                placed = places.get(b)
+                if placed is None:
+                    placed = layout.place(itype, b)
+                for cell, code in placed:
+                    stack = state[cell]
+                    new = steps.get(stack << STEP_SHIFT | code)
+                    state[cell] = bank.step(stack, code) if new is None else new
+                    dirty.add(cell)
+        if dirty:
+            self._paint(dirty)
+
+    def _move(self, itype: int, a: tuple[int, int] | None, b: tuple[int, int] | None, dirty: set[int]) -> None:
+        """Move one sprite of ``itype`` from drawn pixel ``a`` to ``b`` (None: absent) in the cell stacks."""
+        state = self.state
+        bank = self.bank
+        steps = bank.steps
+        layout = self.layout
+        places = layout.places[itype]
+        if a is not None:
+            placed = places.get(a)
+            if placed is None:
+                placed = layout.place(itype, a)
+            for cell, code in placed:
+                stack = state[cell]
+                new = steps.get(stack << STEP_SHIFT | code | 1)
+                state[cell] = bank.step(stack, code | 1) if new is None else new
+                dirty.add(cell)
+        if b is not None:
+            placed = places.get(b)
+            if placed is None:
+                placed = layout.place(itype, b)
+            for cell, code in placed:
+                stack = state[cell]
+                new = steps.get(stack << STEP_SHIFT | code)
+                state[cell] = bank.step(stack, code) if new is None else new
+                dirty.add(cell)
+
+    def _paint(self, cells: Collection[int]) -> None:
+        """Write the pixels of these cells (from their stacks) into the frame, skipping a cell that
+        already shows them (a sprite left and another of its type came, or the stack only changed
+        under an opaque top)."""
+        state = self.state
+        painted = self.painted
+        bank = self.bank
+        looks = bank.looks
+        tiles = bank.tiles
+        views: list[np.ndarray | None] | None = None
+        for cell in cells:
+            pid = looks[state[cell]]
+            if pid < 0:
+                pid = bank.look(state[cell])
+            if painted[cell] == pid:
+                continue
+            if views is None:
+                self._writable()
+                views = self.cell_views
+            painted[cell] = pid
+            v = views[cell]
+            if v is None:
+                v = views[cell] = self.cells_view[cell // self.grid_width, :, cell % self.grid_width]
+                self.n_views += 1
+            v[...] = tiles[pid]
+
+
+PART_BITS = 20  # an entry is rank << PART_BITS | part id
+PART_MASK = (1 << PART_BITS) - 1
+STEP_SHIFT = 40  # a memoised step's key: stack id << STEP_SHIFT | entry << 1 | removing
 _EMPTY = object()
-_part = itemgetter(2)  # a stack entry's part id
 
 
 def _cells_at(x: int, y: int, size: int) -> tuple[tuple[int, int], ...]:
@@ -495,7 +564,34 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
     return cache.shown
 
 
+def _layout_for(game: Game, tile_size: int) -> _Layout:
+    """The layout a game is drawn with (kept per rules: every game of a lineage shares it)."""
+    rules = game.rules
+    count = game.view.count
+    key = (tile_size, game.width, game.height, tuple(i for i in _unordered(rules) if count(i)))
+    layouts = rules.__dict__.setdefault("_layouts", {})
+    layout = layouts.get(key)
+    if layout is None:
+        atlas = atlas_for(rules, tile_size)
+        bank = atlas.__dict__.get("_bank")
+        if bank is None:
+            bank = atlas.__dict__["_bank"] = _TileBank(atlas)
+        kinds = rules.kinds
+        draw_types = tuple(i for i in _draw_order(game) if not kinds[i].invisible)
+        layout = layouts[key] = _Layout(bank, game.width, game.height, draw_types)
+    return layout
+
+
+def _unordered(rules: GameRules) -> tuple[int, ...]:
+    """Types outside the sprite order (not leaves): drawn first, when they have sprites."""
+    others = rules.__dict__.get("_unordered")
+    if others is None:
+        ordered = set(rules.sprite_order)
+        others = rules.__dict__["_unordered"] = tuple(i for i in range(len(rules.kinds)) if i not in ordered)
+    return others
+
+
 def _draw_order(game: Game) -> list[int]:
-    order = list(game.rules.sprite_order)
-    seen = set(order)
-    return [i for i in range(len(game.rules.kinds)) if i not in seen and game.view.count(i)] + order
+    """Leaf types in the game's sprite order, after any other type that has sprites now."""
+    count = game.view.count
+    return [i for i in _unordered(game.rules) if count(i)] + list(game.rules.sprite_order)
