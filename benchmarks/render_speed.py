@@ -45,7 +45,7 @@ def renderer_of(rev: str, tmp: Path) -> ModuleType:
     store's derived-data dict), so they are renamed to keep the two renderers apart."""
     source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:vgdl/render.py"], capture_output=True,
                             text=True, check=True).stdout
-    for name in ('"_bank"', '"_atlases"'):
+    for name in ('"_bank"', '"_atlases"', '"_layouts"'):
         source = source.replace(name, name[:-1] + '_baseline"')
     source = source.replace('("frames",', '("frames_baseline",')
     path = tmp / "render_baseline.py"

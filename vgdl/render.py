@@ -132,7 +132,7 @@ class _TileBank:
     bank starts over (a new ``generation``), and every frame cache redraws.
     """
 
-    STEPS = 1 << 18  # memoised stack steps kept before that memo starts over
+    STEPS = 256  # memoised steps kept per stack before its memo starts over
 
     def __init__(self, atlas: TileAtlas) -> None:
         self.atlas = atlas
@@ -152,8 +152,8 @@ class _TileBank:
         self.tiles: list[np.ndarray] = [blank]  # pixel id -> the cell's pixels
         self.pixel_ids: dict[bytes, int] = {blank.tobytes(): 0}
         self.looks: list[int] = [0]  # stack id -> pixel id (-1: not composited yet)
-        # stack id << STEP_SHIFT | entry << 1 | (1 to remove, 0 to add) -> the stack id it leads to
-        self.steps: dict[int, int] = {}
+        # stack id -> {entry (to add) or ~entry (to remove): the stack id it leads to}
+        self.steps: list[dict[int, int]] = [{}]
 
     def tidy(self) -> None:
         """Between frames: start over when the bank holds too many stacks."""
@@ -175,22 +175,23 @@ class _TileBank:
             sid = self.stack_ids[stack] = len(self.stacks)
             self.stacks.append(stack)
             self.looks.append(-1)
+            self.steps.append({})
         return sid
 
     def step(self, sid: int, code: int) -> int:
-        """The stack id after adding (``code`` even) or removing (odd) entry ``code >> 1`` (memoised)."""
+        """The stack id after adding entry ``code`` (when >= 0) or removing entry ``~code`` (memoised)."""
         stack = self.stacks[sid]
-        entry = code >> 1
-        if code & 1:
+        if code < 0:
             entries = list(stack)
-            entries.remove(entry)
+            entries.remove(~code)
             after = tuple(entries)
         else:
-            after = tuple(sorted((*stack, entry)))
+            after = tuple(sorted((*stack, code)))
         new = self.intern(after)
-        if len(self.steps) >= self.STEPS:
-            self.steps.clear()
-        self.steps[sid << STEP_SHIFT | code] = new
+        memo = self.steps[sid]
+        if len(memo) >= self.STEPS:
+            memo.clear()
+        memo[code] = new
         return new
 
     def look(self, sid: int) -> int:
@@ -235,7 +236,8 @@ class _TileBank:
 
 class _Layout:
     """Where a sprite drawn at a frame pixel lands on one grid in one drawing order: the cells it
-    covers on screen (as ``row * width + column``), each with the code of its entry there."""
+    covers on screen (as ``row * width + column``), each with its entry there and that entry's
+    complement (the step codes that add and remove it)."""
 
     PLACES = 1 << 16  # placements kept per type before that memo starts over
 
@@ -244,20 +246,23 @@ class _Layout:
         self.width, self.height = width, height
         self.draw_types = draw_types
         self.rank = {t: r for r, t in enumerate(draw_types)}
-        # type -> drawn (x, y) -> ((cell, entry << 1), ...)
-        self.places: list[dict[tuple[int, int], tuple[tuple[int, int], ...]]] = [
+        # type -> drawn (x, y) -> ((cell, entry, ~entry), ...)
+        self.places: list[dict[tuple[int, int], tuple[tuple[int, int, int], ...]]] = [
             {} for _ in range(len(bank.atlas.rgb))]
 
-    def place(self, itype: int, at: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    def place(self, itype: int, at: tuple[int, int]) -> tuple[tuple[int, int, int], ...]:
         memo = self.places[itype]
         if len(memo) >= self.PLACES:
             memo.clear()
         ts, w, h = self.bank.tile_size, self.width, self.height
         x, y = at
         rank = self.rank[itype] << PART_BITS
-        placed = memo[at] = tuple(
-            (cy * w + cx, (rank | self.bank.part(itype, x - cx * ts, y - cy * ts)) << 1)
-            for cx, cy in _cells_at(x, y, ts) if 0 <= cx < w and 0 <= cy < h)
+        out = []
+        for cx, cy in _cells_at(x, y, ts):
+            if 0 <= cx < w and 0 <= cy < h:
+                entry = rank | self.bank.part(itype, x - cx * ts, y - cy * ts)
+                out.append((cy * w + cx, entry, ~entry))
+        placed = memo[at] = tuple(out)
         return placed
 
 
@@ -353,8 +358,8 @@ class FrameCache:
                 placed = places.get(at)
                 if placed is None:
                     placed = layout.place(itype, at)
-                for cell, code in placed:
-                    cells.setdefault(cell, []).append(code >> 1)
+                for cell, entry, _ in placed:
+                    cells.setdefault(cell, []).append(entry)
         n = self.grid_height * self.grid_width
         self.state = [0] * n
         self.painted = [0] * n
@@ -438,10 +443,10 @@ class FrameCache:
                 placed = places.get(a)
                 if placed is None:
                     placed = layout.place(itype, a)
-                for cell, code in placed:
+                for cell, _, remove in placed:
                     stack = state[cell]
-                    new = steps.get(stack << STEP_SHIFT | code | 1)
-                    state[cell] = bank.step(stack, code | 1) if new is None else new
+                    new = steps[stack].get(remove)
+                    state[cell] = bank.step(stack, remove) if new is None else new
                     dirty.add(cell)
             if b is None:
                 del positions[sid]
@@ -450,10 +455,10 @@ class FrameCache:
                 placed = places.get(b)
                 if placed is None:
                     placed = layout.place(itype, b)
-                for cell, code in placed:
+                for cell, add, _ in placed:
                     stack = state[cell]
-                    new = steps.get(stack << STEP_SHIFT | code)
-                    state[cell] = bank.step(stack, code) if new is None else new
+                    new = steps[stack].get(add)
+                    state[cell] = bank.step(stack, add) if new is None else new
                     dirty.add(cell)
         if dirty:
             self._paint(dirty)
@@ -469,19 +474,19 @@ class FrameCache:
             placed = places.get(a)
             if placed is None:
                 placed = layout.place(itype, a)
-            for cell, code in placed:
+            for cell, _, remove in placed:
                 stack = state[cell]
-                new = steps.get(stack << STEP_SHIFT | code | 1)
-                state[cell] = bank.step(stack, code | 1) if new is None else new
+                new = steps[stack].get(remove)
+                state[cell] = bank.step(stack, remove) if new is None else new
                 dirty.add(cell)
         if b is not None:
             placed = places.get(b)
             if placed is None:
                 placed = layout.place(itype, b)
-            for cell, code in placed:
+            for cell, add, _ in placed:
                 stack = state[cell]
-                new = steps.get(stack << STEP_SHIFT | code)
-                state[cell] = bank.step(stack, code) if new is None else new
+                new = steps[stack].get(add)
+                state[cell] = bank.step(stack, add) if new is None else new
                 dirty.add(cell)
 
     def _paint(self, cells: Collection[int]) -> None:
@@ -493,27 +498,25 @@ class FrameCache:
         bank = self.bank
         looks = bank.looks
         tiles = bank.tiles
-        views: list[np.ndarray | None] | None = None
+        self._writable()
+        views = self.cell_views
         for cell in cells:
             pid = looks[state[cell]]
-            if pid < 0:
-                pid = bank.look(state[cell])
-            if painted[cell] == pid:
-                continue
-            if views is None:
-                self._writable()
-                views = self.cell_views
-            painted[cell] = pid
-            v = views[cell]
-            if v is None:
-                v = views[cell] = self.cells_view[cell // self.grid_width, :, cell % self.grid_width]
-                self.n_views += 1
-            v[...] = tiles[pid]
+            if pid != painted[cell]:
+                if pid < 0:  # (a stack not drawn yet)
+                    pid = bank.look(state[cell])
+                    if pid == painted[cell]:
+                        continue
+                painted[cell] = pid
+                v = views[cell]
+                if v is None:
+                    v = views[cell] = self.cells_view[cell // self.grid_width, :, cell % self.grid_width]
+                    self.n_views += 1
+                v[...] = tiles[pid]
 
 
 PART_BITS = 20  # an entry is rank << PART_BITS | part id
 PART_MASK = (1 << PART_BITS) - 1
-STEP_SHIFT = 40  # a memoised step's key: stack id << STEP_SHIFT | entry << 1 | removing
 _EMPTY = object()
 
 

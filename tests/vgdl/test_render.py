@@ -42,8 +42,8 @@ def test_stacks_that_look_alike_share_one_pixel_tile() -> None:
     rock, floor = game.rules.itype_of["rock"], game.rules.itype_of["floor"]
 
     def entry(itype: int) -> int:
-        ((_, code),) = layout.place(itype, (0, 0))
-        return code >> 1
+        ((_, added, _),) = layout.place(itype, (0, 0))
+        return added
 
     on_floor = bank.intern(tuple(sorted((entry(floor), entry(rock)))))
     alone = bank.intern((entry(rock),))
