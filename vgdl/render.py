@@ -415,7 +415,6 @@ class FrameCache:
         out in the loop: it runs for every sprite that moves on screen.)"""
         ts, bs = self.tile_size, self.block_size
         layout = self.layout
-        rank_of = layout.rank
         places_of = layout.places
         bank = self.bank
         steps = bank.steps
@@ -424,12 +423,10 @@ class FrameCache:
         own = self.own_drawn
         sprite = view.sprite
         dirty: set[int] = set()
-        done: set[int] = set()
-        for itype, sid in entries:
-            if sid in done or itype not in rank_of:  # (not drawn: invisible)
+        for itype, sid in entries:  # (a sprite listed twice is found where it was drawn the second time)
+            positions = drawn.get(itype)
+            if positions is None:  # (not drawn: invisible)
                 continue
-            done.add(sid)
-            positions = drawn[itype]
             a = positions.get(sid)
             s = sprite(itype, sid)
             b = (s.x * ts // bs, s.y * ts // bs) if s is not None and not s.disabled else None
