@@ -12,8 +12,8 @@ block size: a sprite at pixel ``x`` of the physics grid is drawn at
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Collection
+from sys import getrefcount
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -155,11 +155,10 @@ class _TileBank:
         # stack id -> {entry (to add) or ~entry (to remove): the stack id it leads to}
         self.steps: list[dict[int, int]] = [{}]
 
-    def tidy(self) -> None:
-        """Between frames: start over when the bank holds too many stacks."""
-        if len(self.stacks) > self.limit:
-            self.generation += 1
-            self._start_over()
+    def start_over(self) -> None:
+        """Drop every stack (between frames, when there are too many): a new generation of ids."""
+        self.generation += 1
+        self._start_over()
 
     def part(self, itype: int, dx: int, dy: int) -> int:
         layer = (itype, dx, dy)
@@ -322,7 +321,7 @@ class FrameCache:
         memory as their base), draw into a copy from now on, leaving theirs as it was."""
         # the cache's own references: ``self.frame``, ``shown``, ``cells_view`` and each cell view;
         # and getrefcount's argument, each time
-        if sys.getrefcount(self.shown) > 2 or sys.getrefcount(self.frame) > 4 + self.n_views:
+        if getrefcount(self.shown) > 2 or getrefcount(self.frame) > 4 + self.n_views:
             self._own_frame(self.frame.copy())
 
     def _drawn_at(self, positions: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
@@ -377,7 +376,8 @@ class FrameCache:
 
     def update(self) -> None:
         bank = self.bank
-        bank.tidy()
+        if len(bank.stacks) > bank.limit:
+            bank.start_over()
         if self.generation != bank.generation:  # a first frame, or the bank started over
             self.mark = None  # (then the stamps, not the log, say what changed since the frame full() drew)
             self.full()
@@ -495,7 +495,8 @@ class FrameCache:
         bank = self.bank
         looks = bank.looks
         tiles = bank.tiles
-        self._writable()
+        if getrefcount(self.shown) > 2 or getrefcount(self.frame) > 4 + self.n_views:  # (see _writable)
+            self._own_frame(self.frame.copy())
         views = self.cell_views
         for cell in cells:
             pid = looks[state[cell]]
@@ -554,11 +555,11 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
 
     The array is never changed afterwards (later frames are drawn elsewhere while it is held), so it
     can be kept as it is; ``.copy()`` it to draw on it."""
-    if tile_size < 1:
-        raise ValueError("tile_size must be at least 1")
     caches = game.render_state
     cache = caches.get(tile_size)
     if cache is None:
+        if tile_size < 1:
+            raise ValueError("tile_size must be at least 1")
         cache = caches[tile_size] = FrameCache(game, tile_size)
     cache.update()
     return cache.shown
