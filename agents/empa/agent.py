@@ -250,12 +250,7 @@ class EMPAAgent(Agent):
     #: what blocks the avatar) more often than the straight-line distance follows routes (a PathChaser
     #: round the game's ``obs`` types in the mental game); before, a hunter that goes round walls was a
     #: greedy chaser stuck at them in the mental game, so the planner waited where it was caught
-    #: 52 (from state differences): a mover that steps on ahead the way it is known to head (on its first
-    #: move of an attempt, the way it first went from the same start) as the avatar comes in was not
-    #: pushed, and pushes recorded while a type seemed still are withdrawn once it moves by itself
-    #: (``Learner.heading``, ``Learner._withdraw_pushes``); before, a hornet the avatar walked in behind
-    #: was "pushed", and pushes run first in the mental game, so it shielded the avatar from its sting
-    REVISION = 52
+    REVISION = 51
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -120,9 +120,6 @@ class Learner:
         self.stats: dict[Any, MoveStats] = defaultdict(MoveStats)
         self.last_dir: dict[int, tuple[int, int]] = {}
         self.last_move: dict[int, int] = {}  # object -> step of its last observed move
-        # type -> inventory -> pushes by the avatar recorded while the type was believed still (withdrawn
-        # if it turns out to move by itself: it may only have gone its own way as the avatar came)
-        self.pushed_still: dict[int, Counter[Inventory]] = defaultdict(Counter)
         self.steps = 0
         self.present: set[int] = set()  # types present at some point this episode
         self.initial: set[int] = set()
@@ -662,15 +659,13 @@ class Learner:
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) != target and self.theory.movement.get(t, Movement()).kind != "static" \
                     and ((oid in self.moved or self.theory.movement[t].kind == "missile")
-                         and self.heading(oid) == d
+                         and self.last_dir.get(oid) == d
                          or (after[1], after[2]) != (target[0] + d[0], target[1] + d[1])):
                 # a mover that went its own way as the avatar came in (on ahead of it: moving that way, or a
                 # missile heading that way between its moves): they never met
                 continue
             elif (after[1], after[2]) == (target[0] + d[0], target[1] + d[1]):
                 self._record(t, at, "push", inv, None, oid)
-                if self.theory.movement.get(t, Movement()).kind == "static":
-                    self.pushed_still[t][inv] += 1
             elif t in self.theory.resources and prev.inventory.get(t, 0) > 0:
                 self._collected(t, at, True, prev.inventory.get(t, 0))  # left in place: held its limit
             else:
@@ -964,13 +959,6 @@ class Learner:
         for b in sorted({b for b in types if b not in self.crossed[t]} or blocks):
             self._record(t, b, "block+reverse", prev.inventory_key(), None, oid)
 
-    def heading(self, oid: int) -> tuple[int, int] | None:
-        """The way one object goes on (see :meth:`headings`); None if not known."""
-        step = self.last_dir.get(oid)
-        if step is None and oid in self._starts:
-            step = self.start_heading.get(self._starts[oid])
-        return step
-
     def headings(self) -> dict[int, tuple[int, int]]:
         """Object -> the way it goes on: its last move, or (not moved yet this attempt) the way it first
         went from the same start on an earlier attempt."""
@@ -1023,23 +1011,6 @@ class Learner:
                 self.changed = True
             else:
                 old.orientation = model.orientation
-            if model.kind not in ("static", "slider") and t in self.pushed_still:
-                self._withdraw_pushes(t)
-
-    def _withdraw_pushes(self, t: int) -> None:
-        """A type now known to move by itself: the pushes by the avatar recorded while it seemed still are
-        withdrawn. The check that a mover went its own way (on ahead, the way it heads) could not be made
-        then; taken as pushes, a hornet that the avatar walked in behind is shoved aside in the mental game
-        (pushes run first there) and shields the avatar from the sting it has seen kill."""
-        rule = self.theory.rules.get((t, self.theory.avatar_type)) if self.theory.avatar_type is not None else None
-        withdrawn = self.pushed_still.pop(t)
-        if rule is None:
-            return
-        for o in rule.seen:
-            if o.outcome == "push" and o.arg is None and withdrawn[o.inventory]:
-                o.count -= min(o.count, withdrawn[o.inventory])
-        rule.seen[:] = [o for o in rule.seen if o.count > 0]
-        self.changed = True
 
     def _slides(self, t: int, s: MoveStats) -> bool:
         """Moves straight, but never starts by itself: it rests until the avatar pushes it (ice, a kicked ball)."""

@@ -510,40 +510,6 @@ def test_a_mover_that_goes_its_own_way_as_the_avatar_comes_in_was_never_met() ->
     assert (CAR, AVATAR) not in th.rules and (AVATAR, CAR) not in th.rules
 
 
-def test_per_object_a_mover_on_its_first_move_of_an_attempt_going_its_known_way_was_not_pushed() -> None:
-    """color_is_type off: a hornet that went right from its start on the last attempt does so again on its first
-    move of this one, just as the avatar steps into its cell: its own way, not a push (a push learned so would
-    make the planner walk into hornets, expecting to shove them aside)."""
-    learner = _learner("color_is_type")
-    th = learner.theory
-    frames = [_frame((3 + k, 0)) for k in range(4)]  # it goes right
-    learner.start_episode(frames[0], level=1)
-    for before, after in zip(frames, frames[1:], strict=False):
-        learner.update(before, "ACTION_NIL", after, 0.0, False, None, None)
-    assert th.movement[CAR].kind == "missile"
-    start = _frame((3, 0), avatar=(2, 0))
-    learner.start_episode(start, level=1)
-    learner.update(start, "ACTION_RIGHT", _frame((4, 0), avatar=(3, 0)), 0.0, False, None, None)
-    assert (CAR, AVATAR) not in th.rules
-
-
-def test_a_push_recorded_while_a_thing_seemed_still_is_withdrawn_once_it_moves_by_itself() -> None:
-    """The avatar steps into a hornet's cell just as the hornet, never seen move before, moves on the same
-    way: that reads as a push. Once the hornet is seen to move by itself, that push is withdrawn (the
-    mental game runs pushes first, so a kept one would shove the deadly hornet aside)."""
-    learner = _learner()
-    th = learner.theory
-    start = _frame((3, 0), avatar=(2, 0))
-    learner.start_episode(start)
-    learner.update(start, "ACTION_RIGHT", _frame((4, 0), avatar=(3, 0)), 0.0, False, None, None)
-    assert [o.outcome for o in th.rules[(CAR, AVATAR)].seen] == ["push"]
-    for x in range(4, 8):  # then it flies on by itself
-        learner.update(_frame((x, 0), avatar=(3, 0)), "ACTION_NIL", _frame((x + 1, 0), avatar=(3, 0)),
-                       0.0, False, None, None)
-    assert th.movement[CAR].kind == "missile"
-    assert not th.known(CAR, AVATAR)
-
-
 def test_without_avatar_known_an_avatar_that_goes_on_by_itself_is_an_ongoing_one() -> None:
     """Right after a move, with nothing pressed, it moved on the same way three times: OngoingAvatar (and
     back to MovingAvatar once stops outweigh)."""
