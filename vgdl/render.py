@@ -137,7 +137,7 @@ class _TileBank:
     def __init__(self, atlas: TileAtlas) -> None:
         self.atlas = atlas
         self.tile_size = ts = atlas.tile_size
-        self.limit = max(4096, (1 << 25) // (ts * ts * 3))  # stacks (and pixel tiles) kept: about 32 MB
+        self.limit = max(4096, (1 << 23) // (ts * ts * 3))  # stacks kept (their pixel tiles: up to 8 MB)
         self.part_ids: dict[tuple[int, int, int], int] = {}
         self.parts: list[tuple[int, int, int]] = []  # part id -> (type, dx, dy)
         self.shifted: dict[int, tuple[np.ndarray, np.ndarray] | object] = {}  # part id -> its pixels
