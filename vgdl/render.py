@@ -385,34 +385,26 @@ class FrameCache:
         entries, self.mark = view.changes_since(self.mark)
         if entries is not None:
             if entries:
-                self._update_from_log(view, entries)
+                self._apply(view, entries)
             return
         versions = view.versions()
         if versions == self.versions:
             return
-        dirty: set[int] = set()
         last = self.versions
-        for itype in self.draw_types:
-            if versions[itype] == last[itype]:
-                continue
-            old = self.drawn.get(itype, {})
-            new = self._drawn_at(view.positions(itype))
-            for sid in old.keys() | new.keys():
-                a, b = old.get(sid), new.get(sid)
-                if a != b:
-                    self._move(itype, a, b, dirty)
-            self.drawn[itype] = new
-            self.own_drawn.add(itype)
+        changed = [(itype, sid) for itype in self.draw_types if versions[itype] != last[itype]
+                   for sid in self.drawn[itype].keys() | view.positions(itype).keys()]
         self.versions = versions
-        self._paint(dirty)
+        if changed:
+            self._apply(view, changed)
 
-    def _update_from_log(self, view: SpriteView, entries: list[tuple[int, int]]) -> None:
-        """Repaint the cells of the sprites the change log names (the common, cheap case).
+    def _apply(self, view: SpriteView, entries: list[tuple[int, int]]) -> None:
+        """Move these sprites (type, sid) from where they were drawn to where they are now, and repaint
+        the cells they left or entered: those the change log names (the common, cheap case), or every
+        sprite of the types whose stamps changed.
 
-        ``versions`` stays the stamps of the last diff by stamps: should the log be lost later, that
-        diff also looks again at types the log covered since (harmless: ``drawn`` is current), and
-        the common case is spared building the stamp tuple every frame. (This is :meth:`_move` written
-        out in the loop: it runs for every sprite that moves on screen.)"""
+        After the log, ``versions`` stays the stamps of the last diff by stamps: should the log be lost
+        later, that diff also looks again at types the log covered since (harmless: ``drawn`` is current),
+        and the common case is spared building the stamp tuple every frame."""
         ts, bs = self.tile_size, self.block_size
         layout = self.layout
         places_of = layout.places
@@ -459,32 +451,6 @@ class FrameCache:
                     dirty.add(cell)
         if dirty:
             self._paint(dirty)
-
-    def _move(self, itype: int, a: tuple[int, int] | None, b: tuple[int, int] | None, dirty: set[int]) -> None:
-        """Move one sprite of ``itype`` from drawn pixel ``a`` to ``b`` (None: absent) in the cell stacks."""
-        state = self.state
-        bank = self.bank
-        steps = bank.steps
-        layout = self.layout
-        places = layout.places[itype]
-        if a is not None:
-            placed = places.get(a)
-            if placed is None:
-                placed = layout.place(itype, a)
-            for cell, _, remove in placed:
-                stack = state[cell]
-                new = steps[stack].get(remove)
-                state[cell] = bank.step(stack, remove) if new is None else new
-                dirty.add(cell)
-        if b is not None:
-            placed = places.get(b)
-            if placed is None:
-                placed = layout.place(itype, b)
-            for cell, add, _ in placed:
-                stack = state[cell]
-                new = steps[stack].get(add)
-                state[cell] = bank.step(stack, add) if new is None else new
-                dirty.add(cell)
 
     def _paint(self, cells: Collection[int]) -> None:
         """Write the pixels of these cells (from their stacks) into the frame, skipping a cell that
