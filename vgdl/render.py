@@ -504,7 +504,7 @@ def render_reference(game: Game, tile_size: int = 8) -> np.ndarray:
     frame = np.zeros((h, w, 3), dtype=np.uint8)
     frame[:] = BACKGROUND
     kinds = game.rules.kinds
-    for itype in _draw_order(game):
+    for itype in _draw_order(game.rules):
         if kinds[itype].invisible:
             continue
         for s in game.view.live(itype):
@@ -534,8 +534,7 @@ def render(game: Game, tile_size: int = 8) -> np.ndarray:
 def _layout_for(game: Game, tile_size: int) -> _Layout:
     """The layout a game is drawn with (kept per rules: every game of a lineage shares it)."""
     rules = game.rules
-    count = game.view.count
-    key = (tile_size, game.width, game.height, tuple(i for i in _unordered(rules) if count(i)))
+    key = (tile_size, game.width, game.height)
     layouts = rules.__dict__.setdefault("_layouts", {})
     layout = layouts.get(key)
     if layout is None:
@@ -544,7 +543,7 @@ def _layout_for(game: Game, tile_size: int) -> _Layout:
         if bank is None:
             bank = atlas.__dict__["_bank"] = _TileBank(atlas)
         kinds = rules.kinds
-        draw_types = tuple(i for i in _draw_order(game) if not kinds[i].invisible)
+        draw_types = tuple(i for i in _draw_order(rules) if not kinds[i].invisible)
         layout = layouts[key] = _Layout(bank, game.width, game.height, draw_types)
     return layout
 
@@ -558,7 +557,7 @@ def _unordered(rules: GameRules) -> tuple[int, ...]:
     return others
 
 
-def _draw_order(game: Game) -> list[int]:
-    """Leaf types in the game's sprite order, after any other type that has sprites now."""
-    count = game.view.count
-    return [i for i in _unordered(game.rules) if count(i)] + list(game.rules.sprite_order)
+def _draw_order(rules: GameRules) -> list[int]:
+    """Leaf types in the game's sprite order, after the other types (those that can have sprites: a parent
+    made directly)."""
+    return [*_unordered(rules), *rules.sprite_order]

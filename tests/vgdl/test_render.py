@@ -72,3 +72,29 @@ def test_a_bank_that_starts_over_still_draws_every_frame_right() -> None:
             twin.step(twin.actions[rng.next_int(len(twin.actions))])
             assert np.array_equal(twin.render_rgb(4), render_reference(twin, 4)), f"copy at step {step}"
     assert bank.generation >= 5, "the test needs a bank that started over several times"
+
+
+def test_a_parent_type_that_gets_sprites_only_later_is_drawn() -> None:
+    """A type outside the sprite order (a parent, made directly) is drawn before the leaves, as the
+    reference draws it, also when its first sprite appears after the first frame."""
+    game = game_from("""
+        BasicGame square_size=10
+            SpriteSet
+                floor > Immovable color=GRAY
+                beam > Immovable color=RED
+                    bluebeam > color=BLUE
+                spawner > SpawnPoint stype=beam cooldown=3 total=2 invisible=True
+                avatar > MovingAvatar
+            LevelMapping
+                f > floor
+                s > spawner
+                b > bluebeam floor
+                A > avatar floor
+            TerminationSet
+                Timeout limit=50 win=True
+        """, "ffffb\nfsffA\n")
+    assert not (game.render_rgb(5) == (200, 0, 0)).all(axis=2).any()  # the first frame: no beam yet
+    for step in range(8):
+        game.step("ACTION_NIL")
+        assert np.array_equal(game.render_rgb(5), render_reference(game, 5)), f"step {step}"
+    assert game.view.count(game.rules.itype_of["beam"]) > 0, "the test needs a beam made after the first frame"
