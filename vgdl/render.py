@@ -141,10 +141,12 @@ class _TileBank:
         self.part_ids: dict[tuple[int, int, int], int] = {}
         self.parts: list[tuple[int, int, int]] = []  # part id -> (type, dx, dy)
         self.shifted: dict[int, tuple[np.ndarray, np.ndarray] | object] = {}  # part id -> its pixels
-        self.generation = 0
-        self._start_over()
+        self.generation = -1
+        self.start_over()
 
-    def _start_over(self) -> None:
+    def start_over(self) -> None:
+        """Drop every stack (between frames, when there are too many): a new generation of ids."""
+        self.generation += 1
         self.stack_ids: dict[tuple[int, ...], int] = {(): 0}
         self.stacks: list[tuple[int, ...]] = [()]  # stack id -> its entries
         blank = np.empty((self.tile_size, self.tile_size, 3), dtype=np.uint8)
@@ -154,11 +156,6 @@ class _TileBank:
         self.looks: list[int] = [0]  # stack id -> pixel id (-1: not composited yet)
         # stack id -> {entry (to add) or ~entry (to remove): the stack id it leads to}
         self.steps: list[dict[int, int]] = [{}]
-
-    def start_over(self) -> None:
-        """Drop every stack (between frames, when there are too many): a new generation of ids."""
-        self.generation += 1
-        self._start_over()
 
     def part(self, itype: int, dx: int, dy: int) -> int:
         layer = (itype, dx, dy)
@@ -461,8 +458,7 @@ class FrameCache:
         bank = self.bank
         looks = bank.looks
         tiles = bank.tiles
-        if getrefcount(self.shown) > 2 or getrefcount(self.frame) > 4 + self.n_views:  # (see _writable)
-            self._own_frame(self.frame.copy())
+        self._writable()
         views = self.cell_views
         for cell in cells:
             pid = looks[state[cell]]
