@@ -2,7 +2,7 @@
 
 Each figure is the best of several timed rounds (the machines are shared and noisy). Baselines
 measured in the same run:
-  * "scan": the same engine with its collision index and contact cache turned off (every pair
+  * "scan": the same engine with its collision index, cover sets and contact cache turned off (every pair
     effect compares every sprite of one side with every sprite of the other);
   * "deepcopy": copy.deepcopy of the game instead of the copy-on-write copy();
   * "ref-render": the plain sprite-by-sprite renderer instead of the cached cell renderer;
@@ -56,6 +56,9 @@ def scanning_game() -> type[Game]:
 
     class ScanningIndex(CollisionIndex):
         use_contact_cache = False
+
+        def cover(self, store, types, signature, lookups, size):  # type: ignore[no-untyped-def]
+            return None
 
         def near(self, store, types, x, y, sid_limit):  # type: ignore[no-untyped-def]
             bs = self.block_size

@@ -9,7 +9,10 @@ what this module adds is a faster way to find the same overlaps:
 * a **cell index** per type (cell -> sprites), built for one version stamp of
   the type and reused by every copy of the game holding that stamp;
 * a **contact cache**: a pair (or an EOS type) that found no overlap, with none
-  of its types changed since (same stamps), cannot find one now, so it is skipped.
+  of its types changed since (same stamps), cannot find one now, so it is skipped;
+* a **cover set** per pair side (the cells its sprites cover, built for one set of
+  stamps): a grid-aligned sprite on a cell nobody on the other side covers touches
+  nobody there, so most sprites of a pair are ruled out by one set lookup.
 
 Both live in one :class:`CollisionIndex` shared by a game and all its copies:
 they hold stamps and sprite ids, never sprite objects, so sharing is safe.
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 
 SCAN_LIMIT = 8  # groups up to this size are scanned; larger ones use a cell index
 INDEX_AFTER = 3  # build a group's index at the third lookup under the same stamp
+COVER_MIN = 4  # cover sets pay for themselves from this many lookups on one side
+COVER_AFTER = 2  # build a pair side's cover set at its second use under the same stamps
 #: index keys are row * stride + column; the margin keeps off-screen neighbours distinct
 STRIDE_MARGIN = 64
 
@@ -36,6 +41,21 @@ Bucket = list[tuple[int, int, int]]  # (sid, x, y)
 
 def _sid(s: Sprite) -> int:
     return s.sid
+
+
+def _apart(cells: set[float], x: float, y: float, bs: int, stride: int) -> bool:
+    """Whether a block at pixel (x, y) covers none of ``cells``, and so overlaps no sprite covering them.
+
+    (A block covers the cells its inside meets: one when on a cell, up to four between cells. Two
+    blocks that overlap share a point inside both, and so a cell both cover.)"""
+    key = (y // bs) * stride + x // bs
+    if key in cells:
+        return False
+    if x % bs:
+        if key + 1 in cells:
+            return False
+        return not (y % bs and (key + stride in cells or key + stride + 1 in cells))
+    return not (y % bs and key + stride in cells)
 
 
 def _getter(types: tuple[int, ...]) -> itemgetter:
@@ -54,11 +74,14 @@ class CollisionIndex:
         self.stride = width + STRIDE_MARGIN
         self.indexes: dict[int, tuple[dict[int, Bucket], bool]] = {}  # by stamp
         self.misses: dict[int, int] = {}  # lookups per stamp without an index
+        self.covers: dict[object, set[float]] = {}  # by the stamps of a pair side's types
+        self.cover_misses: dict[object, int] = {}
         # per type pair: the stamps under which it last found no overlap
         self.no_contact: list[tuple[int, ...] | None] = [None] * len(rules.pair_effects)
         self.eos_clear: list[tuple[int, ...] | None] = [None] * len(rules.eos_order)
         # A signature is the stamps of the types involved, read in one C call.
         self.pair_signature = [_getter(pair.all_types) for pair in rules.pair_effects]
+        self.side_signatures = [(_getter(pair.first_types), _getter(pair.second_types)) for pair in rules.pair_effects]
         self.eos_signature = [_getter(rules.kinds[t].concrete_subtypes) for t in rules.eos_order]
 
     def index(self, store: SpriteStore, itype: int) -> tuple[dict[int, Bucket], bool]:
@@ -87,6 +110,44 @@ class CollisionIndex:
             self.misses.clear()
         self.indexes[stamp] = (index, aligned)
         return index, aligned
+
+    def cover(self, store: SpriteStore, types: tuple[int, ...], signature: object, lookups: int,
+              size: int) -> set[float] | None:
+        """The cells (keys as in :meth:`index`) that the sprites of ``types`` cover, under their stamps
+        ``signature``; None where building the set would cost more than the ``lookups`` it saves (a
+        large side that changes between lookups).
+
+        Two blocks overlap only if some cell is covered by both (see :func:`_apart`)."""
+        cells = self.covers.get(signature)
+        if cells is not None:
+            return cells
+        misses = self.cover_misses.get(signature, 0) + 1
+        if misses < COVER_AFTER:
+            if len(self.cover_misses) > 65536:
+                self.cover_misses.clear()
+            self.cover_misses[signature] = misses
+            return None
+        bs = self.block_size
+        stride = self.stride
+        cells = set()
+        add = cells.add
+        groups = store.groups
+        for t in types:
+            for s in groups[t].values():
+                x, y = s.x, s.y
+                key = (y // bs) * stride + x // bs
+                add(key)
+                if x % bs:
+                    add(key + 1)
+                    if y % bs:
+                        add(key + stride)
+                        add(key + stride + 1)
+                elif y % bs:
+                    add(key + stride)
+        if len(self.covers) > 4096:
+            self.covers.clear()
+        self.covers[signature] = cells
+        return cells
 
     def near(self, store: SpriteStore, types: tuple[int, ...], x: int, y: int, sid_limit: int) -> list[Sprite]:
         """Sprites of ``types`` overlapping a block at pixel (x, y), in GVGAI's list order."""
@@ -207,6 +268,8 @@ class CollisionIndex:
         token = store.token
         execute = g.execute
         signatures = self.pair_signature
+        stride = self.stride
+        side_signatures = self.side_signatures
         for pair in g.rules.pair_effects:
             # A pair that found no overlap last time, with neither side changed since (same stamps,
             # shared by all copies), cannot overlap now.
@@ -244,9 +307,14 @@ class CollisionIndex:
                     # Few partners: find the first sprites near them instead of scanning all of them.
                     # (Only s1 moves in these effects, so no other s1 can come into contact meanwhile.)
                     near: dict[int, Sprite] = {}
+                    cells = None if n_second < COVER_MIN else self.cover(
+                        store, first_types, side_signatures[pair.index][0](versions), n_second, n_first)
                     for t in second_types:
                         for s2 in groups[t].values():
-                            for s1 in near_sprites(store, first_types, s2.x, s2.y, sid_limit):
+                            x, y = s2.x, s2.y
+                            if cells is not None and _apart(cells, x, y, bs, stride):
+                                continue
+                            for s1 in near_sprites(store, first_types, x, y, sid_limit):
                                 near[s1.sid] = s1
                     if not near:
                         continue
@@ -262,6 +330,11 @@ class CollisionIndex:
                     for t in first_types:
                         first.extend(groups[t].values())
                 batch = e.spec.batch
+                # The second side's cover set rules out most first sprites with one lookup. It stays
+                # right while the effects run only where they move nobody on the second side: the
+                # sides share no type, and only s1 moves (new sprites are past sid_limit).
+                cells = None if len(first) < COVER_MIN or not pair.disjoint or e.spec.moves_others else self.cover(
+                    store, second_types, side_signatures[pair.index][1](versions), len(first), n_second)
                 for s1 in first:
                     if s1.sid >= sid_limit:
                         continue
@@ -271,7 +344,10 @@ class CollisionIndex:
                     if sid1 in killed and not batch:
                         contact = True  # (a killed sprite's overlaps are not looked up: assume some)
                         continue
-                    hits = near_sprites(store, second_types, s1.x, s1.y, sid_limit)
+                    x, y = s1.x, s1.y
+                    if cells is not None and _apart(cells, x, y, bs, stride):
+                        continue
+                    hits = near_sprites(store, second_types, x, y, sid_limit)
                     if not hits or (len(hits) == 1 and hits[0].sid == sid1):
                         continue  # (a sprite of a type paired with itself does not touch itself)
                     contact = True
