@@ -46,7 +46,8 @@ class JavaRandom:
             return self._next(32)
         if bound <= 0:
             raise ValueError("bound must be positive")
-        r = self._next(31)
+        seed = self._seed = (self._seed * _MULTIPLIER + _ADDEND) & _MASK  # _next(31), written out: hot
+        r = seed >> 17
         m = bound - 1
         if bound & m == 0:  # a power of two
             return (bound * r) >> 31
@@ -62,7 +63,8 @@ class JavaRandom:
         return ((self._next(26) << 27) + self._next(27)) * _DOUBLE_UNIT
 
     def next_float(self) -> float:
-        return self._next(24) / float(1 << 24)
+        seed = self._seed = (self._seed * _MULTIPLIER + _ADDEND) & _MASK  # _next(24), written out: hot
+        return (seed >> 24) / 16777216.0
 
     def next_boolean(self) -> bool:
         return self._next(1) != 0

@@ -111,7 +111,8 @@ class SpriteClass:
 
     def update(self, g: Game, s: Sprite) -> None:
         passive_movement(g, s)
-        self.time_to_live(g, s)
+        if s.ttl > -1:
+            self.time_to_live(g, s)
 
     @staticmethod
     def time_to_live(g: Game, s: Sprite) -> None:
@@ -531,16 +532,20 @@ class SpawnPoint(SpriteProducer):
 
     def update(self, g: Game, s: Sprite) -> None:
         self.spawn(g, s)
-        SpriteClass.update(self, g, s)
+        if not self.kind.is_static:  # (SpriteClass.update's motion does nothing for a static one)
+            passive_movement(g, s)
+        if s.ttl > -1:
+            self.time_to_live(g, s)
         total = self.values["total"]
         if total > 0 and s.counter >= total:
             g.store.kill(s)
 
     def spawn(self, g: Game, s: Sprite) -> None:
+        tick = g.store.tick  # (GVGAI's game tick)
         if s.start == -1:
-            s.start = g.game_tick
+            s.start = tick
         roll = g.rng.next_float()
-        if (s.start + g.game_tick) % self.kind.cooldown == 0 and roll < self.values["prob"]:
+        if (s.start + tick) % self.kind.cooldown == 0 and roll < self.values["prob"]:
             for itype in self.spawn_types(s):
                 new = g.store.add_sprite(itype, s.x, s.y)
                 if new is not None:
