@@ -20,8 +20,6 @@ they hold stamps and sprite ids, never sprite objects, so sharing is safe.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -60,13 +58,6 @@ def _apart(cells: set[float], x: float, y: float, bs: int, stride: int) -> bool:
     return not (y % bs and key + stride in cells)
 
 
-def _groups_getter(types: tuple[int, ...]) -> Callable[[list[dict[int, Sprite]]], tuple[dict[int, Sprite], ...]]:
-    """``getter(groups)``: the groups of ``types``, always as a tuple."""
-    if len(types) > 1:
-        return itemgetter(*types)
-    return lambda groups: tuple(groups[t] for t in types)
-
-
 def _getter(types: tuple[int, ...]) -> itemgetter:
     """``getter(versions)``: a value that changes whenever one of ``types``' stamps does."""
     return itemgetter(*types) if types else itemgetter(slice(0, 0))
@@ -90,9 +81,6 @@ class CollisionIndex:
         self.eos_clear: list[tuple[int, ...] | None] = [None] * len(rules.eos_order)
         # A signature is the stamps of the types involved, read in one C call.
         self.pair_signature = [_getter(pair.all_types) for pair in rules.pair_effects]
-        # each side's groups as a tuple, read in one C call
-        self.first_groups = [_groups_getter(pair.first_types) for pair in rules.pair_effects]
-        self.second_groups = [_groups_getter(pair.second_types) for pair in rules.pair_effects]
         self.side_signatures = [(_getter(pair.first_types), _getter(pair.second_types)) for pair in rules.pair_effects]
         self.eos_signature = [_getter(rules.kinds[t].concrete_subtypes) for t in rules.eos_order]
 
@@ -282,7 +270,6 @@ class CollisionIndex:
         signatures = self.pair_signature
         stride = self.stride
         side_signatures = self.side_signatures
-        first_groups, second_groups = self.first_groups, self.second_groups
         for pair in g.rules.pair_effects:
             # A pair that found no overlap last time, with neither side changed since (same stamps,
             # shared by all copies), cannot overlap now.
@@ -302,13 +289,17 @@ class CollisionIndex:
                 if pair.single_first:
                     n_first = len(groups[first_types[0]])
                 else:
-                    n_first = sum(map(len, first_groups[pair.index](groups)))
+                    n_first = 0
+                    for t in first_types:
+                        n_first += len(groups[t])
                 if not n_first:
                     break
                 if pair.single_second:
                     n_second = len(groups[second_types[0]])
                 else:
-                    n_second = sum(map(len, second_groups[pair.index](groups)))
+                    n_second = 0
+                    for t in second_types:
+                        n_second += len(groups[t])
                 if not n_second:
                     break
                 sid_limit = store.next_sid  # GVGAI snapshots both lists when the effect starts
@@ -335,7 +326,9 @@ class CollisionIndex:
                 elif pair.single_first:
                     first = list(groups[first_types[0]].values())
                 else:
-                    first = list(chain.from_iterable(map(dict.values, first_groups[pair.index](groups))))
+                    first = []
+                    for t in first_types:
+                        first.extend(groups[t].values())
                 batch = e.spec.batch
                 # The second side's cover set rules out most first sprites with one lookup. It stays
                 # right while the effects run only where they move nobody on the second side: the
