@@ -630,6 +630,22 @@ class Learner:
         for oid in contact_ids:
             t = prev.objects[oid][0]
             after = nxt.objects.get(oid)
+            # a thing the avatar pushes that did not go on ahead (gone, or taken for covered on pixels) met
+            # what lay beyond it as it was shoved (a crate smashed into a cracked wall, both gone); seen from
+            # the avatar it looks picked up, but the interaction is the thing's
+            hit = self._shoved_into(prev, nxt, oid, t, at, target, d, inv) \
+                if after is None or oid in nxt.hidden else None
+            if hit is not None:
+                other, b = hit
+                self._record(t, at, "push", inv, None, oid)
+                self._record(t, b, "kill", inv, None, oid)
+                fired.add((t, b))
+                if other is not None:
+                    self._record(b, t, "kill", inv, None, other)
+                    fired.add((b, t))
+                self._record(at, t, "nothing", inv, None, av, oid)
+                fired.add((t, at))
+                continue
             if oid in nxt.hidden:  # covered by the avatar: whether it survived shows when the avatar leaves
                 self.covered[oid] = (t, at, inv, self.reward)
                 spends = self._drain_of(at, t, inv)
@@ -786,19 +802,32 @@ class Learner:
                 fired.add((t, b))
         return fired
 
+    def _shoved_into(self, prev: Frame, nxt: Frame, oid: int, t: int, at: int, cell: tuple[int, int],
+                     d: tuple[int, int], inv: Inventory) -> tuple[int | None, int] | None:
+        """What a thing the avatar is known to push (last seen so) ran into as it vanished when shoved along
+        ``d`` from ``cell`` (see :meth:`_ran_into`); None when it is not such a thing or has no single suspect.
+
+        Why: seen from the avatar, a pushed box that breaks on what lay beyond it looks like one it
+        picked up (the avatar stands where it was, it is gone); the interaction is the box's."""
+        rule = self.theory.rules.get((t, at))
+        if rule is None or not rule.seen or rule.outcome(inv, True)[0] != "push":
+            return None
+        return self._ran_into(prev, nxt, oid, t, cell, heading=d, ahead_only=True)
+
     def _ran_into(self, prev: Frame, nxt: Frame, oid: int, t: int,
-                  cell: tuple[int, int]) -> tuple[int | None, int] | None:
+                  cell: tuple[int, int], heading: tuple[int, int] | None = None,
+                  ahead_only: bool = False) -> tuple[int | None, int] | None:
         """What a vanished mover ran into: (the object if it vanished too, else None; its type), looked for in
         the cell ahead (its heading), else beside it. Not what it was seen to cross unharmed (a floor), nor the
         avatar; beside it (the heading is old), not what blocks the avatar either (a mover beside a wall and a
         pen went into the pen). None: no single suspect."""
         th = self.theory
         x, y = cell
-        dx, dy = self.went.get(oid) or self.last_dir[oid]
+        dx, dy = heading or self.went.get(oid) or self.last_dir[oid]
         blocks = {b for (a, b), r in th.rules.items()
                   if a == th.avatar_type and r.seen and r.seen[-1].outcome == "block"}
-        for cells, skip in (([(x + dx, y + dy)], set()),
-                            ([(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)], blocks)):
+        places = [([(x + dx, y + dy)], set()), ([(x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)], blocks)]
+        for cells, skip in places[:1] if ahead_only else places:
             there = [o for c in cells for o in prev.cells.get(c, ())
                      if o != prev.avatar and o not in prev.hidden and prev.objects[o][0] not in (t, th.avatar_type)]
             went = {prev.objects[o][0]: o for o in there if o not in nxt.objects and o not in nxt.hidden

@@ -21,6 +21,8 @@ from vgdl.game import Game
 
 DIRS = {"ACTION_UP": (0, -1), "ACTION_DOWN": (0, 1), "ACTION_LEFT": (-1, 0), "ACTION_RIGHT": (1, 0)}
 TYPE, X, Y, IS_AVATAR, ID = 0, 1, 2, 5, 6
+#: the widest novelty test: pairs of atoms with the avatar's cell (IW's widths run 1, 2)
+MAX_WIDTH = 2
 
 
 @dataclass
@@ -219,12 +221,35 @@ class Planner:
         root_h = self._value(root_game, table, goals, root_score)
         root = _Node(root_game, [], [root_cell], root_h, table)
         counter = itertools.count()
-        queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, next(counter), root)]
-        seen: set[Any] = set()
-        width = int(c["width"])
+        first_width = int(c["width"])
         nodes = 0
         best: _Node | None = None
         order = list(actions)
+        # IW(k) proper: when the novelty test at width 1 pruned every way on before the budget ran out
+        # (a box to be pushed from a cell the avatar already stood on), search again at width 2.
+        for width in range(first_width, max(first_width, MAX_WIDTH) + 1):
+            queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, next(counter), root)]
+            seen: set[Any] = set()
+            plan = self._expand(queue, seen, width, nodes, budget, goals, tokens, root_count, root_score, order)
+            if isinstance(plan, Plan):
+                return plan
+            nodes, found = plan
+            if found is not None and (best is None or found.h < best.h):
+                best = found
+            if queue or nodes >= budget or self._work >= self._work_cap:
+                break
+        if best is not None and best.h < root_h - 1e-9:
+            return Plan(best.actions, best.cells[1:], "gradient", nodes)
+        return Plan([], [], "none", nodes)
+
+    def _expand(self, queue: list[tuple[float, int, int, _Node]], seen: set[Any], width: int, nodes: int,
+                budget: int, goals: Goals, tokens: np.ndarray, root_count: int, root_score: float,
+                order: list[str]) -> Plan | tuple[int, _Node | None]:
+        """Best-first expansion with novelty pruning at ``width``: a plan that reaches a goal, else the
+        nodes spent so far and the best node seen (the queue is left as it stopped: empty if pruned dry)."""
+        c = self.c
+        counter = itertools.count(1)
+        best: _Node | None = None
         while queue and nodes < budget and self._work < self._work_cap:
             _, depth, _, node = heapq.heappop(queue)
             if depth >= c["max_plan_length"]:
@@ -272,9 +297,7 @@ class Planner:
                 if best is None or h < best.h:
                     best = child
                 heapq.heappush(queue, (h, depth + 1, next(counter), child))
-        if best is not None and best.h < root_h - 1e-9:
-            return Plan(best.actions, best.cells[1:], "gradient", nodes)
-        return Plan([], [], "none", nodes)
+        return nodes, best
 
     def _is_dead_end(self, game: Game, table: np.ndarray, tokens: np.ndarray, cell: tuple[int, int] | None,
                      goals: Goals) -> bool:
