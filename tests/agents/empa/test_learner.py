@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from agents.empa.agent import EMPAConfig
 from agents.empa.learner import Learner, MoveStats
 from agents.empa.perception import Frame
@@ -829,3 +831,42 @@ def test_without_the_movement_library_a_mover_that_shortens_its_route_round_wall
                           directions=Counter({(1, 0): 10, (0, 1): 10}), gaps=Counter({2: 19}))
         model = learner._classify(stats)
         assert (model.kind, model.routes) == ("chaser", follows)
+
+
+def _shove_row(avatar_x: int, crate_x: int | None, cracked: bool, hidden: frozenset[int] = frozenset()) -> Frame:
+    """One row: the avatar (id 999), a crate (id 70) where given, a cracked wall (id 80) at x=3."""
+    objects = {999: (AVATAR, avatar_x, 0)}
+    if crate_x is not None:
+        objects[70] = (5, crate_x, 0)
+    if cracked:
+        objects[80] = (6, 3, 0)
+    return Frame(objects, 999, hidden=hidden)
+
+
+@pytest.mark.parametrize("covered", [False, True])
+def test_a_pushed_crate_that_vanishes_as_it_is_shoved_met_what_lay_beyond_it(covered: bool) -> None:
+    """Without the event log: a crate the avatar pushes, shoved into a cracked wall, both gone, was not picked up
+    (on pixels the avatar's tile hides the crate's old cell: the crate looks covered, not gone)."""
+    crate, cracked = 5, 6
+    learner = _learner()
+    frames = [_shove_row(0, 1, True), _shove_row(1, 2, True),
+              _shove_row(2, 2 if covered else None, False, hidden=frozenset({70}) if covered else frozenset())]
+    learner.start_episode(frames[0])
+    for before, after in zip(frames, frames[1:], strict=False):
+        learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    rules = learner.theory.rules
+    assert {o.outcome for o in rules[(crate, AVATAR)].seen} == {"push"}
+    assert [o.outcome for o in rules[(crate, cracked)].seen] == ["kill"]
+    assert [o.outcome for o in rules[(cracked, crate)].seen] == ["kill"]
+    assert crate not in learner.theory.resources
+    assert not learner.covered  # nothing left to judge later as a pick-up
+
+
+def test_a_thing_never_seen_pushed_that_vanishes_as_the_avatar_comes_is_its_contact() -> None:
+    learner = _learner()
+    before, after = _shove_row(1, 2, True), _shove_row(2, None, False)
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, 0.0, False, None, None)
+    rules = learner.theory.rules
+    assert (5, 6) not in rules
+    assert {o.outcome for o in rules[(5, AVATAR)].seen} <= {"collect", "kill"}

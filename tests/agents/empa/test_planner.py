@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from agents.empa.agent import EMPAConfig
 from agents.empa.perception import Frame
@@ -125,3 +126,46 @@ def test_a_cell_reached_holding_keys_does_not_hide_it_reached_without() -> None:
     goals = Goals(novelty={DOOR}, avatar=AVATAR, value_score=True, resource_bonus=False)
     plan = planner.plan(mental_game(compiled, frame, None, seed=0), tokens, ACTIONS, goals, 1000)
     assert plan.reason == "novelty", plan
+
+
+#: A crate to push down, then right into a cracked wall that guards a gem (brittle_wall_breakers level 0).
+SMASH = ["#########",
+         "#.......#",
+         "#.A.b.###",
+         "#.....xg#",
+         "#########"]
+CRATE, CRACKED, GEM = 6, 7, 8
+
+
+def _smash_plan(monkeypatch: pytest.MonkeyPatch, max_width: int) -> Plan:
+    import agents.empa.planner as planner_module
+
+    monkeypatch.setattr(planner_module, "MAX_WIDTH", max_width)
+    codes = {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "b": [FLOOR, CRATE], "x": [FLOOR, CRACKED],
+             "g": [FLOOR, GEM]}
+    frame = grid_frame(SMASH, codes, AVATAR)
+    th = Theory(avatar_type=AVATAR, seen_types={WALL, FLOOR, AVATAR, CRATE, CRACKED, GEM})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    for t in (WALL, CRACKED):
+        th.rule(AVATAR, t).add("block", (), None, 0)
+    th.rule(CRATE, AVATAR).add("push", (), None, 0)
+    th.rule(CRATE, WALL).add("undo", (), None, 0)
+    th.rule(CRATE, CRACKED).add("kill", (), None, 0)
+    th.rule(CRACKED, CRATE).add("kill", (), None, 0)
+    th.rule(GEM, AVATAR).add("kill", (), None, 0)
+    compiled = compile_theory(th, frame, {})
+    tokens = channel_tokens(mental_game(compiled, frame, None, seed=0), compiled)
+    constants = EMPAConfig(priors_off=["tuned_planner"]).constants()
+    assert constants["width"] == 1
+    planner = Planner(constants, False, np.random.default_rng(0))
+    goals = Goals(targets={GEM}, confirmed={GEM}, killers={GEM: {AVATAR}}, movable={CRATE}, avatar=AVATAR)
+    return planner.plan(mental_game(compiled, frame, None, seed=0), tokens, ACTIONS, goals, 1000)
+
+
+def test_a_width_one_search_that_prunes_itself_dry_goes_on_at_width_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The crate is pushed down from above, then right from its left: a cell the avatar already stood on
+    (with the crate elsewhere), which width 1 prunes. IW(1) runs dry well within the budget; IW(2) wins."""
+    narrow = _smash_plan(monkeypatch, max_width=1)
+    assert narrow.reason != "win" and narrow.nodes < 1000
+    plan = _smash_plan(monkeypatch, max_width=2)
+    assert plan.reason == "win" and plan.nodes <= 1000
