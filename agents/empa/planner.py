@@ -225,9 +225,13 @@ class Planner:
         nodes = 0
         best: _Node | None = None
         order = list(actions)
-        # IW(k) proper: when the novelty test at width 1 pruned every way on before the budget ran out
-        # (a box to be pushed from a cell the avatar already stood on), search again at width 2.
-        for width in range(first_width, max(first_width, MAX_WIDTH) + 1):
+        # IW(k) proper, where things the avatar moves lie about: when the novelty test at width 1 pruned
+        # every way on before the budget ran out (a box to be pushed from a cell the avatar already stood
+        # on), search again at width 2. (Elsewhere a pruned-dry search is left as it was: revisiting the
+        # avatar's cells moves nothing there.)
+        pushables = bool(len(table)) and bool(self._movable[table[:, TYPE].astype(np.intp)].any())
+        last_width = max(first_width, MAX_WIDTH) if pushables else first_width
+        for width in range(first_width, last_width + 1):
             queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, next(counter), root)]
             seen: set[Any] = set()
             plan = self._expand(queue, seen, width, nodes, budget, goals, tokens, root_count, root_score, order)
