@@ -252,9 +252,10 @@ class EMPAAgent(Agent):
     #: greedy chaser stuck at them in the mental game, so the planner waited where it was caught
     #: 53 (planner width 1, tuned_planner off; event_log off): a search whose width-1 novelty test pruned
     #: every way on before its budget ran out, with things the avatar moves in the level, searches again at
-    #: width 2 (IW(1) then IW(2), as IW is defined); and a thing the avatar pushes that vanished as it was shoved met what lay beyond it
-    #: (``Learner._shoved_into``); before, a crate smashed into a cracked wall was "picked up" by the
-    #: avatar and no search from a cell already stood on pushed a second crate (brittle_wall_breakers)
+    #: width 2 (IW(1) then IW(2), as IW is defined); and a thing the avatar pushes that vanished as it was
+    #: shoved met what lay beyond it (``Learner._shoved_into``); before, a crate smashed into a cracked wall
+    #: was "picked up" by the avatar, and no search from a cell already stood on pushed a second crate
+    #: (brittle_wall_breakers)
     REVISION = 53
     config: EMPAConfig
 
