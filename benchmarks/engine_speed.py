@@ -57,7 +57,7 @@ def scanning_game() -> type[Game]:
     class ScanningIndex(CollisionIndex):
         use_contact_cache = False
 
-        def cover(self, store, types, signature, lookups, size):  # type: ignore[no-untyped-def]
+        def cover(self, store, types, signature):  # type: ignore[no-untyped-def]
             return None
 
         def near(self, store, types, x, y, sid_limit):  # type: ignore[no-untyped-def]

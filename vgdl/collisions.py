@@ -11,8 +11,8 @@ what this module adds is a faster way to find the same overlaps:
 * a **contact cache**: a pair (or an EOS type) that found no overlap, with none
   of its types changed since (same stamps), cannot find one now, so it is skipped;
 * a **cover set** per pair side (the cells its sprites cover, built for one set of
-  stamps): a grid-aligned sprite on a cell nobody on the other side covers touches
-  nobody there, so most sprites of a pair are ruled out by one set lookup.
+  stamps): a sprite covering no cell the other side covers touches nobody there,
+  so most sprites of a pair are ruled out by a set lookup or two.
 
 Both live in one :class:`CollisionIndex` shared by a game and all its copies:
 they hold stamps and sprite ids, never sprite objects, so sharing is safe.
@@ -111,11 +111,10 @@ class CollisionIndex:
         self.indexes[stamp] = (index, aligned)
         return index, aligned
 
-    def cover(self, store: SpriteStore, types: tuple[int, ...], signature: object, lookups: int,
-              size: int) -> set[float] | None:
+    def cover(self, store: SpriteStore, types: tuple[int, ...], signature: object) -> set[float] | None:
         """The cells (keys as in :meth:`index`) that the sprites of ``types`` cover, under their stamps
-        ``signature``; None where building the set would cost more than the ``lookups`` it saves (a
-        large side that changes between lookups).
+        ``signature``; None at the first use under those stamps (a side that changes between lookups
+        would pay for a set it never reuses).
 
         Two blocks overlap only if some cell is covered by both (see :func:`_apart`)."""
         cells = self.covers.get(signature)
@@ -308,7 +307,7 @@ class CollisionIndex:
                     # (Only s1 moves in these effects, so no other s1 can come into contact meanwhile.)
                     near: dict[int, Sprite] = {}
                     cells = None if n_second < COVER_MIN else self.cover(
-                        store, first_types, side_signatures[pair.index][0](versions), n_second, n_first)
+                        store, first_types, side_signatures[pair.index][0](versions))
                     for t in second_types:
                         for s2 in groups[t].values():
                             x, y = s2.x, s2.y
@@ -334,7 +333,7 @@ class CollisionIndex:
                 # right while the effects run only where they move nobody on the second side: the
                 # sides share no type, and only s1 moves (new sprites are past sid_limit).
                 cells = None if len(first) < COVER_MIN or not pair.disjoint or e.spec.moves_others else self.cover(
-                    store, second_types, side_signatures[pair.index][1](versions), len(first), n_second)
+                    store, second_types, side_signatures[pair.index][1](versions))
                 for s1 in first:
                     if s1.sid >= sid_limit:
                         continue

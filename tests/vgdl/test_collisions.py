@@ -62,8 +62,8 @@ def test_a_cover_set_holds_every_cell_its_sprites_cover() -> None:
         g.place(s, s.x + rng.choice((0, 0, 1, bs // 2, -3)), s.y + rng.choice((0, 0, 2, -bs // 2, -1)))
     index = g.collisions
     signature = g.store.versions[rock]
-    assert index.cover(g.store, (rock,), signature, 1, 8) is None  # first use under these stamps: not built
-    cells = index.cover(g.store, (rock,), signature, 1, 8)
+    assert index.cover(g.store, (rock,), signature) is None  # first use under these stamps: not built
+    cells = index.cover(g.store, (rock,), signature)
     expected = set().union(*(_cells_of(s.x, s.y, bs, index.stride) for s in g.view.of_type(rock)))
     assert cells == expected
 
@@ -73,7 +73,7 @@ class _ScanningIndex(CollisionIndex):
 
     use_contact_cache = False
 
-    def cover(self, store, types, signature, lookups, size):  # type: ignore[no-untyped-def]
+    def cover(self, store, types, signature):  # type: ignore[no-untyped-def]
         return None
 
     def near(self, store, types, x, y, sid_limit):  # type: ignore[no-untyped-def]
