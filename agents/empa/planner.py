@@ -220,7 +220,6 @@ class Planner:
         root_count = self._target_count(table)
         root_h = self._value(root_game, table, goals, root_score)
         root = _Node(root_game, [], [root_cell], root_h, table)
-        counter = itertools.count()
         first_width = int(c["width"])
         nodes = 0
         best: _Node | None = None
@@ -232,9 +231,8 @@ class Planner:
         pushables = bool(len(table)) and bool(self._movable[table[:, TYPE].astype(np.intp)].any())
         last_width = max(first_width, MAX_WIDTH) if pushables else first_width
         for width in range(first_width, last_width + 1):
-            queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, next(counter), root)]
-            seen: set[Any] = set()
-            plan = self._expand(queue, seen, width, nodes, budget, goals, tokens, root_count, root_score, order)
+            queue: list[tuple[float, int, int, _Node]] = [(root_h, 0, 0, root)]
+            plan = self._expand(queue, width, nodes, budget, goals, tokens, root_count, root_score, order)
             if isinstance(plan, Plan):
                 return plan
             nodes, found = plan
@@ -246,13 +244,14 @@ class Planner:
             return Plan(best.actions, best.cells[1:], "gradient", nodes)
         return Plan([], [], "none", nodes)
 
-    def _expand(self, queue: list[tuple[float, int, int, _Node]], seen: set[Any], width: int, nodes: int,
+    def _expand(self, queue: list[tuple[float, int, int, _Node]], width: int, nodes: int,
                 budget: int, goals: Goals, tokens: np.ndarray, root_count: int, root_score: float,
                 order: list[str]) -> Plan | tuple[int, _Node | None]:
         """Best-first expansion with novelty pruning at ``width``: a plan that reaches a goal, else the
         nodes spent so far and the best node seen (the queue is left as it stopped: empty if pruned dry)."""
         c = self.c
         counter = itertools.count(1)
+        seen: set[Any] = set()
         best: _Node | None = None
         while queue and nodes < budget and self._work < self._work_cap:
             _, depth, _, node = heapq.heappop(queue)
