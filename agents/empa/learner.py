@@ -675,7 +675,7 @@ class Learner:
                 self._record(t, at, outcome, inv, arg, oid)
             elif (after[1], after[2]) != target and self.theory.movement.get(t, Movement()).kind != "static" \
                     and ((oid in self.moved or self.theory.movement[t].kind == "missile")
-                         and self.last_dir.get(oid) == d
+                         and self._heading(oid) == d
                          or (after[1], after[2]) != (target[0] + d[0], target[1] + d[1])):
                 # a mover that went its own way as the avatar came in (on ahead of it: moving that way, or a
                 # missile heading that way between its moves): they never met
@@ -987,6 +987,13 @@ class Learner:
         blocks = {b for b in types if any(o.outcome == "block" for o in self._seen(th.avatar_type, b))}
         for b in sorted({b for b in types if b not in self.crossed[t]} or blocks):
             self._record(t, b, "block+reverse", prev.inventory_key(), None, oid)
+
+    def _heading(self, oid: int) -> tuple[int, int] | None:
+        """One object's way on (see :meth:`headings`): its last move, else its first from the same start."""
+        if oid in self.last_dir:
+            return self.last_dir[oid]
+        key = self._starts.get(oid)
+        return self.start_heading.get(key) if key is not None else None
 
     def headings(self) -> dict[int, tuple[int, int]]:
         """Object -> the way it goes on: its last move, or (not moved yet this attempt) the way it first
