@@ -256,10 +256,10 @@ class EMPAAgent(Agent):
     #: shoved met what lay beyond it (``Learner._shoved_into``); before, a crate smashed into a cracked wall
     #: was "picked up" by the avatar, and no search from a cell already stood on pushed a second crate
     #: (brittle_wall_breakers)
-    #: 54 (color_is_type off; event_log off): a type with fewer objects in the level than the evidence asks
-    #: is not sought out as new once each of them killed the avatar (a lone hornet was; 300 deaths); and a
-    #: mover that steps on as the avatar walks into it, before its first move of an attempt, is judged by
-    #: the way it first went from that start on earlier attempts, not taken for pushed by the avatar
+    #: 54: a thing whose touch is believed to kill the avatar is no tool to shove about (pair novelty, the
+    #: width-2 search); and (event_log and color_is_type off) a mover that steps on as the avatar walks into
+    #: it, before its first move of an attempt, goes the way it first went from that start on earlier
+    #: attempts: not pushed by the avatar (a hornet was, then sought out to push: cellar_stockpile)
     REVISION = 54
     config: EMPAConfig
 
@@ -558,13 +558,16 @@ class EMPAAgent(Agent):
         if self.config.exploration == "novelty" and th.avatar_type is not None:
             need = self.b.evidence_objects
             novelty = {t for t in present if t != th.avatar_type and t not in th.walls
-                       and not self._asked(t, need, counts[t], frame) and t not in self._unreachable}
+                       and not th.known(th.avatar_type, t, need) and t not in self._unreachable}
             held = {r for r, n in frame.inventory.items() if n > 0}
             if self.b.load_novelty and held:  # what might a resource in hand do here? (resources_good off)
                 novelty |= {t for t in present if t != th.avatar_type and t not in th.walls
                             and t not in self._unreachable and th.untried_holding(th.avatar_type, t, held)}
+        # (not a thing whose touch is believed to kill the avatar: no tool to shove about, whatever once
+        # seemed pushed; a hornet that flew on as the avatar came was sought out to push, 500 stings)
         movable = {a for (a, b), r in th.rules.items()
-                   if b == th.avatar_type and any(displaces(o.outcome) for o in r.seen)}
+                   if b == th.avatar_type and any(displaces(o.outcome) for o in r.seen)} \
+            - th.harmful(self.b.deterministic, frame.inventory_key())
         # EMPA's relational novelty: bring things the avatar moves, herds or lures (or shoots) to types
         # they never met.
         herded = self._herded_types()
@@ -583,17 +586,6 @@ class EMPAAgent(Agent):
                      | {s.makes for s in th.spawners.values()} | ({th.projectile} - {None}),
                      period=self._spawn_period(),
                      resource_bonus=self.b.resource_bonus, value_score=self.b.score_objective)
-
-    def _asked(self, t: int, need: int, here: int, frame: Frame) -> bool:
-        """Is the avatar's contact with ``t`` known well enough not to seek it out as new? Seen on ``need``
-        objects; or, where the level holds fewer, on each of them, killing the avatar: no other object is
-        left to ask, and asking the one again only repeats the sting (a lone hornet sought 300 times)."""
-        th = self.theory
-        if th.known(th.avatar_type, t, need):
-            return True
-        if here >= need or not th.known(th.avatar_type, t, here):
-            return False
-        return th.rules[(th.avatar_type, t)].outcome(frame.inventory_key(), self.b.deterministic)[0] == "kill"
 
     def _forget_unreachable(self, frame: Frame) -> None:
         """What was out of reach is tried again once the theory or the world changed (a new rule, a

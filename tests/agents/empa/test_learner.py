@@ -799,6 +799,24 @@ def test_without_the_event_log_a_missile_flying_on_between_its_moves_was_not_pus
     assert (CAR, AVATAR) not in learner.theory.rules
 
 
+@pytest.mark.parametrize("seen_before", [False, True])
+def test_without_the_event_log_a_mover_on_its_first_move_goes_the_way_it_first_went_before(seen_before: bool) -> None:
+    """color_is_type off: a hornet that flew right from this start on an earlier attempt flies on, on its first
+    move of this one, as the avatar steps into its cell: it went its own way. Never seen to move from there,
+    the same frames read as a push."""
+    learner = _learner("event_log", "interaction_library", "color_is_type")
+    learner.theory.movement[CAR] = Movement("missile", cooldown=2, orientation=(1, 0))
+    if seen_before:  # the earlier attempt: the avatar far away, the hornet flies right from (3, 2)
+        far = [_room({600: (CAR, 3, 2)}, avatar=(1, 1)), _room({600: (CAR, 4, 2)}, avatar=(1, 1))]
+        learner.start_episode(far[0], level=1)
+        learner.update(far[0], "ACTION_NIL", far[1], 0.0, False, None, None)
+    frames = [_room({600: (CAR, 3, 2)}, avatar=(2, 2)), _room({600: (CAR, 4, 2)}, avatar=(3, 2))]
+    learner.start_episode(frames[0], level=1)
+    learner.update(frames[0], "ACTION_RIGHT", frames[1], 0.0, False, None, None)
+    pushes = [o for o in learner.theory.rules.get((CAR, AVATAR), Rule()).seen if o.outcome == "push"]
+    assert bool(pushes) != seen_before
+
+
 def test_without_the_movement_library_per_object_a_type_approaches_on_all_its_objects_moves() -> None:
     """color_is_type off, on pixels: a goat's track is cut into pieces, and the piece that speaks for the
     type (the most mobile: four moves in five sightings) is too short to show anything; all the goat's
