@@ -818,6 +818,28 @@ def audit_game(game_file: str | Path, level_files: Sequence[str | Path] | None =
     return out
 
 
+def steps_before_any_win(game_file: str | Path, level_files: Sequence[str | Path] | None = None) -> int | None:
+    """The fewest steps a win can take where the description alone fixes it: a game whose only wins are
+    Timeouts (``win=True``, or the score deciding at the end) is won no sooner than its first such tick,
+    ``limit + 1`` steps as GVGAI counts (the tick counter starts at 0). None: some other win may come at any
+    step, or nothing wins.
+
+    Why: a budget of steps per level at or under that bound makes the level unwinnable for every agent, so
+    a board's share of levels won must be read against what the budget leaves winnable."""
+    g = load(game_file, level_files)
+    wins = [(t, term) for t, term in zip(g.desc.terminations, g.rules.terminations, strict=True)
+            if term.win or term.count_score]
+    if not wins or any(t.kind != "Timeout" for t, _ in wins):
+        return None
+    return min(term.limit for _, term in wins) + 1
+
+
+def timeout_bound_games(refs: Iterable[GameRef], budget: int) -> dict[str, int]:
+    """``{game: steps}`` for the games whose every win waits for a Timeout past ``budget`` steps."""
+    bounds = {ref.name: steps_before_any_win(ref.game_file, ref.level_files) for ref in refs}
+    return {game: n for game, n in bounds.items() if n is not None and n > budget}
+
+
 def audit_games(refs: Iterable[GameRef]) -> dict[str, dict]:
     """``{game: audit_game(...)}`` over tournament game references (their own level files)."""
     return {ref.name: audit_game(ref.game_file, ref.level_files) for ref in refs}
@@ -832,8 +854,10 @@ def all_game_side(result: dict[str, dict]) -> bool:
     return all(result[p]["holds"] for p in GAME_SIDE)
 
 
-def markdown(results: dict[str, dict], title: str, command: str | None = None) -> str:
-    """Per prior: holds / false / n.a. counts; games satisfying every game-side prior; a per-game table."""
+def markdown(results: dict[str, dict], title: str, command: str | None = None,
+             out_of_budget: tuple[int, dict[str, int]] | None = None) -> str:
+    """Per prior: holds / false / n.a. counts; games satisfying every game-side prior; a per-game table;
+    with ``out_of_budget`` (a budget and :func:`timeout_bound_games`), the games it leaves unwinnable."""
     n = len(results)
     lines = [f"# {title}", ""]
     if command:
@@ -852,7 +876,15 @@ def markdown(results: dict[str, dict], title: str, command: str | None = None) -
     for game, r in results.items():
         marks = ["✓" if r[p]["holds"] else "✗" for p in GAME_SIDE]
         lines.append(f"| {game} | " + " | ".join(marks) + f" | {'✓' if all_game_side(r) else '✗'} |")
+    if out_of_budget is not None:
+        lines += ["", _out_of_budget_text(n, *out_of_budget)]
     return "\n".join(lines) + "\n"
+
+
+def _out_of_budget_text(n: int, budget: int, games: dict[str, int]) -> str:
+    listed = ", ".join(f"{g} ({steps} steps)" for g, steps in sorted(games.items()))
+    return (f"At {budget} steps per level, {len(games)} of {n} games cannot be won by any agent: every win "
+            f"they have waits for a Timeout past the budget" + (f": {listed}." if games else "."))
 
 
 def summary_text(results: dict[str, dict]) -> str:
@@ -877,14 +909,19 @@ def audit_command(
     games: Annotated[str, typer.Option(help="dev | heldout | all | names,... | a directory of VGDL games")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write {game: {prior: {holds, reason}}}")] = None,
     md: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
+    budget: Annotated[int | None, typer.Option(help="steps per level: also name the games it leaves "
+                                                     "unwinnable (won only by a later Timeout)")] = None,
 ) -> None:
     """Audit which priors hold in each game, statically from its VGDL; print a summary, write JSON/Markdown."""
     try:
         refs = select_games(games)
         results = audit_games(refs)
+        out_of_budget = (budget, timeout_bound_games(refs, budget)) if budget is not None else None
     except (GameSelectionError, ManifestError, VGDLError, OSError) as exc:
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     typer.echo(summary_text(results))
+    if out_of_budget is not None:
+        typer.echo(_out_of_budget_text(len(results), *out_of_budget))
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
@@ -893,7 +930,7 @@ def audit_command(
         md.parent.mkdir(parents=True, exist_ok=True)
         args = sys.argv[1:][1:] if sys.argv[1:2] == ["audit"] else sys.argv[1:]  # `testbed audit` or `-m testbed.audit`
         command = "testbed audit " + " ".join(shlex.quote(a) for a in args)
-        md.write_text(markdown(results, f"Prior audit: {games}", command))
+        md.write_text(markdown(results, f"Prior audit: {games}", command, out_of_budget))
         typer.echo(f"wrote {md}", err=True)
 
 

@@ -11,8 +11,18 @@ import typer
 from typer.testing import CliRunner
 
 from agents.empa.priors import PRIORS
-from testbed.audit import AGENT_SIDE, CHECKS, GAME_SIDE, audit_command, audit_game, audit_games, markdown
+from testbed.audit import (
+    AGENT_SIDE,
+    CHECKS,
+    GAME_SIDE,
+    audit_command,
+    audit_game,
+    audit_games,
+    markdown,
+    steps_before_any_win,
+)
 from testbed.games import select_games
+from vgdl import make_env
 from vgdl.suite import PRIORS as MANIFEST_PRIORS
 from vgdl.suite import load_manifest
 
@@ -548,3 +558,41 @@ def test_command_rejects_bad_games(tmp_path: Path, spec: str) -> None:
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "testbed:" in result.stderr
     assert not (tmp_path / "a.json").exists()
+
+
+TIMEOUT_WIN = BASE.replace("SpriteCounter stype=coin limit=0 win=True", "Timeout limit=30 win=True")
+
+
+@pytest.mark.parametrize(("text", "bound"), [
+    (BASE, None),                                                      # a count win may come at any step
+    (TIMEOUT_WIN, 31),                                                 # only outlasting the clock wins
+    (TIMEOUT_WIN.replace("win=True", "win=False"), None),              # nothing wins
+    (BASE + "        Timeout limit=30 win=True\n", None),              # the clock or the coins
+])
+def test_steps_before_any_win_bounds_games_won_only_by_a_timeout(tmp_path: Path, text: str,
+                                                                  bound: int | None) -> None:
+    assert steps_before_any_win(write_game(tmp_path, text)) == bound
+
+
+def test_the_timeout_bound_is_the_step_the_engine_first_declares_the_win(tmp_path: Path) -> None:
+    """Standing still in a room with no guard: the engine's win comes at exactly the bound (not one before)."""
+    game = write_game(tmp_path, TIMEOUT_WIN, "wwwww\nwA.cw\nwwwww\n")
+    env = make_env(str(game), [str(game.parent / "level0.txt")])
+    env.reset(seed=0)
+    steps, done, info = 0, False, {}
+    while not done and steps < 100:
+        _, _, terminated, truncated, info = env.step(0)
+        steps, done = steps + 1, terminated or truncated
+    assert (steps, info["winner"]) == (steps_before_any_win(game), "WIN")
+
+
+def test_the_audit_names_the_games_a_budget_leaves_unwinnable(tmp_path: Path) -> None:
+    write_game(tmp_path, TIMEOUT_WIN)
+    app = typer.Typer()
+    app.command()(audit_command)
+    md = tmp_path / "audit.md"
+    short = CliRunner().invoke(app, ["--games", str(tmp_path), "--budget", "30", "--md", str(md)])
+    assert short.exit_code == 0, short.output
+    assert "1 of 1 games cannot be won by any agent" in short.output and "g (31 steps)" in md.read_text()
+    enough = CliRunner().invoke(app, ["--games", str(tmp_path), "--budget", "31"])
+    assert "0 of 1 games cannot be won" in enough.output

@@ -1453,3 +1453,21 @@ def test_every_prior_off_a_gem_behind_a_wall_is_sought_by_walking_into_the_brick
     run = play(agent, ILLUSION, ILLUSION_LEVELS, budget=400)
     assert [lv.won for lv in run.levels] == [True, True], run.levels
     assert any(d.reason == "probe" for d in agent.decisions if d.level == 1)
+
+
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_a_thing_whose_touch_kills_the_avatar_is_no_tool_to_shove_about(deterministic: bool) -> None:
+    """A hornet once seemed pushed by the avatar (it flew on as the avatar came), then stung it: it is not
+    movable, so the agent does not seek it out to shove it to other things. A crate it pushes still is."""
+    hornet, crate, apple, avatar = 6, 5, 3, 1
+    agent = EMPAAgent(EMPAConfig(priors_off=[] if deterministic else ["deterministic_rules"]))
+    th = agent.theory
+    th.avatar_type, th.seen_types = avatar, {0, avatar, hornet, crate, apple}
+    th.rule(hornet, avatar).add("push", (), None, 2)
+    th.rule(crate, avatar).add("push", (), None, 4)
+    frame = Frame({1: (avatar, 1, 1), 2: (hornet, 3, 1), 4: (crate, 1, 3), 5: (apple, 4, 4)}, 1)
+    assert agent._goals(frame).movable == {hornet, crate}
+    th.rule(avatar, hornet).add("kill", (), None, 1)
+    goals = agent._goals(frame)
+    assert goals.movable == {crate}
+    assert (crate, apple) in goals.pair_novelty and not any(m == hornet for m, _ in goals.pair_novelty)
