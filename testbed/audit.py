@@ -909,8 +909,8 @@ def audit_command(
     games: Annotated[str, typer.Option(help="dev | heldout | all | names,... | a directory of VGDL games")],
     json_out: Annotated[Path | None, typer.Option("--json", help="write {game: {prior: {holds, reason}}}")] = None,
     md: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
-    budget: Annotated[int | None, typer.Option(help="steps per level: also name the games it leaves "
-                                                     "unwinnable (won only by a later Timeout)")] = None,
+    budget: Annotated[int | None, typer.Option(min=1, help="steps per level: also name the games it leaves "
+                                                            "unwinnable (won only by a later Timeout)")] = None,
 ) -> None:
     """Audit which priors hold in each game, statically from its VGDL; print a summary, write JSON/Markdown."""
     try:
