@@ -588,11 +588,9 @@ def test_the_timeout_bound_is_the_step_the_engine_first_declares_the_win(tmp_pat
 
 def test_the_audit_names_the_games_a_budget_leaves_unwinnable(tmp_path: Path) -> None:
     write_game(tmp_path, TIMEOUT_WIN)
-    app = typer.Typer()
-    app.command()(audit_command)
     md = tmp_path / "audit.md"
-    short = CliRunner().invoke(app, ["--games", str(tmp_path), "--budget", "30", "--md", str(md)])
+    short = CliRunner().invoke(_app(), ["--games", str(tmp_path), "--budget", "30", "--md", str(md)])
     assert short.exit_code == 0, short.output
     assert "1 of 1 games cannot be won by any agent" in short.output and "g (31 steps)" in md.read_text()
-    enough = CliRunner().invoke(app, ["--games", str(tmp_path), "--budget", "31"])
+    enough = CliRunner().invoke(_app(), ["--games", str(tmp_path), "--budget", "31"])
     assert "0 of 1 games cannot be won" in enough.output
