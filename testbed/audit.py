@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -818,24 +819,27 @@ def audit_game(game_file: str | Path, level_files: Sequence[str | Path] | None =
     return out
 
 
-def steps_before_any_win(game_file: str | Path, level_files: Sequence[str | Path] | None = None) -> int | None:
+def steps_before_any_win(game_file: str | Path, level_files: Sequence[str | Path] | None = None) -> float | None:
     """The fewest steps a win can take where the description alone fixes it: a game whose only wins are
     Timeouts (``win=True``, or the score deciding at the end) is won no sooner than its first such tick,
-    ``limit + 1`` steps as GVGAI counts (the tick counter starts at 0). None: some other win may come at any
-    step, or nothing wins.
+    ``limit + 1`` steps as GVGAI counts (the tick counter starts at 0); a game with no winning termination
+    at all, never (``math.inf``). None: some other win may come at any step.
 
     Why: a budget of steps per level at or under that bound makes the level unwinnable for every agent, so
     a board's share of levels won must be read against what the budget leaves winnable."""
     g = load(game_file, level_files)
     wins = [(t, term) for t, term in zip(g.desc.terminations, g.rules.terminations, strict=True)
             if term.win or term.count_score]
-    if not wins or any(t.kind != "Timeout" for t, _ in wins):
+    if not wins:
+        return math.inf
+    if any(t.kind != "Timeout" for t, _ in wins):
         return None
     return min(term.limit for _, term in wins) + 1
 
 
-def timeout_bound_games(refs: Iterable[GameRef], budget: int) -> dict[str, int]:
-    """``{game: steps}`` for the games whose every win waits for a Timeout past ``budget`` steps."""
+def timeout_bound_games(refs: Iterable[GameRef], budget: int) -> dict[str, float]:
+    """``{game: steps}`` for the games no agent can win within ``budget`` steps per level: every win waits
+    for a Timeout past it (``steps`` is the first winnable step), or nothing wins (``math.inf``)."""
     bounds = {ref.name: steps_before_any_win(ref.game_file, ref.level_files) for ref in refs}
     return {game: n for game, n in bounds.items() if n is not None and n > budget}
 
@@ -855,7 +859,7 @@ def all_game_side(result: dict[str, dict]) -> bool:
 
 
 def markdown(results: dict[str, dict], title: str, command: str | None = None,
-             out_of_budget: tuple[int, dict[str, int]] | None = None) -> str:
+             out_of_budget: tuple[int, dict[str, float]] | None = None) -> str:
     """Per prior: holds / false / n.a. counts; games satisfying every game-side prior; a per-game table;
     with ``out_of_budget`` (a budget and :func:`timeout_bound_games`), the games it leaves unwinnable."""
     n = len(results)
@@ -881,10 +885,11 @@ def markdown(results: dict[str, dict], title: str, command: str | None = None,
     return "\n".join(lines) + "\n"
 
 
-def _out_of_budget_text(n: int, budget: int, games: dict[str, int]) -> str:
-    listed = ", ".join(f"{g} ({steps} steps)" for g, steps in sorted(games.items()))
+def _out_of_budget_text(n: int, budget: int, games: dict[str, float]) -> str:
+    listed = ", ".join(f"{g} ({'no win' if math.isinf(steps) else f'{steps:.0f} steps'})"
+                       for g, steps in sorted(games.items()))
     return (f"At {budget} steps per level, {len(games)} of {n} games cannot be won by any agent: every win "
-            f"they have waits for a Timeout past the budget" + (f": {listed}." if games else "."))
+            f"they have waits for a Timeout past the budget, or nothing wins" + (f": {listed}." if games else "."))
 
 
 def summary_text(results: dict[str, dict]) -> str:

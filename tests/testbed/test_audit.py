@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -566,11 +567,11 @@ TIMEOUT_WIN = BASE.replace("SpriteCounter stype=coin limit=0 win=True", "Timeout
 @pytest.mark.parametrize(("text", "bound"), [
     (BASE, None),                                                      # a count win may come at any step
     (TIMEOUT_WIN, 31),                                                 # only outlasting the clock wins
-    (TIMEOUT_WIN.replace("win=True", "win=False"), None),              # nothing wins
+    (TIMEOUT_WIN.replace("win=True", "win=False"), math.inf),          # nothing wins, ever
     (BASE + "        Timeout limit=30 win=True\n", None),              # the clock or the coins
 ])
 def test_steps_before_any_win_bounds_games_won_only_by_a_timeout(tmp_path: Path, text: str,
-                                                                  bound: int | None) -> None:
+                                                                  bound: float | None) -> None:
     assert steps_before_any_win(write_game(tmp_path, text)) == bound
 
 
@@ -594,3 +595,10 @@ def test_the_audit_names_the_games_a_budget_leaves_unwinnable(tmp_path: Path) ->
     assert "1 of 1 games cannot be won by any agent" in short.output and "g (31 steps)" in md.read_text()
     enough = CliRunner().invoke(_app(), ["--games", str(tmp_path), "--budget", "31"])
     assert "0 of 1 games cannot be won" in enough.output
+
+
+def test_the_audit_names_a_game_nothing_wins_at_any_budget(tmp_path: Path) -> None:
+    write_game(tmp_path, TIMEOUT_WIN.replace("win=True", "win=False"))
+    result = CliRunner().invoke(_app(), ["--games", str(tmp_path), "--budget", "100000"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 1 games cannot be won by any agent" in result.output and "g (no win)" in result.output
