@@ -260,7 +260,9 @@ class EMPAAgent(Agent):
     #: width-2 search); and (event_log and color_is_type off) a mover that steps on as the avatar walks into
     #: it, before its first move of an attempt, goes the way it first went from that start on earlier
     #: attempts: not pushed by the avatar (a hornet was, then sought out to push: cellar_stockpile)
-    REVISION = 54
+    #: 55 (pixels): what the avatar stands on, remembered out of the table, has not reached a count of 0; a
+    #: vault stepped on shut was falsified as the objective, and the real one lost (cursed_gem_vault)
+    REVISION = 55
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -1136,6 +1136,8 @@ class Learner:
         th = self.theory
         won = terminated and winner == "WIN"
         counts = nxt.shown_counts() if won else nxt.counts()  # a covered thing may have gone, or not
+        if not won:  # (pixels: what the avatar stands on is remembered out of the table; not gone yet)
+            counts.update(self.covered[o][0] for o in nxt.hidden if o in self.covered and o not in nxt.objects)
         zero = {t for t in self.present if counts.get(t, 0) == 0 and t != th.avatar_type}
         if won:
             confirmed = zero - th.falsified

@@ -235,6 +235,19 @@ def test_a_contact_with_a_covered_object_is_judged_when_its_cell_shows_again() -
     assert PAD not in th.falsified  # counted while covered (the coin, gone with no win, is falsified)
 
 
+def test_a_thing_the_avatar_stands_on_remembered_out_of_the_table_has_not_reached_zero() -> None:
+    """Pixels with the covered object kept out of the table (the agent's ``reclaim``): a vault the avatar
+    steps onto without opening it is not falsified as the objective (it was, and the real goal with it)."""
+    learner = _learner()
+    start = _row(2, False)
+    on_pad = Frame({999: (AVATAR, 3, 0)}, 999, hidden=frozenset({60}))
+    learner.start_episode(start)
+    learner.update(start, "ACTION_RIGHT", on_pad, 0.0, False, None, None)
+    assert PAD not in learner.theory.falsified
+    learner.update(on_pad, "ACTION_RIGHT", _row(4, False, pad=False), 0.0, False, None, None)
+    assert PAD in learner.theory.falsified  # its cell shows again, empty: gone with no win
+
+
 def test_a_win_on_the_step_the_last_target_was_covered_confirms_it() -> None:
     learner = _learner()
     start, covered = _row(0, True), _row(1, True, hidden=frozenset({50}))
