@@ -837,7 +837,7 @@ def steps_before_any_win(game_file: str | Path, level_files: Sequence[str | Path
     return min(term.limit for _, term in wins) + 1
 
 
-def timeout_bound_games(refs: Iterable[GameRef], budget: int) -> dict[str, float]:
+def unwinnable_games(refs: Iterable[GameRef], budget: int) -> dict[str, float]:
     """``{game: steps}`` for the games no agent can win within ``budget`` steps per level: every win waits
     for a Timeout past it (``steps`` is the first winnable step), or nothing wins (``math.inf``)."""
     bounds = {ref.name: steps_before_any_win(ref.game_file, ref.level_files) for ref in refs}
@@ -861,7 +861,7 @@ def all_game_side(result: dict[str, dict]) -> bool:
 def markdown(results: dict[str, dict], title: str, command: str | None = None,
              out_of_budget: tuple[int, dict[str, float]] | None = None) -> str:
     """Per prior: holds / false / n.a. counts; games satisfying every game-side prior; a per-game table;
-    with ``out_of_budget`` (a budget and :func:`timeout_bound_games`), the games it leaves unwinnable."""
+    with ``out_of_budget`` (a budget and :func:`unwinnable_games`), the games it leaves unwinnable."""
     n = len(results)
     lines = [f"# {title}", ""]
     if command:
@@ -915,13 +915,14 @@ def audit_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="write {game: {prior: {holds, reason}}}")] = None,
     md: Annotated[Path | None, typer.Option(help="write the Markdown table here")] = None,
     budget: Annotated[int | None, typer.Option(min=1, help="steps per level: also name the games it leaves "
-                                                            "unwinnable (won only by a later Timeout)")] = None,
+                                                            "unwinnable (won only by a later Timeout, or "
+                                                            "never)")] = None,
 ) -> None:
     """Audit which priors hold in each game, statically from its VGDL; print a summary, write JSON/Markdown."""
     try:
         refs = select_games(games)
         results = audit_games(refs)
-        out_of_budget = (budget, timeout_bound_games(refs, budget)) if budget is not None else None
+        out_of_budget = (budget, unwinnable_games(refs, budget)) if budget is not None else None
     except (GameSelectionError, ManifestError, VGDLError, OSError) as exc:
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     typer.echo(summary_text(results))
