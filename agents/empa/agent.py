@@ -262,7 +262,9 @@ class EMPAAgent(Agent):
     #: attempts: not pushed by the avatar (a hornet was, then sought out to push: cellar_stockpile)
     #: 55 (pixels): what the avatar stands on, remembered out of the table, has not reached a count of 0; a
     #: vault stepped on shut was falsified as the objective, and the real one lost (cursed_gem_vault)
-    REVISION = 55
+    #: 56: with more than three forms of the avatar known, the mental game's "no form left" loss counts them
+    #: through a parent type (a MultiSpriteCounter counts three); a change into a 4th form lost every plan
+    REVISION = 56
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:

@@ -77,19 +77,39 @@ def portal_exits(theory: Theory) -> dict[int, int]:
     return out
 
 
+#: the most types a ``MultiSpriteCounter`` counts; more forms of the avatar are counted through a parent type
+MAX_COUNTED = 3
+FORMS = "tforms"
+
+
+def avatar_forms(theory: Theory, tokens: list[int]) -> list[int]:
+    """The types among ``tokens`` that are (or have been) the avatar: the game goes on while one is left."""
+    return [t for t in tokens if t == theory.avatar_type or t in theory.avatar_classes]
+
+
+def _avatar_line(theory: Theory, t: int) -> str:
+    """A form of the avatar's sprite declaration, in the class it was seen to have."""
+    cls = theory.avatar_class if t == theory.avatar_type else theory.avatar_classes[t]
+    extra = ""
+    if "Shoot" in cls or "Flak" in cls:
+        # a leaf type (a VGDL parent type's sprites never update), turned by the avatar as it shoots
+        shot = theory.projectile
+        extra = f" stype={_spawned_name(theory, shot) if shot is not None else 'tshot'}"
+    return f"{name(t)} > {cls}{extra}"
+
+
 def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[str]:
     lines = []
     av = theory.avatar_type
     exits = portal_exits(theory)
+    forms = avatar_forms(theory, tokens)
     for t in tokens:
-        if t == av or t in theory.avatar_classes:
-            cls = theory.avatar_class if t == av else theory.avatar_classes[t]
-            shot = theory.projectile
-            extra = ""
-            if "Shoot" in cls or "Flak" in cls:
-                # a leaf type (a VGDL parent type's sprites never update), turned by the avatar as it shoots
-                extra = f" stype={_spawned_name(theory, shot) if shot is not None else 'tshot'}"
-            lines.append(f"        {name(t)} > {cls}{extra}")
+        if t in forms:
+            if len(forms) <= MAX_COUNTED:
+                lines.append(f"        {_avatar_line(theory, t)}")
+            elif t == forms[0]:  # (no class on the parent: an ancestor's class would override the forms')
+                lines.append(f"        {FORMS} >")
+                lines.extend(f"            {_avatar_line(theory, f)}" for f in forms)
             continue
         m = theory.movement.get(t)
         spawner = theory.spawners.get(t)
@@ -331,11 +351,13 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             stacks[key] = LEVEL_CHARS[len(stacks)]
         grid[y][x] = stacks[key]
     mapping = [f"        {c} > {' '.join(k)}" for k, c in stacks.items()]
-    forms = sorted({av} | (set(theory.avatar_classes) & set(tokens))) if av is not None else []
+    forms = avatar_forms(theory, tokens) if av is not None else []
     if len(forms) == 1:
         terminations = [f"        SpriteCounter stype={name(av)} limit=0 win=False"]
-    else:  # any form of the avatar left keeps the game going
-        counted = " ".join(f"stype{i + 1}={name(t)}" for i, t in enumerate(forms[:4]))
+    elif len(forms) > MAX_COUNTED:  # any form of the avatar left keeps the game going
+        terminations = [f"        SpriteCounter stype={FORMS} limit=0 win=False"]
+    else:
+        counted = " ".join(f"stype{i + 1}={name(t)}" for i, t in enumerate(forms))
         terminations = [f"        MultiSpriteCounter {counted} limit=0 win=False"] if forms else []
     header = f"BasicGame square_size={CELL_PIXELS}{_route_obstacles(theory, tokens)}"
     text = "\n".join([header, "    SpriteSet", *sprites, "    LevelMapping",

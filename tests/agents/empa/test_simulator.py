@@ -190,6 +190,29 @@ def test_turning_into_another_form_of_the_avatar_is_not_harm_and_opens_routes() 
     assert _plan(mortal, frame)[0] not in ("win", "subgoal")
 
 
+def test_a_change_into_a_fifth_form_of_the_avatar_does_not_end_the_mental_game() -> None:
+    # Forms seen earlier (an avatar that slides, turned four ways) sort before the ferry's rider: the
+    # engine's MultiSpriteCounter counts three types, so a loss on "no form left" must count them otherwise.
+    frame = _frame(["#######", "#AP..c#", "#######"])
+    for x in (3, 4):
+        frame.objects[600 + x] = (WATER, x, 1)
+    frame._cells = None
+    theory = _ferry_theory(rider_is_avatar=False)
+    rider = 20
+    theory.seen_types |= {rider, 9, 10, 11}
+    theory.avatar_classes = {AVATAR: "MovingAvatar", 9: "MissileAvatar", 10: "MissileAvatar",
+                             11: "MissileAvatar", rider: "MovingAvatar"}
+    theory.rules = {((rider if a == RIDER else a), (rider if b == RIDER else b)): r
+                    for (a, b), r in theory.rules.items()}
+    theory.rules[(AVATAR, PORTAL)].seen[0].arg = rider
+    game = mental_game(compile_theory(theory, frame, {}), frame, None, seed=0)
+    for _ in range(2):
+        game.step("ACTION_RIGHT")
+    assert game.winner is None and game.avatar() is not None  # the rider lives on
+    reason, steps = _plan(theory, frame)
+    assert reason in ("win", "subgoal") and steps == 4
+
+
 def test_learner_records_a_change_of_form_from_state_differences() -> None:
     from agents.empa.learner import Learner
     from agents.empa.priors import PriorSet
