@@ -264,7 +264,9 @@ class EMPAAgent(Agent):
     #: vault stepped on shut was falsified as the objective, and the real one lost (cursed_gem_vault)
     #: 56: with more than three forms of the avatar known, the mental game's "no form left" loss counts them
     #: through a parent type (a MultiSpriteCounter counts three); a change into a 4th form lost every plan
-    REVISION = 56
+    #: 57: after an attempt that ended in a death no rule explains, a confirmed objective does not stop the
+    #: search for untried things (on pixels, a fountain that lifts curses acts unseen: cursed_gem_vault)
+    REVISION = 57
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -312,6 +314,8 @@ class EMPAAgent(Agent):
         self._decided_from: set[frozenset[Any]] = set()  # goal states of this episode's decisions
         self._level: int | None = None
         self._act_mark = 0
+        #: the last attempt ended in a death no rule explains: its route is not "known", so novelty is sought
+        self._puzzled = False
         #: per level, subgoal states from which an attempt found nothing left to do (planner skips them)
         self._dead_ends: dict[int | None, list[tuple[frozenset[int], frozenset[Any]]]] = {}
         self._subgoal_state: tuple[frozenset[int], frozenset[Any]] | None = None  # this attempt's latest
@@ -578,8 +582,11 @@ class EMPAAgent(Agent):
         movers = set(movable) | herded | ({th.projectile} if th.projectile is not None else set())
         pair_novelty = {(m, t) for m in movers for t in present if m != t and t != th.avatar_type
                         and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
-        if exploit and th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
-            novelty, pair_novelty = set(), set()  # a confirmed objective we know how to reach: exploit
+        if exploit and not self._puzzled and th.win_types & present and \
+                all(th.killers_of(t) for t in th.win_types & present):
+            # A confirmed objective we know how to reach: exploit. (Not after a death nothing explains:
+            # something untried on the way may matter, a fountain that lifts the curses seen to kill.)
+            novelty, pair_novelty = set(), set()
         elif guessing_again and (novelty or pair_novelty):
             candidates = set()  # a falsified guess waits until nothing new is left to try (it may be a trap)
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
@@ -807,6 +814,8 @@ class EMPAAgent(Agent):
                 if kinds:
                     self.learner.blame(prev, kinds)
                     self._replan = True
+            if terminated or truncated:
+                self._puzzled = info.get("winner") == "LOSE" and bool(self.learner.unexplained)
             if reward > 0 or info.get("level") != self._level:
                 self._stale = 0
                 self._level = info.get("level")
