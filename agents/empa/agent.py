@@ -266,7 +266,8 @@ class EMPAAgent(Agent):
     #: through a parent type (a MultiSpriteCounter counts three); a change into a 4th form lost every plan
     #: 57: after an attempt that ended in a death no rule explains, a confirmed objective does not stop the
     #: search for untried things (on pixels, a fountain that lifts curses acts unseen: cursed_gem_vault)
-    REVISION = 57
+    #: 58: ... for kinds never touched only, not pairs never brought together (boomerang_beetle_garden)
+    REVISION = 58
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -582,11 +583,13 @@ class EMPAAgent(Agent):
         movers = set(movable) | herded | ({th.projectile} if th.projectile is not None else set())
         pair_novelty = {(m, t) for m in movers for t in present if m != t and t != th.avatar_type
                         and not th.known(m, t) and (m, t) not in self._unreachable_pairs}
-        if exploit and not self._puzzled and th.win_types & present and \
-                all(th.killers_of(t) for t in th.win_types & present):
-            # A confirmed objective we know how to reach: exploit. (Not after a death nothing explains:
-            # something untried on the way may matter, a fountain that lifts the curses seen to kill.)
-            novelty, pair_novelty = set(), set()
+        if exploit and th.win_types & present and all(th.killers_of(t) for t in th.win_types & present):
+            # A confirmed objective we know how to reach: exploit. After a death nothing explains, a kind
+            # never touched is still worth a try (a fountain that lifts the curses seen to kill); bringing
+            # things together is not (a boomerang steered at the floor after each unexplained catch).
+            pair_novelty = set()
+            if not self._puzzled:
+                novelty = set()
         elif guessing_again and (novelty or pair_novelty):
             candidates = set()  # a falsified guess waits until nothing new is left to try (it may be a trap)
         return Goals(targets=candidates, confirmed=th.win_types, killers={t: th.killers_of(t) for t in candidates},
