@@ -163,24 +163,30 @@ def test_a_pushed_slider_keeps_going_until_something_stops_it() -> None:
 RIDER, WATER = 7, 8
 
 
-def _ferry_theory(rider_is_avatar: bool) -> Theory:
-    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN, RIDER, WATER})
-    th.avatar_classes = {AVATAR: "MovingAvatar", **({RIDER: "MovingAvatar"} if rider_is_avatar else {})}
-    for a in (AVATAR, RIDER):
+def _ferry_theory(rider_is_avatar: bool, rider: int = RIDER) -> Theory:
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, PORTAL, COIN, rider, WATER})
+    th.avatar_classes = {AVATAR: "MovingAvatar", **({rider: "MovingAvatar"} if rider_is_avatar else {})}
+    for a in (AVATAR, rider):
         th.rule(a, FLOOR).add("nothing", (), None, 0)
         th.rule(a, COIN).add("nothing", (), None, 0)
         th.rule(COIN, a).add("kill", (), None, 10)
     th.rule(AVATAR, WATER).add("block", (), None, 0)
-    th.rule(RIDER, WATER).add("nothing", (), None, 0)
-    th.rule(AVATAR, PORTAL).add("transform", (), RIDER, 0)  # the 'portal' here is a ferry: step on, become a rider
+    th.rule(rider, WATER).add("nothing", (), None, 0)
+    th.rule(AVATAR, PORTAL).add("transform", (), rider, 0)  # the 'portal' here is a ferry: step on, become a rider
     return th
 
 
-def test_turning_into_another_form_of_the_avatar_is_not_harm_and_opens_routes() -> None:
+def _ferry_frame() -> Frame:
+    """The avatar, a ferry stop beside it, two cells of water, the coin beyond."""
     frame = _frame(["#######", "#AP..c#", "#######"])
     for x in (3, 4):
         frame.objects[600 + x] = (WATER, x, 1)
     frame._cells = None
+    return frame
+
+
+def test_turning_into_another_form_of_the_avatar_is_not_harm_and_opens_routes() -> None:
+    frame = _ferry_frame()
     theory = _ferry_theory(rider_is_avatar=True)
     assert PORTAL not in theory.harmful(True)
     reason, steps = _plan(theory, frame)
@@ -193,18 +199,10 @@ def test_turning_into_another_form_of_the_avatar_is_not_harm_and_opens_routes() 
 def test_a_change_into_a_fifth_form_of_the_avatar_does_not_end_the_mental_game() -> None:
     # Forms seen earlier (an avatar that slides, turned four ways) sort before the ferry's rider: the
     # engine's MultiSpriteCounter counts three types, so a loss on "no form left" must count them otherwise.
-    frame = _frame(["#######", "#AP..c#", "#######"])
-    for x in (3, 4):
-        frame.objects[600 + x] = (WATER, x, 1)
-    frame._cells = None
-    theory = _ferry_theory(rider_is_avatar=False)
-    rider = 20
-    theory.seen_types |= {rider, 9, 10, 11}
-    theory.avatar_classes = {AVATAR: "MovingAvatar", 9: "MissileAvatar", 10: "MissileAvatar",
-                             11: "MissileAvatar", rider: "MovingAvatar"}
-    theory.rules = {((rider if a == RIDER else a), (rider if b == RIDER else b)): r
-                    for (a, b), r in theory.rules.items()}
-    theory.rules[(AVATAR, PORTAL)].seen[0].arg = rider
+    frame = _ferry_frame()
+    theory = _ferry_theory(rider_is_avatar=True, rider=20)
+    theory.seen_types |= {9, 10, 11}
+    theory.avatar_classes.update({9: "MissileAvatar", 10: "MissileAvatar", 11: "MissileAvatar"})
     game = mental_game(compile_theory(theory, frame, {}), frame, None, seed=0)
     for _ in range(2):
         game.step("ACTION_RIGHT")
