@@ -580,7 +580,7 @@ def test_a_condition_met_by_a_pick_up_is_learned_as_the_engine_checks_it(seed: i
 def test_every_prior_off_a_death_nothing_explains_sends_the_agent_to_what_it_never_tried(seed: int) -> None:
     """On pixels what the avatar holds is a memory of its pick-ups, and the well that lifts the hexes acts
     unseen: the second hex of level 1 kills with nothing the agent can blame. Revisions 57-58 seek the
-    untried well after such a death, though the route to the gem is known, and win level 1 in 17 steps
+    untried well after such a death, though the route to the gem is known, and win level 1 in 17-21 steps
     (seeds 0-5); revision 56 walked the known route into the same death (seeds 0, 2-5: not won in 1,000
     steps; seed 1: 903)."""
     agent = EMPAAgent(EMPAConfig(seed=seed, priors_off=["all"]))
