@@ -283,6 +283,38 @@ def leaderboard_cmd(
     typer.echo(f"wrote {md} and {csv_path}", err=True)
 
 
+@app.command("misses")
+def misses_cmd(
+    games: Annotated[str, typer.Option(help="where the units' game files are (same forms as run --games)")],
+    out: Annotated[Path, typer.Option(help="Markdown file to write")],
+    agent: Annotated[str, typer.Option(help="the agent spec whose lost levels are explained")] = "empa",
+    db: Annotated[Path | None, typer.Option(help="results store")] = None,
+    source: Annotated[Path | None, typer.Option("--from", help="an export (JSON Lines) instead of a store")] = None,
+    audit: Annotated[Path | None, typer.Option(help="a `testbed audit --json` file: the priors each game breaks")]
+    = None,
+) -> None:
+    """Explain lost levels: replay every stored attempt at them to the tick that ended it."""
+    import json
+
+    from testbed import misses
+
+    try:
+        refs = {(g.name, g.files_hash): g for g in select_games(games)}
+    except GameSelectionError as exc:
+        fail(str(exc))
+    wanted = parse(agent).name if agent else agent
+    records = [r for r in _records(db, source) if r["agent"] == wanted]
+    if not records:
+        fail(f"no units of agent {wanted!r}")
+    try:
+        table = json.loads(audit.read_text()) if audit is not None else None
+    except (OSError, ValueError) as exc:
+        fail(f"{audit}: {exc}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(misses.markdown(records, refs, wanted, table, _command()))
+    typer.echo(f"wrote {out}", err=True)
+
+
 @app.command("export")
 def export_cmd(
     db: Annotated[Path, typer.Option(help="results store")],
