@@ -108,7 +108,10 @@ CREATES: dict[str, tuple[str, ...]] = {
 #: they are (agents/empa/outcomes.py rows whose effect is themselves) and the resource-conditioned kills
 #: it learns exactly as preconditions (P12).
 PRECONDITIONED = frozenset({"killIfOtherHasMore", "killIfHasMore", "killIfHasLess"})
-INTERACTION_LIBRARY = frozenset({k.name for k in OUTCOMES.values() if k.effect == k.name} | PRECONDITIONED)
+#: Effects the simulator writes only in some cases (so a game using them is outside the library).
+PARTIAL = {"subtractHealthPoints": "on the avatar, and only where its health is observed"}
+INTERACTION_LIBRARY = frozenset({k.name for k in OUTCOMES.values() if k.effect == k.name} - set(PARTIAL)
+                                | PRECONDITIONED)
 #: Effects the simulator runs as another (a conditional kill as the kill it was when it fired).
 APPROXIMATE = {k.name: k.effect for k in OUTCOMES.values() if k.effect not in (None, k.name)}
 #: Parameters the simulator drops: set to other than their default, the effect is not the library's version
@@ -439,7 +442,8 @@ def check_interaction_library(g: GameView) -> Verdict:
         if "TIME" in r.actors | r.partners:
             return False, f"{r.text()} is a timed effect (TIME): not in the library"
         if r.effect not in INTERACTION_LIBRARY:
-            how = f" (simulated as {APPROXIMATE[r.effect]})" if r.effect in APPROXIMATE else ""
+            how = f" (simulated as {APPROXIMATE[r.effect]})" if r.effect in APPROXIMATE else \
+                f" (simulated {PARTIAL[r.effect]})" if r.effect in PARTIAL else ""
             return False, f"{r.text()}: `{r.effect}` is not in the interaction library{how}"
         fields = EFFECTS.lookup(r.effect, g.rules.file, r.ir.line, r.ir.column).fields
         for key in (*LIBRARY_DROPPED_PARAMS.get(r.effect, ()), "repeat"):

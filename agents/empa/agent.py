@@ -267,7 +267,9 @@ class EMPAAgent(Agent):
     #: 57: after an attempt that ended in a death no rule explains, a confirmed objective does not stop the
     #: search for untried things (on pixels, a fountain that lifts curses acts unseen: cursed_gem_vault)
     #: 58: ... for kinds never touched only, not pairs never brought together (boomerang_beetle_garden)
-    REVISION = 58
+    #: 59: a contact seen to take health (subtractHealthPoints, event log) takes it in the mental game, from
+    #: the avatar's observed health (object table), as much as it took; before, it did nothing there
+    REVISION = 59
     config: EMPAConfig
 
     def __init__(self, config: EMPAConfig | None = None) -> None:
@@ -377,7 +379,7 @@ class EMPAAgent(Agent):
             if turns_in_place(th.avatar_class):
                 frame.avatar_orientation = self._facing
         else:
-            frame = frame_from_table(obs, self.b.told_avatar, privileged(info, "inventory", {}))
+            frame = frame_from_table(obs, self.b.told_avatar, privileged(info, "inventory", {}), read_health=True)
             av = privileged(info, "avatar")
             if av and self.b.told_avatar:
                 th.avatar_type = av["channel"]

@@ -325,6 +325,8 @@ class Learner:
                          for r in set(prev.inventory) | set(nxt.inventory)}
                 changed = sorted((r, n) for r, n in delta.items() if n)
                 args[key] = changed[0] if len(changed) == 1 else None
+            if kind(effect).arg == "health":
+                args[key] = self._health_taken(prev, nxt, e["id1"], self.theory.rules.get((a, b)))
             if effect == "collectResource":
                 self._collected(a, b, e["id1"] in nxt.objects, prev.inventory.get(a, 0))
             if effect == "spawnIfHasMore":  # its argument: what appeared, and what it cost
@@ -339,6 +341,18 @@ class Learner:
             if effects:
                 fired.add((a, b))
         return fired
+
+    @staticmethod
+    def _health_taken(prev: Frame, nxt: Frame, oid: int, rule: Any) -> int | None:
+        """The argument of a contact that takes health: what the sprite lost (None: health not observed).
+        A sprite it killed lost at least what it had left, and as much as the contact took before."""
+        if oid not in prev.health:
+            return None
+        if oid in nxt.health:
+            lost = prev.health[oid] - nxt.health[oid]
+            return lost if lost > 0 else None
+        before = [o.arg for o in rule.seen if isinstance(o.arg, int)] if rule is not None else []
+        return max([prev.health[oid], *before]) or None
 
     def _collected(self, resource: int, taker: int, stayed: bool, held: int) -> None:
         """A pick-up: the type is a resource; one left in place while the avatar holds some (``held``) shows

@@ -29,7 +29,8 @@ class OutcomeKind:
     #                             "threshold": (resource, least amount held when it fired): the effect
     #                             named by the row, else the row's plain effect;
     #                             "spend": (resource, amount) the avatar, the second sprite, lost in that
-    #                             tick (a door that takes the key it opens for), or None
+    #                             tick (a door that takes the key it opens for), or None;
+    #                             "health": the health points the first sprite lost in that tick, or None
 
 
 def _table(*rows: OutcomeKind) -> dict[str, OutcomeKind]:
@@ -72,7 +73,8 @@ OUTCOMES: dict[str, OutcomeKind] = _table(
     OutcomeKind("killAll", "killAll", removes=True, arg="type"),
     OutcomeKind("changeResource", "changeResource", arg="resource"),
     OutcomeKind("spawnIfHasMore", "spawnIfHasMore", arg="spawn"),
-    OutcomeKind("subtractHealthPoints", None, harms_avatar=True),
+    # (simulated on the avatar only, and only where its health is observed: see simulator.health_of)
+    OutcomeKind("subtractHealthPoints", "subtractHealthPoints", harms_avatar=True, arg="health"),
     OutcomeKind("teleportToExit", "teleportToExit", arg="type"),
     OutcomeKind("stepBack", "stepBack"),
     OutcomeKind("bounceForward", "bounceForward", displaces=True),

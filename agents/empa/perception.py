@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 #: Columns of the env's object table (``vgdl.observations.TABLE_COLUMNS``).
-TYPE, X, Y, ORI_X, ORI_Y, IS_AVATAR, ID = 0, 1, 2, 3, 4, 5, 6
+TYPE, X, Y, ORI_X, ORI_Y, IS_AVATAR, ID, HEALTH = 0, 1, 2, 3, 4, 5, 6, 7
 
 MOVES = {"ACTION_UP": (0, -1), "ACTION_DOWN": (0, 1), "ACTION_LEFT": (-1, 0), "ACTION_RIGHT": (1, 0)}
 
@@ -34,6 +34,8 @@ class Frame:
     #: ids of objects perceived as covered by another (pixels: what an avatar stands on); still there as
     #: far as the agent knows, but a step that covered one cannot tell whether it also ended it
     hidden: frozenset[int] = frozenset()
+    #: id -> health points, where the observation tells them (the object table does; pixels do not)
+    health: dict[int, int] = field(default_factory=dict)
     _cells: dict[tuple[int, int], list[int]] | None = None
 
     @property
@@ -71,6 +73,10 @@ class Frame:
         _, x, y = self.objects[self.avatar]
         return x, y
 
+    def avatar_health(self) -> int | None:
+        """The avatar's health points (None: not observed)."""
+        return self.health.get(self.avatar) if self.avatar is not None else None
+
     def counts(self) -> Counter[int]:
         return Counter(t for t, _, _ in self.objects.values())
 
@@ -97,19 +103,25 @@ def cells_of(a: np.ndarray) -> np.ndarray:
     return np.floor(a + 0.5).astype(np.int64)
 
 
-def frame_from_table(table: np.ndarray, use_avatar_flag: bool, inventory: dict[int, int] | None = None) -> Frame:
+def frame_from_table(table: np.ndarray, use_avatar_flag: bool, inventory: dict[int, int] | None = None,
+                     read_health: bool = False) -> Frame:
+    """A frame of the object table's rows; ``read_health``: the table's health column is observed (the env's
+    table; a table made from pixels has zeros there)."""
     objects = {}
     exact = {}
+    health = {}
     for r in table:
         oid, x, y = int(r[ID]), round(float(r[X]), 3), round(float(r[Y]), 3)
         objects[oid] = (int(r[TYPE]), cell_of(x), cell_of(y))
+        if read_health:
+            health[oid] = int(r[HEALTH])
         if x != int(x) or y != int(y):
             exact[oid] = (x, y)
     avatar = None
     if use_avatar_flag:
         flagged = [int(r[ID]) for r in table if r[IS_AVATAR] > 0.5]
         avatar = flagged[0] if flagged else None
-    frame = Frame(objects, avatar, dict(inventory or {}), exact=exact)
+    frame = Frame(objects, avatar, dict(inventory or {}), exact=exact, health=health)
     frame.avatar_orientation = avatar_orientation(table, avatar)
     return frame
 

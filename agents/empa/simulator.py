@@ -87,18 +87,33 @@ def avatar_forms(theory: Theory, tokens: list[int]) -> list[int]:
     return [t for t in tokens if t == theory.avatar_type or t in theory.avatar_classes]
 
 
-def _avatar_line(theory: Theory, t: int) -> str:
-    """A form of the avatar's sprite declaration, in the class it was seen to have."""
+def health_of(theory: Theory, frame: Frame) -> int | None:
+    """The avatar's health in the mental game: what it has now, where it is observed and a contact was seen
+    to take some (else None: the mental avatar has none, and contacts that take health are not simulated).
+
+    Why: a contact that takes health kills only once the health is spent, so a planner that ignores it walks
+    into the same laser again and again, and one that takes it for a kill never crosses a fire it could."""
+    health = frame.avatar_health()
+    if health is None:
+        return None
+    forms = {theory.avatar_type, *theory.avatar_classes}
+    takes = any(a in forms and any(k.arg == "health" for o in r.seen for k in kinds(o.outcome))
+                for (a, _), r in theory.rules.items())
+    return health if takes else None
+
+
+def _avatar_line(theory: Theory, t: int, health: int | None = None) -> str:
+    """A form of the avatar's sprite declaration, in the class it was seen to have (and its health)."""
     cls = theory.avatar_class if t == theory.avatar_type else theory.avatar_classes[t]
-    extra = ""
+    extra = "" if health is None else f" healthPoints={health} limitHealthPoints={max(health, 1000)}"
     if "Shoot" in cls or "Flak" in cls:
         # a leaf type (a VGDL parent type's sprites never update), turned by the avatar as it shoots
         shot = theory.projectile
-        extra = f" stype={_spawned_name(theory, shot) if shot is not None else 'tshot'}"
+        extra += f" stype={_spawned_name(theory, shot) if shot is not None else 'tshot'}"
     return f"{name(t)} > {cls}{extra}"
 
 
-def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[str]:
+def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int], health: int | None) -> list[str]:
     lines = []
     av = theory.avatar_type
     exits = portal_exits(theory)
@@ -106,10 +121,10 @@ def _sprite_lines(theory: Theory, tokens: list[int], movers: set[int]) -> list[s
     for t in tokens:
         if t in forms:
             if len(forms) <= MAX_COUNTED:
-                lines.append(f"        {_avatar_line(theory, t)}")
+                lines.append(f"        {_avatar_line(theory, t, health)}")
             elif t == forms[0]:  # (no class on the parent: an ancestor's class would override the forms')
                 lines.append(f"        {FORMS} >")
-                lines.extend(f"            {_avatar_line(theory, f)}" for f in forms)
+                lines.extend(f"            {_avatar_line(theory, f, health)}" for f in forms)
             continue
         m = theory.movement.get(t)
         spawner = theory.spawners.get(t)
@@ -172,12 +187,17 @@ def _spawned_name(theory: Theory, t: int) -> str:
     return name(t)
 
 
-def _one_effect(theory: Theory, a: int, outcome: str, arg: Any) -> str | None:
-    """One outcome name as a VGDL effect line's right-hand side (None: the simulator cannot run it)."""
+def _one_effect(theory: Theory, a: int, outcome: str, arg: Any, health: int | None = None) -> str | None:
+    """One outcome name as a VGDL effect line's right-hand side (None: the simulator cannot run it).
+    ``health``: the mental avatar's health (None: it has none)."""
     row = kind(outcome)
     effect = row.effect
     if effect is None:
         return None
+    if row.arg == "health":  # on the avatar, with its health known; as much as it was seen to take (else 1)
+        if health is None or (a != theory.avatar_type and a not in theory.avatar_classes):
+            return None
+        return f"{effect} value={arg}" if isinstance(arg, int) and arg > 0 else effect
     if row.arg == "type":
         known = arg is not None and arg in theory.seen_types
         if effect == "transformTo":
@@ -214,7 +234,7 @@ def _parts(outcome: str) -> list[str]:
 
 
 def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic: bool,
-             default_blocking: bool, floors: tuple[float, float]) -> list[str]:
+             default_blocking: bool, floors: tuple[float, float], health: int | None) -> list[str]:
     """Right-hand sides of the VGDL effect lines for ``a b`` (none: nothing happens)."""
     r = theory.rules.get((a, b))
     if r is None or not r.seen:
@@ -232,17 +252,17 @@ def _effects(theory: Theory, a: int, b: int, inventory: Inventory, deterministic
             if a == theory.avatar_type:
                 line = f"killIfHasMore {res} limit={pre.amount}"
             if line is not None:
-                rest = [e for e in (_one_effect(theory, a, x, None) for x in _parts(pre.without)) if e]
+                rest = [e for e in (_one_effect(theory, a, x, None, health) for x in _parts(pre.without)) if e]
                 return [line, *[e for e in rest if e != "stepBack"]]
         if without_kills and not with_kills and a == theory.avatar_type:  # deadly unless holding it
             arg = next((o.arg for o in r.seen if o.outcome == pre.with_resource), None)
-            rest = [e for e in (_one_effect(theory, a, x, arg) for x in _parts(pre.with_resource)) if e]
+            rest = [e for e in (_one_effect(theory, a, x, arg, health) for x in _parts(pre.with_resource)) if e]
             return [f"killIfHasLess {res} limit={pre.amount - 1}", *rest]
     outcome, arg, p = r.outcome(inventory, deterministic)
     harmful = a == theory.avatar_type and harms_avatar(outcome)
     if not deterministic and p < (floors[0] if harmful else floors[1]):
         return []
-    return [e for e in (_one_effect(theory, a, x, arg) for x in _parts(outcome)) if e]
+    return [e for e in (_one_effect(theory, a, x, arg, health) for x in _parts(outcome)) if e]
 
 
 CONDITIONS = ("killIfHasMore", "killIfHasLess")  # effects that test what the avatar holds
@@ -278,7 +298,8 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
     moving = moving or set()
     tokens = sorted(theory.seen_types | set(frame.counts()))
     movers: set[int] = set()
-    sprites = _sprite_lines(theory, tokens, movers)
+    health = health_of(theory, frame) if theory.avatar_type is not None else None
+    sprites = _sprite_lines(theory, tokens, movers, health)
     av = theory.avatar_type
     if av is not None:
         movers.add(av)
@@ -305,7 +326,7 @@ def compile_theory(theory: Theory, frame: Frame, orientations: dict[int, tuple[i
             if a not in movers and not theory.known(a, b):
                 continue  # static things meeting static things: nothing happens
             score = theory.rules[(a, b)].score if (a, b) in theory.rules else None
-            effects = _effects(theory, a, b, inventory, deterministic, default_blocking, floors)
+            effects = _effects(theory, a, b, inventory, deterministic, default_blocking, floors, health)
             if a in sliders and "bounceForward" in effects:
                 # A push sets it sliding: it becomes the moving subtype, which the push then turns and moves.
                 effects.insert(effects.index("bounceForward"), f"transformTo stype={name(a, sliding=True)}")

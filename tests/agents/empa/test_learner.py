@@ -901,3 +901,23 @@ def test_a_thing_never_seen_pushed_that_vanishes_as_the_avatar_comes_is_its_cont
     rules = learner.theory.rules
     assert (5, 6) not in rules
     assert {o.outcome for o in rules[(5, AVATAR)].seen} <= {"collect", "kill"}
+
+
+def test_a_contact_that_takes_health_is_learned_with_the_health_it_took() -> None:
+    """subtractHealthPoints (event log, health observed): the argument is the health the avatar lost, so
+    the mental game can tell a laser that takes three points from one that takes one; at a death, at
+    least what the avatar had left was taken, and as much as the contact took before."""
+    laser = FLOOR
+    learner = _learner()
+    before = Frame({999: (AVATAR, 1, 1), 5: (laser, 2, 1)}, 999, health={999: 5, 5: 0})
+    after = Frame({999: (AVATAR, 2, 1), 5: (laser, 2, 1)}, 999, health={999: 2, 5: 0})
+    hit = [{"effect": "subtractHealthPoints", "channel1": AVATAR, "channel2": laser, "id1": 999, "id2": 5}]
+    learner.start_episode(before)
+    learner.update(before, "ACTION_RIGHT", after, -1.0, False, None, hit)
+    assert learner.theory.rules[(AVATAR, laser)].outcome((), True)[:2] == ("subtractHealthPoints", 3)
+    dead = Frame({5: (laser, 2, 1)}, None, health={5: 0})
+    learner.update(after, "ACTION_NIL", dead, -1.0, True, "LOSE", hit)  # 2 left: at least 2, as before 3
+    assert learner.theory.rules[(AVATAR, laser)].outcome((), True)[:2] == ("subtractHealthPoints", 3)
+    unseen = Frame({999: (AVATAR, 1, 1), 5: (laser, 2, 1)}, 999)  # pixels: no health column
+    learner.update(unseen, "ACTION_RIGHT", Frame({5: (laser, 2, 1)}, None), -1.0, True, "LOSE", hit)
+    assert learner.theory.rules[(AVATAR, laser)].outcome((), True)[:2] == ("subtractHealthPoints", None)

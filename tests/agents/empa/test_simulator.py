@@ -544,3 +544,60 @@ def test_a_chaser_that_follows_routes_goes_round_the_wall_in_the_mental_game() -
     chaser steps over to above the avatar and stays there, stuck at the wall."""
     assert _hunter_cells(routes=True) == [(1, 1), (1, 2), (1, 3), (2, 3)]
     assert _hunter_cells(routes=False) == [(3, 1)] * 4
+
+
+LASER = 6
+#: a corridor whose only way to the coin crosses a laser (L)
+LASER_HALL = ["#######",
+              "#A.L.c#",
+              "#######"]
+
+
+def _laser_theory(taken: int | None) -> Theory:
+    """The coin theory plus a laser that took ``taken`` health points from the avatar (None: not seen)."""
+    th = Theory(avatar_type=AVATAR, walls={WALL}, seen_types={WALL, FLOOR, AVATAR, COIN, LASER})
+    th.rule(AVATAR, FLOOR).add("nothing", (), None, 0)
+    th.rule(COIN, AVATAR).add("kill", (), None, 10)
+    th.rule(AVATAR, LASER).add("subtractHealthPoints", (), taken, 0)
+    return th
+
+
+def _laser_frame(health: int | None) -> Frame:
+    frame = grid_frame(LASER_HALL, {"#": [WALL], ".": [FLOOR], "A": [FLOOR, AVATAR], "L": [FLOOR, LASER],
+                                    "c": [FLOOR, COIN]}, AVATAR)
+    if health is not None:
+        frame.health = {oid: 0 for oid in frame.objects} | {999: health}
+    return frame
+
+
+def _laser_plan(theory: Theory, frame: Frame) -> str:
+    compiled = compile_theory(theory, frame, {})
+    game = mental_game(compiled, frame, None, seed=0)
+    goals = Goals(targets={COIN}, killers={COIN: {AVATAR}}, avatar=AVATAR)
+    planner = Planner(EMPAConfig().constants(), True, np.random.default_rng(0))
+    return planner.plan(game, channel_tokens(game, compiled), ACTIONS, goals, 2000).reason
+
+
+def test_a_contact_that_takes_health_kills_in_the_mental_game_once_the_health_is_spent() -> None:
+    theory = _laser_theory(taken=1)
+    game = mental_game(compile_theory(theory, _laser_frame(2), {}), _laser_frame(2), None, seed=0)
+    for _ in range(2):
+        game.step("ACTION_RIGHT")  # onto the laser: 2 -> 1
+    assert game.winner is None and game.avatar() is not None
+    game.step("ACTION_LEFT")
+    game.step("ACTION_RIGHT")  # onto it again: 1 -> 0
+    assert game.winner == "LOSE"
+
+
+@pytest.mark.parametrize(("health", "taken", "crosses"), [
+    (2, 1, True),    # one point left after the laser: the coin is reached through it
+    (1, 1, False),   # the laser takes the last point: no route
+    (3, 3, False),   # it was seen to take three at once
+    (None, 1, True),  # health not observed (pixels): the contact is not simulated, as before
+])
+def test_the_planner_crosses_a_laser_only_with_health_to_spare(health: int | None, taken: int,
+                                                               crosses: bool) -> None:
+    theory, frame = _laser_theory(taken), _laser_frame(health)
+    text = compile_theory(theory, frame, {}).game_text
+    assert (f"healthPoints={health}" in text) == (health is not None)
+    assert (_laser_plan(theory, frame) in ("win", "subgoal")) == crosses
