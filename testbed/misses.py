@@ -46,6 +46,11 @@ def _termination_text(rule: Any) -> str:
     return f"{rule.kind} {params}".strip()
 
 
+def _partner(type_name: str) -> str:
+    # (a timed effect on a sprite is logged with the screen edge, EOS, as its partner)
+    return "`EOS` or a timer" if type_name == "EOS" else f"`{type_name}`"
+
+
 def replay_end(game_file: str, level_file: str, seed: int, actions: Sequence[int]) -> tuple[str | None, str]:
     """Replay one attempt; its winner and how it ended: the termination that fired, and the effects the
     last tick ran on the avatar (the TIME type stands for a timed effect)."""
@@ -66,7 +71,7 @@ def replay_end(game_file: str, level_file: str, seed: int, actions: Sequence[int
                   if term.done(game)), None)
     cause = _termination_text(fired) if fired is not None else "step limit"
     last = [e for e in game.events() if e["id1"] == avatar and e["effect"] not in QUIET]
-    hits = list(dict.fromkeys(f"`{e['type2']}` ({e['effect']})" for e in last))
+    hits = list(dict.fromkeys(f"{_partner(e['type2'])} ({e['effect']})" for e in last))
     if hits:
         cause += ": the avatar's last tick: " + ", ".join(hits[:2])
     return game.winner, cause
