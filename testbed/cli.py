@@ -302,7 +302,10 @@ def misses_cmd(
         refs = {(g.name, g.files_hash): g for g in select_games(games)}
     except GameSelectionError as exc:
         fail(str(exc))
-    wanted = parse(agent).name if agent else agent
+    try:
+        wanted = parse(agent).name
+    except SpecError as exc:
+        fail(str(exc))
     records = [r for r in _records(db, source) if r["agent"] == wanted]
     if not records:
         fail(f"no units of agent {wanted!r}")

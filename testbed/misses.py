@@ -2,9 +2,10 @@
 
 Why: a leaderboard counts the levels an agent lost, not how it lost them, and a missed target has to be
 explained game by game. A stored attempt (engine seed and actions) replays exactly, so how it ended is read
-back from the engine: which termination fired and, when the avatar was removed, which contact did it; or
-that the level's step budget ran out first. The static prior audit (``testbed audit``) adds, per game, the
-built-in assumptions the game breaks: with all priors on, those are where the agent's model is wrong.
+back from the engine: which termination fired and what the last tick did to the avatar (the contact that
+removed it, say); or that the level's step budget ran out first. The static prior audit (``testbed audit``)
+adds, per game, the built-in assumptions the game breaks: with all priors on, where the agent's model is
+wrong.
 
     testbed misses --from leaderboards/results/gvgai-1000.jsonl.gz --games ../shared/gvgai/games \
         --agent empa --audit leaderboards/results/priors-gvgai.json --out leaderboards/gvgai-1000-misses.md
@@ -53,7 +54,7 @@ def _partner(type_name: str) -> str:
 
 def replay_end(game_file: str, level_file: str, seed: int, actions: Sequence[int]) -> tuple[str | None, str]:
     """Replay one attempt; its winner and how it ended: the termination that fired, and the effects the
-    last tick ran on the avatar (the TIME type stands for a timed effect)."""
+    last tick ran on the avatar (those that stop or undo a move left out)."""
     game = load_game(game_file, level_file, seed=seed)
     names = game.actions
     avatar = None

@@ -82,9 +82,14 @@ MAX_COUNTED = 3
 FORMS = "tforms"
 
 
+def is_avatar_form(theory: Theory, t: int) -> bool:
+    """Is (or has been) ``t`` the avatar?"""
+    return t == theory.avatar_type or t in theory.avatar_classes
+
+
 def avatar_forms(theory: Theory, tokens: list[int]) -> list[int]:
     """The types among ``tokens`` that are (or have been) the avatar: the game goes on while one is left."""
-    return [t for t in tokens if t == theory.avatar_type or t in theory.avatar_classes]
+    return [t for t in tokens if is_avatar_form(theory, t)]
 
 
 def health_of(theory: Theory, frame: Frame) -> int | None:
@@ -96,8 +101,7 @@ def health_of(theory: Theory, frame: Frame) -> int | None:
     health = frame.avatar_health()
     if health is None:
         return None
-    forms = {theory.avatar_type, *theory.avatar_classes}
-    takes = any(a in forms and any(k.arg == "health" for o in r.seen for k in kinds(o.outcome))
+    takes = any(is_avatar_form(theory, a) and any(k.arg == "health" for o in r.seen for k in kinds(o.outcome))
                 for (a, _), r in theory.rules.items())
     return health if takes else None
 
@@ -195,7 +199,7 @@ def _one_effect(theory: Theory, a: int, outcome: str, arg: Any, health: int | No
     if effect is None:
         return None
     if row.arg == "health":  # on the avatar, with its health known; as much as it was seen to take (else 1)
-        if health is None or (a != theory.avatar_type and a not in theory.avatar_classes):
+        if health is None or not is_avatar_form(theory, a):
             return None
         return f"{effect} value={arg}" if isinstance(arg, int) and arg > 0 else effect
     if row.arg == "type":
