@@ -78,10 +78,12 @@ def replay_end(game_file: str, level_file: str, seed: int, actions: Sequence[int
     return game.winner, cause
 
 
-def attempt_ends(record: dict[str, Any], ref: GameRef) -> list[AttemptEnd]:
-    """Every stored attempt of one unit, replayed (a won attempt is not replayed)."""
+def attempt_ends(record: dict[str, Any], ref: GameRef, levels: set[int] | None = None) -> list[AttemptEnd]:
+    """Every stored attempt of one unit (of ``levels`` only, if given), replayed (a won attempt is not)."""
     out = []
     for level, attempt, seed, actions, winner in record.get("trajectories") or []:
+        if levels is not None and level not in levels:
+            continue
         steps = decode_actions(actions)
         if winner == "WIN":
             out.append(AttemptEnd(level, attempt, len(steps), "WIN", "won"))
@@ -119,16 +121,14 @@ def markdown(records: Iterable[dict[str, Any]], refs: dict[tuple[str, str], Game
         if ref is None or r.get("variant"):
             skipped.append(r["game"])
             continue
-        ends = attempt_ends(r, ref)
-        won = {lv["level"] for lv in r["levels"] if lv["won"]}
         lost = [lv["level"] for lv in r["levels"] if not lv["won"]]
-        totals["won"] += len(won)
+        totals["won"] += len(r["levels"]) - len(lost)
         totals["levels"] += len(r["levels"])
-        for e in ends:
-            if e.level in lost:
-                totals["budget" if e.cause == BUDGET else "lost"] += 1
         if not lost:
             continue
+        ends = attempt_ends(r, ref, set(lost))  # (attempts at levels later won are not replayed)
+        for e in ends:
+            totals["budget" if e.cause == BUDGET else "lost"] += 1
         bound = steps_before_any_win(ref.game_file, ref.level_files)
         note = ""
         budget_steps = r["budget"] if r.get("budget_unit") == "steps_per_level" else None
@@ -136,7 +136,7 @@ def markdown(records: Iterable[dict[str, Any]], refs: dict[tuple[str, str], Game
             note = " (no win possible within the budget: " + ("nothing wins" if math.isinf(bound) else
                                                               f"the first win is at step {bound:.0f}") + ")"
         per_level = "<br>".join(_level_text(lv, [e for e in ends if e.level == lv]) for lv in lost)
-        rows.append(f"| {r['game']} | {len(won)}/{len(r['levels'])}{note} | {per_level} | "
+        rows.append(f"| {r['game']} | {len(r['levels']) - len(lost)}/{len(r['levels'])}{note} | {per_level} | "
                     f"{_false_priors(audit, r['game'])} |")
     lines = [f"# Why levels were lost: `{agent}`", "",
              f"- made by: `{command}` on {datetime.date.today().isoformat()}",
@@ -144,8 +144,8 @@ def markdown(records: Iterable[dict[str, Any]], refs: dict[tuple[str, str], Game
              f"- {totals['won']} of {totals['levels']} levels won; the attempts at the levels lost: "
              f"{totals['lost']} ended by the game, {totals['budget']} cut by the step budget", "",
              "Each attempt at a level lost is replayed from its stored engine seed and actions to the tick "
-             "that ended it: the termination that fired and, when the avatar was removed, what its last tick "
-             "hit (type, effect). The last column lists the game-side priors the static audit finds false "
+             "that ended it: the termination that fired and the effects the avatar's last tick ran (partner "
+             "type, effect). The last column lists the game-side priors the static audit finds false "
              "in the game (with all priors on, where the agent's model of the game is wrong).", "",
              "| game | levels won | levels lost: how their attempts ended (most common first) | priors false |",
              "|---|---|---|---|", *rows]
